@@ -1,0 +1,113 @@
+# Micro-hypervisor build. `make` builds build/hypervisor.elf and the ISOs;
+# `make run`, `make test`, `make debug` are described in README.md.
+
+VERSION := 0.1.0+$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+BUILD := build
+CC := gcc
+LD := ld
+NM := nm
+OBJCOPY := objcopy
+
+KCFLAGS := -std=gnu11 -ffreestanding -nostdlib -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -mno-sse2 \
+	-mcmodel=kernel -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
+	-fno-common -Wall -Wextra -Werror -Wno-unused-parameter -O2 -g -I. \
+	-DHV_VERSION='"$(VERSION)"' -MMD -MP
+KASFLAGS := -D__ASSEMBLY__ -I. -g -MMD -MP
+KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -T linker.ld --no-warn-rwx-segments -z noexecstack
+
+KSRCS := $(wildcard boot/*.S boot/*.c kernel/*.c kernel/x86/*.c kernel/*.S drivers/*.c vmm/*.c vmm/*/*.c vmm/*/*.S tdx/*.c tdx/*.S)
+KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
+
+all: $(BUILD)/hypervisor.elf $(BUILD)/hypervisor.iso $(BUILD)/hypervisor-bios.iso
+
+$(BUILD)/k/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KASFLAGS) -c $< -o $@
+
+# Two-pass link: the symbol table used for backtraces is placed after all
+# code and read-only data, so adding it does not move any function.
+$(BUILD)/hypervisor.pass1.elf: $(KOBJS) $(BUILD)/ksyms-empty.o linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms-empty.o
+
+$(BUILD)/ksyms-empty.S:
+	@mkdir -p $(BUILD)
+	python3 scripts/mkksyms.py /dev/null > $@
+
+$(BUILD)/ksyms-empty.o: $(BUILD)/ksyms-empty.S
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/ksyms.S: $(BUILD)/hypervisor.pass1.elf scripts/mkksyms.py
+	$(NM) -n --defined-only $< | python3 scripts/mkksyms.py - > $@
+
+$(BUILD)/ksyms.o: $(BUILD)/ksyms.S
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/hypervisor.elf: $(KOBJS) $(BUILD)/ksyms.o linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	@$(NM) -n $(BUILD)/hypervisor.pass1.elf | grep -w ' [Tt] ' > $(BUILD)/p1.syms
+	@$(NM) -n $@ | grep -w ' [Tt] ' > $(BUILD)/p2.syms
+	@cmp -s $(BUILD)/p1.syms $(BUILD)/p2.syms || { echo "ksyms moved code"; exit 1; }
+	@grub-file --is-x86-multiboot2 $@ || { echo "$@: no multiboot2 header"; exit 1; }
+
+# Guest images added to the ISO as modules (later issues add real guests).
+GUEST_MODULES ?=
+CMDLINE ?=
+
+$(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh
+	scripts/mkiso.sh $@ hybrid "$(CMDLINE)" $(GUEST_MODULES)
+
+$(BUILD)/hypervisor-bios.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh
+	scripts/mkiso.sh $@ bios "$(CMDLINE)" $(GUEST_MODULES)
+
+# ---------------------------------------------------------------- host tests
+# Each tests/unit/test_*.c names the kernel sources it tests on a line
+# "unit-srcs: a.c b.c"; they are compiled for the host with HOST_TEST.
+HCFLAGS := -std=gnu11 -g -O1 -DHOST_TEST -I. -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+unit_deps = $(shell sed -n 's/.*unit-srcs:\(.*\)\*\/.*/\1/p;s/.*unit-srcs:\(.*\)$$/\1/p' $(1))
+
+.SECONDEXPANSION:
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_stubs.c $$(call unit_deps,tests/unit/%.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) -o $@ $^ -lcmocka
+
+unit: deps $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+# ---------------------------------------------------------------- top level
+deps:
+	@scripts/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(UNIT_BINS)
+	@python3 tests/run.py
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh
+
+debug: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/debug.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all unit deps test run debug format format-check clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

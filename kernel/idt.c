@@ -1,0 +1,84 @@
+/* IDT set-up and the C side of interrupt dispatch. */
+#include "kernel/idt.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/percpu.h"
+#include "kernel/smp.h"
+#include "drivers/lapic.h"
+
+struct idt_entry {
+    uint16_t off_lo;
+    uint16_t sel;
+    uint8_t ist;
+    uint8_t type; /* 0x8E: present, DPL0, 64-bit interrupt gate */
+    uint16_t off_mid;
+    uint32_t off_hi;
+    uint32_t reserved;
+} __packed;
+
+extern const uint64_t isr_stub_table[256];
+static struct idt_entry idt[256] __aligned(16);
+static irq_handler_t handlers[256];
+
+static void set_gate(unsigned v, uint64_t addr, unsigned ist)
+{
+    idt[v] = (struct idt_entry){
+        .off_lo = addr & 0xffff,
+        .sel = GDT_KCODE,
+        .ist = ist,
+        .type = 0x8E,
+        .off_mid = (addr >> 16) & 0xffff,
+        .off_hi = addr >> 32,
+    };
+}
+
+void idt_init(void)
+{
+    for (unsigned v = 0; v < 256; v++)
+        set_gate(v, isr_stub_table[v], 0);
+    /* NMI, #DF and #MC can arrive on a broken stack: give them their own. */
+    idt[VEC_NMI].ist = IST_NMI;
+    idt[VEC_DF].ist = IST_DF;
+    idt[VEC_MC].ist = IST_MC;
+}
+
+void idt_load(void)
+{
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __packed ptr = {sizeof(idt) - 1, (uint64_t)idt};
+
+    __asm__ volatile("lidt %0" ::"m"(ptr));
+}
+
+int irq_register(unsigned vector, irq_handler_t h)
+{
+    if (vector < 32 || vector > 255)
+        return -EINVAL;
+    if (handlers[vector] && h)
+        return -EBUSY;
+    handlers[vector] = h;
+    return 0;
+}
+
+void interrupt_dispatch(struct irq_frame *f);
+void interrupt_dispatch(struct irq_frame *f)
+{
+    unsigned v = (unsigned)f->vector;
+
+    if (v == VEC_NMI && (panic_in_progress() || smp_stop_requested()))
+        panic_stop_this_cpu();
+    if (v < 32)
+        panic_exception(f);
+    if (v == VEC_SPURIOUS)
+        return; /* spurious interrupts take no EOI (SDM Vol. 3A 11.9) */
+    if (v >= VEC_PIC_BASE && v < VEC_PIC_BASE + 16) {
+        /* A masked 8259 can still deliver a spurious IRQ7/15: ignore it. */
+        return;
+    }
+    this_cpu()->irq_count++;
+    if (handlers[v])
+        handlers[v](f);
+    lapic_eoi();
+}

@@ -1,0 +1,178 @@
+/*
+ * Boot CPU's path from the 64-bit entry to the shell: console, boot info,
+ * memory, the kernel's page tables, ACPI, timers, interrupts, then every
+ * other CPU.
+ */
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/idt.h"
+#include "kernel/layout.h"
+#include "kernel/log.h"
+#include "kernel/mb2.h"
+#include "kernel/memmap.h"
+#include "kernel/page_alloc.h"
+#include "kernel/paging.h"
+#include "kernel/panic.h"
+#include "kernel/percpu.h"
+#include "kernel/shell.h"
+#include "kernel/smp.h"
+#include "kernel/string.h"
+#include "kernel/timer.h"
+#include "kernel/x86/cpu.h"
+#include "drivers/acpi.h"
+#include "drivers/ioapic.h"
+#include "drivers/lapic.h"
+#include "drivers/pic8259.h"
+
+#define MAX_MBI_SIZE MiB(1)
+#define DEFAULT_LAPIC_PHYS 0xFEE00000ULL
+
+extern char __image_phys_start[], __image_phys_end[];
+void log_percpu_ready(void);
+
+static struct percpu bsp_cpu;
+static uint8_t bsp_ist[3][IST_STACK_SIZE] __aligned(16);
+static struct boot_info boot_info;
+static struct mem_range usable[BOOT_MAX_MMAP + BOOT_MAX_MODULES + 8];
+static unsigned nusable;
+
+const struct boot_info *boot_info_get(void);
+const struct boot_info *boot_info_get(void)
+{
+    return &boot_info;
+}
+
+static void bsp_cpu_init(void)
+{
+    bsp_cpu.cpu = 0;
+    for (int i = 0; i < 3; i++)
+        bsp_cpu.ist_stacks[i] = (uint64_t)bsp_ist[i] + IST_STACK_SIZE;
+    percpu_install(&bsp_cpu);
+    idt_init();
+    cpu_tables_init(&bsp_cpu);
+    cpu_table[0] = &bsp_cpu;
+    cpu_count = 1;
+    log_percpu_ready();
+}
+
+static void warn_unknown_option(const char *word, size_t len)
+{
+    pr_warn("cmdline: unknown option '%.*s' ignored", (int)len, word);
+}
+
+static void apply_cmdline(const char *cl)
+{
+    char v[64];
+
+    if (cmdline_find(cl, "console", v, sizeof(v)) && console_init(v) < 0)
+        pr_warn("cmdline: console=%s not understood; staying on COM1", v);
+    if (cmdline_find(cl, "loglevel", v, sizeof(v)) && v[0] >= '0' && v[0] <= '3' && !v[1])
+        log_set_level((enum log_level)(v[0] - '0'));
+    if (cmdline_find(cl, "panic", v, sizeof(v)))
+        panic_set_action(v);
+    cmdline_check(cl, warn_unknown_option);
+}
+
+static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
+{
+    const uint32_t *mbi = phys_to_virt(mbi_phys);
+
+    if (magic != MB2_BOOTLOADER_MAGIC)
+        panic("not booted by a multiboot2 loader (magic %#x)", magic);
+    if (mb2_parse(mbi, MIN(*mbi, MAX_MBI_SIZE), mbi_phys, &boot_info) < 0)
+        panic("unusable multiboot2 boot information");
+}
+
+static int reserved_ranges(struct mem_range *r)
+{
+    int n = 0;
+
+    r[n++] = (struct mem_range){0, MiB(1), MEM_RESERVED}; /* real mode, AP trampoline */
+    r[n++] = (struct mem_range){(uint64_t)__image_phys_start, (uint64_t)__image_phys_end,
+                                MEM_RESERVED};
+    r[n++] = (struct mem_range){boot_info.mbi_phys, boot_info.mbi_phys + boot_info.mbi_size,
+                                MEM_RESERVED};
+    for (unsigned i = 0; i < boot_info.nmodules; i++)
+        r[n++] = (struct mem_range){boot_info.modules[i].start, boot_info.modules[i].end,
+                                    MEM_RESERVED};
+    return n;
+}
+
+static void memory_init(void)
+{
+    struct mem_range resv[BOOT_MAX_MODULES + 3];
+    int n = reserved_ranges(resv);
+
+    n = memmap_usable(boot_info.mmap, boot_info.nmmap, resv, (unsigned)n, usable,
+                      ARRAY_SIZE(usable));
+    if (n <= 0)
+        panic("no usable memory in the boot memory map");
+    nusable = (unsigned)n;
+    if (page_alloc_init(usable, nusable))
+        panic("cannot place the page allocator's bitmap below 4 GiB");
+    if (paging_init(boot_info.mmap, boot_info.nmmap))
+        panic("cannot build the kernel page tables");
+}
+
+static uint32_t max_enabled_apic_id(const struct acpi_info *ai)
+{
+    uint32_t max = 0;
+
+    for (unsigned i = 0; ai->have_madt && i < ai->ncpus; i++)
+        if (ai->cpus[i].enabled && ai->cpus[i].apic_id > max)
+            max = ai->cpus[i].apic_id;
+    return max;
+}
+
+static int x2apic_choice(const char *cl)
+{
+    char v[8];
+
+    if (!cmdline_find(cl, "x2apic", v, sizeof(v)))
+        return -1;
+    if (!strcmp(v, "on"))
+        return 1;
+    if (!strcmp(v, "off"))
+        return 0;
+    pr_warn("cmdline: x2apic=%s: expected on or off", v);
+    return -1;
+}
+
+static void interrupts_init(const struct acpi_info *ai)
+{
+    uint64_t lapic_phys = ai->have_madt && ai->lapic_addr ? ai->lapic_addr : DEFAULT_LAPIC_PHYS;
+
+    pic8259_disable();
+    if (lapic_init_bsp(lapic_phys, x2apic_choice(boot_info.cmdline), max_enabled_apic_id(ai)))
+        panic("cannot enable the local APIC");
+    bsp_cpu.apic_id = lapic_id();
+    bsp_cpu.state = CPU_ONLINE;
+    if (ioapic_init(ai))
+        pr_warn("ioapic: none usable; console input is polled");
+    console_enable_irq();
+    irq_enable();
+}
+
+void kmain(uint32_t magic, uint32_t mbi_phys);
+void kmain(uint32_t magic, uint32_t mbi_phys)
+{
+    char ignore[64] = "";
+    const struct acpi_info *ai;
+
+    console_init(NULL);
+    bsp_cpu_init();
+    parse_boot_info(magic, mbi_phys);
+    apply_cmdline(boot_info.cmdline);
+    memory_init();
+    pr_info("hv: booted %s via multiboot2 (%s), %lu MiB usable", HV_VERSION,
+            boot_info.efi ? "efi" : "bios", memmap_bytes(usable, nusable) >> 20);
+    cmdline_find(boot_info.cmdline, "acpi.ignore", ignore, sizeof(ignore));
+    acpi_init(&boot_info, ignore);
+    ai = acpi_get();
+    timer_calibrate(ai->have_fadt ? ai->pm_tmr_blk : 0, ai->pm_tmr_32bit);
+    pr_info("timer: TSC %lu kHz (calibrated against %s)", tsc_khz(), timer_source());
+    interrupts_init(ai);
+    smp_boot(ai);
+    shell_run();
+}

@@ -1,0 +1,254 @@
+/* SMP bring-up with INIT-SIPI-SIPI (Intel SDM Vol. 3A 9.4.4.1) and IPI calls. */
+#include "kernel/smp.h"
+#include "kernel/errno.h"
+#include "kernel/heap.h"
+#include "kernel/idt.h"
+#include "kernel/layout.h"
+#include "kernel/log.h"
+#include "kernel/page_alloc.h"
+#include "kernel/paging.h"
+#include "kernel/percpu.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+#include "kernel/timer.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/x86/msr.h"
+#include "drivers/acpi_tables.h"
+#include "drivers/lapic.h"
+
+#define AP_START_TIMEOUT_US 200000 /* per CPU, after the SIPIs */
+#define STACK_PAGES (CPU_STACK_SIZE / PAGE_SIZE)
+#define IST_PAGES (IST_STACK_SIZE / PAGE_SIZE)
+
+struct trampoline_data { /* mirrors the data block in boot/trampoline.S */
+    uint32_t cr3;
+    uint32_t efer_nx;
+    uint64_t stack;
+    uint64_t entry;
+    uint64_t arg;
+    uint32_t started;
+    uint32_t pad;
+} __packed;
+
+extern const char tramp_start[], tramp_data[], tramp_end[];
+
+static unsigned enabled_count = 1;
+static volatile bool stop_requested;
+
+static spinlock_t call_lock = SPINLOCK_INIT;
+static smp_fn_t call_fn;
+static void *call_arg;
+static volatile uint64_t call_seq;
+static volatile uint32_t call_pending;
+
+unsigned smp_enabled_count(void)
+{
+    return enabled_count;
+}
+
+unsigned smp_online_count(void)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < cpu_count; i++)
+        n += cpu_table[i]->state == CPU_ONLINE;
+    return n;
+}
+
+bool smp_stop_requested(void)
+{
+    return stop_requested;
+}
+
+static void ap_idle(void)
+{
+    for (;;)
+        irq_enable_and_halt();
+}
+
+void ap_entry(struct percpu *pc);
+void ap_entry(struct percpu *pc)
+{
+    write_cr3(paging_kernel_cr3());
+    cpu_tables_init(pc);
+    lapic_init_ap();
+    pc->apic_id = lapic_id();
+    __atomic_store_n(&pc->state, CPU_ONLINE, __ATOMIC_RELEASE);
+    ap_idle();
+}
+
+static struct percpu *percpu_alloc(unsigned idx, uint32_t apic_id)
+{
+    struct percpu *pc = kzalloc(sizeof(*pc));
+    uint64_t stack = page_alloc(STACK_PAGES);
+
+    if (!pc || !stack)
+        goto fail;
+    pc->cpu = idx;
+    pc->apic_id = apic_id;
+    pc->self = pc;
+    pc->stack_top = (uint64_t)phys_to_virt(stack) + CPU_STACK_SIZE;
+    for (int i = 0; i < 3; i++) {
+        uint64_t ist = page_alloc(IST_PAGES);
+        if (!ist)
+            goto fail;
+        pc->ist_stacks[i] = (uint64_t)phys_to_virt(ist) + IST_STACK_SIZE;
+    }
+    return pc;
+fail:
+    pr_err("smp: out of memory for CPU %u", idx);
+    return NULL; /* the few pages taken stay allocated: boot is failing anyway */
+}
+
+static bool wait_online(struct percpu *pc, uint64_t us)
+{
+    uint64_t end = uptime_us() + us;
+
+    while (uptime_us() < end) {
+        if (__atomic_load_n(&pc->state, __ATOMIC_ACQUIRE) == CPU_ONLINE)
+            return true;
+        cpu_relax();
+    }
+    return false;
+}
+
+static bool start_ap(struct percpu *pc, volatile struct trampoline_data *td)
+{
+    td->stack = pc->stack_top;
+    td->arg = (uint64_t)pc;
+    td->started = 0;
+    pc->state = CPU_STARTING;
+    lapic_send_init(pc->apic_id);
+    mdelay(10);
+    lapic_send_sipi(pc->apic_id, TRAMPOLINE_PHYS >> 12);
+    udelay(200);
+    if (!td->started) { /* the second SIPI of the MP protocol, only if needed */
+        lapic_send_sipi(pc->apic_id, TRAMPOLINE_PHYS >> 12);
+        udelay(200);
+    }
+    if (wait_online(pc, AP_START_TIMEOUT_US))
+        return true;
+    /* Park it again so it cannot run later on a reused trampoline. */
+    lapic_send_init(pc->apic_id);
+    pc->state = CPU_FAILED;
+    pr_warn("smp: CPU %u (APIC id %u) did not come online in %u ms; leaving it out", pc->cpu,
+            pc->apic_id, AP_START_TIMEOUT_US / 1000);
+    return false;
+}
+
+static volatile struct trampoline_data *trampoline_install(uint64_t cr3)
+{
+    size_t len = (size_t)(tramp_end - tramp_start);
+    volatile struct trampoline_data *td;
+
+    memcpy(phys_to_virt(TRAMPOLINE_PHYS), tramp_start, len);
+    td = phys_to_virt(TRAMPOLINE_PHYS + (uint64_t)(tramp_data - tramp_start));
+    td->cr3 = (uint32_t)cr3;
+    td->efer_nx = (uint32_t)(rdmsr(MSR_EFER) & EFER_NXE);
+    td->entry = (uint64_t)ap_entry;
+    return td;
+}
+
+static void start_listed_cpus(const struct acpi_info *ai, volatile struct trampoline_data *td)
+{
+    uint32_t bsp = this_cpu()->apic_id;
+
+    for (unsigned i = 0; i < ai->ncpus; i++) {
+        const struct acpi_cpu *c = &ai->cpus[i];
+        struct percpu *pc;
+        if (!c->enabled || c->apic_id == bsp)
+            continue;
+        enabled_count++;
+        if (c->apic_id > 0xff && !lapic_is_x2apic()) {
+            pr_warn("smp: APIC id %u needs x2APIC; leaving it out", c->apic_id);
+            continue;
+        }
+        if (cpu_count == MAX_CPUS) {
+            pr_warn("smp: more than %d CPUs; leaving APIC id %u out", MAX_CPUS, c->apic_id);
+            continue;
+        }
+        pc = percpu_alloc(cpu_count, c->apic_id);
+        if (!pc)
+            break;
+        cpu_table[cpu_count++] = pc;
+        start_ap(pc, td);
+    }
+}
+
+static void call_ipi_handler(struct irq_frame *f)
+{
+    smp_fn_t fn = call_fn;
+    void *arg = call_arg;
+
+    this_cpu()->ipi_count++;
+    fn(arg);
+    this_cpu()->call_ack = call_seq;
+    __atomic_sub_fetch(&call_pending, 1, __ATOMIC_RELEASE);
+}
+
+void smp_boot(const struct acpi_info *ai)
+{
+    uint64_t cr3;
+    volatile struct trampoline_data *td;
+
+    irq_register(VEC_IPI_CALL, call_ipi_handler);
+    if (ai && ai->have_madt) {
+        cr3 = paging_trampoline_cr3();
+        if (!cr3) {
+            pr_err("smp: no memory for the AP trampoline");
+        } else {
+            td = trampoline_install(cr3);
+            start_listed_cpus(ai, td);
+        }
+    }
+    pr_info("smp: %u/%u CPUs online (%s)", smp_online_count(), enabled_count,
+            lapic_is_x2apic() ? "x2apic" : "xapic");
+}
+
+/* A CPU that cannot finish a call in time is no longer trusted with work. */
+static void report_laggards(uint64_t seq, unsigned self)
+{
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct percpu *pc = cpu_table[i];
+        if (i == self || pc->state != CPU_ONLINE || pc->call_ack == seq)
+            continue;
+        pc->state = CPU_FAILED;
+        pr_warn("smp: CPU %u (APIC id %u) did not answer a cross-CPU call; leaving it out", i,
+                pc->apic_id);
+    }
+}
+
+int smp_call_all(smp_fn_t fn, void *arg, uint64_t timeout_us)
+{
+    unsigned self = this_cpu_id(), sent = 0;
+    uint64_t end;
+    int err = 0;
+
+    spin_lock(&call_lock);
+    call_fn = fn;
+    call_arg = arg;
+    call_seq++;
+    for (unsigned i = 0; i < cpu_count; i++)
+        sent += (i != self && cpu_table[i]->state == CPU_ONLINE);
+    __atomic_store_n(&call_pending, sent, __ATOMIC_RELEASE);
+    for (unsigned i = 0; i < cpu_count; i++)
+        if (i != self && cpu_table[i]->state == CPU_ONLINE)
+            lapic_send_ipi(cpu_table[i]->apic_id, VEC_IPI_CALL);
+    fn(arg);
+    end = uptime_us() + timeout_us;
+    while (__atomic_load_n(&call_pending, __ATOMIC_ACQUIRE) && uptime_us() < end)
+        cpu_relax();
+    if (call_pending) {
+        report_laggards(call_seq, self);
+        err = -ETIMEDOUT;
+    }
+    spin_unlock(&call_lock);
+    return err;
+}
+
+void smp_stop_others(void)
+{
+    stop_requested = true;
+    lapic_send_nmi_others();
+    mdelay(1);
+}

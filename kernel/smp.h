@@ -1,0 +1,26 @@
+/* Starting the other CPUs and running functions on all of them. */
+#ifndef KERNEL_SMP_H
+#define KERNEL_SMP_H
+
+#include "kernel/compiler.h"
+
+struct acpi_info;
+
+/* Starts every enabled MADT CPU; logs "smp: <online>/<enabled> CPUs online (mode)". */
+void smp_boot(const struct acpi_info *ai);
+unsigned smp_online_count(void);
+unsigned smp_enabled_count(void);
+
+typedef void (*smp_fn_t)(void *arg);
+/*
+ * Runs fn(arg) on every online CPU (the caller's too) and waits until all
+ * finished or timeout_us passed. CPUs that did not answer are reported and
+ * marked failed. Returns 0 or -ETIMEDOUT. Must not be called with
+ * interrupts off or from an interrupt handler.
+ */
+int smp_call_all(smp_fn_t fn, void *arg, uint64_t timeout_us);
+/* Stops every other CPU (NMI); used by power-off and reboot. */
+void smp_stop_others(void);
+bool smp_stop_requested(void);
+
+#endif

@@ -1,0 +1,21 @@
+/* Model-specific registers used by the kernel (Intel SDM Vol. 4, chapter 2). */
+#ifndef KERNEL_X86_MSR_H
+#define KERNEL_X86_MSR_H
+
+#define MSR_IA32_APIC_BASE 0x1B /* SDM Vol. 3A 11.4.4 */
+#define APIC_BASE_BSP (1ULL << 8)
+#define APIC_BASE_X2APIC (1ULL << 10)
+#define APIC_BASE_ENABLE (1ULL << 11)
+#define MSR_IA32_FEATURE_CONTROL 0x3A
+#define MSR_IA32_PAT 0x277
+#define MSR_X2APIC_BASE 0x800 /* x2APIC registers: 0x800 + (xAPIC offset >> 4), SDM 11.12.1 */
+#define MSR_EFER 0xC0000080
+#define EFER_SCE (1ULL << 0)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
+#define EFER_NXE (1ULL << 11)
+#define MSR_FS_BASE 0xC0000100
+#define MSR_GS_BASE 0xC0000101
+#define MSR_KERNEL_GS_BASE 0xC0000102
+
+#endif
