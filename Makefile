@@ -19,6 +19,8 @@ KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -T linker.ld --no-warn-rwx-segm
 KSRCS := $(wildcard boot/*.S boot/*.c kernel/*.c kernel/x86/*.c kernel/*.S drivers/*.c vmm/*.c vmm/*/*.c vmm/*/*.S tdx/*.c tdx/*.S)
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
+.DELETE_ON_ERROR:
+
 all: $(BUILD)/hypervisor.elf $(BUILD)/hypervisor.iso $(BUILD)/hypervisor-bios.iso
 
 $(BUILD)/k/%.c.o: %.c
@@ -34,25 +36,27 @@ $(BUILD)/k/%.S.o: %.S
 # Two-pass link: the symbol table used for backtraces is placed after all
 # code and read-only data, so adding it does not move any function.
 $(BUILD)/hypervisor.pass1.elf: $(KOBJS) $(BUILD)/ksyms-empty.o linker.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms-empty.o
+	@echo "  LD      $@"
+	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms-empty.o
 
 $(BUILD)/ksyms-empty.S:
 	@mkdir -p $(BUILD)
-	python3 scripts/mkksyms.py /dev/null > $@
+	@python3 scripts/mkksyms.py /dev/null > $@
 
 $(BUILD)/ksyms-empty.o: $(BUILD)/ksyms-empty.S
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@$(CC) $(KASFLAGS) -c $< -o $@
 
 $(BUILD)/ksyms.S: $(BUILD)/hypervisor.pass1.elf scripts/mkksyms.py
-	$(NM) -n --defined-only $< | python3 scripts/mkksyms.py - > $@
+	@$(NM) -n --defined-only $< | python3 scripts/mkksyms.py - > $@
 
 $(BUILD)/ksyms.o: $(BUILD)/ksyms.S
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@$(CC) $(KASFLAGS) -c $< -o $@
 
 $(BUILD)/hypervisor.elf: $(KOBJS) $(BUILD)/ksyms.o linker.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
-	@$(NM) -n $(BUILD)/hypervisor.pass1.elf | grep -w ' [Tt] ' > $(BUILD)/p1.syms
-	@$(NM) -n $@ | grep -w ' [Tt] ' > $(BUILD)/p2.syms
+	@echo "  LD      $@"
+	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	@$(NM) -n $(BUILD)/hypervisor.pass1.elf | awk '$$2 ~ /^[Tt]$$/' > $(BUILD)/p1.syms
+	@$(NM) -n $@ | awk '$$2 ~ /^[Tt]$$/' > $(BUILD)/p2.syms
 	@cmp -s $(BUILD)/p1.syms $(BUILD)/p2.syms || { echo "ksyms moved code"; exit 1; }
 	@grub-file --is-x86-multiboot2 $@ || { echo "$@: no multiboot2 header"; exit 1; }
 
@@ -61,10 +65,12 @@ GUEST_MODULES ?=
 CMDLINE ?=
 
 $(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh
-	scripts/mkiso.sh $@ hybrid "$(CMDLINE)" $(GUEST_MODULES)
+	@echo "  ISO     $@"
+	@scripts/mkiso.sh $@ hybrid "$(CMDLINE)" $(GUEST_MODULES)
 
 $(BUILD)/hypervisor-bios.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh
-	scripts/mkiso.sh $@ bios "$(CMDLINE)" $(GUEST_MODULES)
+	@echo "  ISO     $@"
+	@scripts/mkiso.sh $@ bios "$(CMDLINE)" $(GUEST_MODULES)
 
 # ---------------------------------------------------------------- host tests
 # Each tests/unit/test_*.c names the kernel sources it tests on a line

@@ -99,6 +99,10 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
     }
     if (*f == '*') {
         sp->width = va_arg(*ap, int);
+        if (sp->width < 0) { /* C99 7.19.6.1p5: '-' flag, positive width */
+            sp->left = true;
+            sp->width = -sp->width;
+        }
         f++;
     }
     while (*f >= '0' && *f <= '9')
@@ -173,13 +177,16 @@ static void convert(struct out *o, char c, struct spec *sp, va_list *ap)
         put_num(o, s < 0 ? -(uint64_t)s : (uint64_t)s, s < 0, 10, false, sp);
         break;
     case 'u':
+        sp->plus = sp->space = false; /* sign flags are for signed conversions only */
         put_num(o, get_unsigned(sp, ap), false, 10, false, sp);
         break;
     case 'x':
     case 'X':
+        sp->plus = sp->space = false;
         put_num(o, get_unsigned(sp, ap), false, 16, c == 'X', sp);
         break;
     case 'o':
+        sp->plus = sp->space = false;
         put_num(o, get_unsigned(sp, ap), false, 8, false, sp);
         break;
     case 'p':
@@ -190,8 +197,13 @@ static void convert(struct out *o, char c, struct spec *sp, va_list *ap)
         put_str(o, va_arg(*ap, const char *), sp);
         return;
     case 'c':
+        if (!sp->left)
+            pad(o, sp->width - 1, ' ');
         put(o, (char)va_arg(*ap, int));
         break;
+    case '%':
+        put(o, '%');
+        return;
     default:
         put(o, '%');
         if (c)

@@ -65,8 +65,8 @@ static int cmd_cpus(int argc, char **argv)
                  smp_enabled_count(), lapic_is_x2apic() ? "x2apic" : "xapic", tsc_khz());
     for (unsigned i = 0; i < cpu_count; i++) {
         const struct percpu *pc = cpu_table[i];
-        shell_printf("cpu %-3u apic %-4u %-8s%s\n", i, pc->apic_id, cpu_state_name(pc->state),
-                     i == 0 ? " boot" : "");
+        shell_printf("cpu %-3u apic %-4u %s%s\n", i, pc->apic_id, cpu_state_name(pc->state),
+                     i == 0 ? " (boot CPU)" : "");
     }
     return 0;
 }
@@ -122,6 +122,17 @@ static int cmd_poweroff(int argc, char **argv)
     power_off();
 }
 
+/* Faults on purpose so the panic path (dump, backtrace, stopping CPUs) can be tested. */
+static int cmd_crash(int argc, char **argv)
+{
+    if (no_args(argc, argv))
+        return -EINVAL;
+    volatile int *bad = (volatile int *)0x10; /* nothing is mapped at low addresses */
+
+    __asm__("" : "+r"(bad)); /* hide the constant from the optimizer's bounds check */
+    return *bad;
+}
+
 static const struct shell_cmd commands[] = {
     {"help", "", "list commands", cmd_help},
     {"cpus", "", "CPUs with APIC id and state", cmd_cpus},
@@ -129,6 +140,7 @@ static const struct shell_cmd commands[] = {
     {"modules", "", "multiboot2 modules: name, size, address", cmd_modules},
     {"reboot", "", "reset the machine", cmd_reboot},
     {"poweroff", "", "power the machine off (ACPI S5)", cmd_poweroff},
+    {"crash", "", "debug: fault in the hypervisor to test the panic path", cmd_crash},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -29,6 +29,7 @@ def main():
     out += [f"\t.quad 0x{a:x}" for a, _ in syms]
     out.append("ksyms_names:")
     out += [f'\t.asciz "{n}"' for _, n in syms]
+    out.append('\t.section .note.GNU-stack, "", @progbits')
     print("\n".join(out))
 
 
