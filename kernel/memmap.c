@@ -13,6 +13,11 @@ static int push(struct rlist *l, uint64_t base, uint64_t end)
 {
     if (base >= end)
         return 0;
+    for (unsigned i = 0; i < l->n; i++) /* reuse a range subtract() emptied */
+        if (l->r[i].base >= l->r[i].end) {
+            l->r[i] = (struct mem_range){base, end, MEM_USABLE};
+            return 0;
+        }
     if (l->n == l->max)
         return -ENOSPC;
     l->r[l->n++] = (struct mem_range){base, end, MEM_USABLE};
@@ -69,8 +74,9 @@ int memmap_usable(const struct mem_range *map, unsigned n, const struct mem_rang
     struct rlist l = {out, 0, max_out};
 
     for (unsigned i = 0; i < n; i++) {
-        if (map[i].type != MEM_USABLE || map[i].end <= map[i].base)
-            continue;
+        if (map[i].type != MEM_USABLE || map[i].end <= map[i].base ||
+            map[i].base > UINT64_MAX - PAGE + 1)
+            continue; /* empty, or rounding the base up would wrap */
         if (push(&l, ALIGN_UP(map[i].base, PAGE), ALIGN_DOWN(map[i].end, PAGE)))
             return -ENOSPC;
     }

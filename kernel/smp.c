@@ -74,6 +74,7 @@ void ap_entry(struct percpu *pc)
     lapic_init_ap();
     pc->apic_id = lapic_id();
     __atomic_store_n(&pc->state, CPU_ONLINE, __ATOMIC_RELEASE);
+    pr_debug("smp: CPU %u (APIC id %u) online", pc->cpu, pc->apic_id);
     ap_idle();
 }
 
@@ -186,6 +187,24 @@ static void call_ipi_handler(struct irq_frame *f)
     __atomic_sub_fetch(&call_pending, 1, __ATOMIC_RELEASE);
 }
 
+static void checkin(void *arg)
+{
+    struct percpu *pc = this_cpu();
+
+    if (lapic_id() == pc->apic_id)
+        __atomic_add_fetch((volatile unsigned *)arg, 1, __ATOMIC_RELAXED);
+}
+
+/* Every online CPU answers one cross-CPU call and confirms its APIC id. */
+static void smp_checkin(void)
+{
+    volatile unsigned answered = 0;
+    int err = smp_call_all(checkin, (void *)&answered, 100000);
+
+    pr_info("smp: %u/%u CPUs answered a cross-CPU call%s", answered, smp_online_count(),
+            err ? " (timeout)" : "");
+}
+
 void smp_boot(const struct acpi_info *ai)
 {
     uint64_t cr3;
@@ -203,6 +222,7 @@ void smp_boot(const struct acpi_info *ai)
     }
     pr_info("smp: %u/%u CPUs online (%s)", smp_online_count(), enabled_count,
             lapic_is_x2apic() ? "x2apic" : "xapic");
+    smp_checkin();
 }
 
 /* A CPU that cannot finish a call in time is no longer trusted with work. */
