@@ -42,7 +42,7 @@ struct acpi_lapic_nmi {
     uint16_t flags;
 };
 
-struct acpi_gas { /* Generic Address Structure, ACPI 5.2.3.2 */
+struct acpi_gas {     /* Generic Address Structure, ACPI 5.2.3.2 */
     uint8_t space_id; /* 0 = system memory, 1 = system I/O */
     uint8_t bit_width;
     uint8_t bit_offset;

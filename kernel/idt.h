@@ -8,10 +8,10 @@
 #define VEC_NMI 2
 #define VEC_DF 8
 #define VEC_MC 18
-#define VEC_PIC_BASE 0x20   /* 8259s remapped here, then masked */
-#define VEC_IRQ_BASE 0x30   /* IOAPIC-routed device IRQs: 0x30 + GSI */
-#define VEC_IPI_CALL 0xF0   /* run-on-CPUs call */
-#define VEC_IPI_KICK 0xF1   /* wake a CPU from HLT */
+#define VEC_PIC_BASE 0x20 /* 8259s remapped here, then masked */
+#define VEC_IRQ_BASE 0x30 /* IOAPIC-routed device IRQs: 0x30 + GSI */
+#define VEC_IPI_CALL 0xF0 /* run-on-CPUs call */
+#define VEC_IPI_KICK 0xF1 /* wake a CPU from HLT */
 #define VEC_APIC_TIMER 0xF8
 #define VEC_APIC_ERROR 0xFE
 #define VEC_SPURIOUS 0xFF

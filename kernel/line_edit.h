@@ -28,12 +28,12 @@ struct line_edit {
     size_t len;
     char line[LINE_EDIT_MAX]; /* the completed line after LINE_DONE */
     char hist[LINE_EDIT_HISTORY][LINE_EDIT_MAX];
-    unsigned hist_count;  /* entries stored, <= LINE_EDIT_HISTORY */
-    unsigned hist_head;   /* index where the next entry goes */
-    int hist_pos;         /* -1 = editing a fresh line, else steps back */
-    int esc_state;        /* escape-sequence parser state */
+    unsigned hist_count; /* entries stored, <= LINE_EDIT_HISTORY */
+    unsigned hist_head;  /* index where the next entry goes */
+    int hist_pos;        /* -1 = editing a fresh line, else steps back */
+    int esc_state;       /* escape-sequence parser state */
     bool last_was_cr;
-    bool bell_sent;       /* BEL already echoed for this overlong line */
+    bool bell_sent; /* BEL already echoed for this overlong line */
     line_emit_fn emit;
     void *ctx;
 };

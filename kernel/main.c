@@ -89,13 +89,13 @@ static int reserved_ranges(struct mem_range *r)
     int n = 0;
 
     r[n++] = (struct mem_range){0, MiB(1), MEM_RESERVED}; /* real mode, AP trampoline */
-    r[n++] = (struct mem_range){(uint64_t)__image_phys_start, (uint64_t)__image_phys_end,
-                                MEM_RESERVED};
+    r[n++] =
+        (struct mem_range){(uint64_t)__image_phys_start, (uint64_t)__image_phys_end, MEM_RESERVED};
     r[n++] = (struct mem_range){boot_info.mbi_phys, boot_info.mbi_phys + boot_info.mbi_size,
                                 MEM_RESERVED};
     for (unsigned i = 0; i < boot_info.nmodules; i++)
-        r[n++] = (struct mem_range){boot_info.modules[i].start, boot_info.modules[i].end,
-                                    MEM_RESERVED};
+        r[n++] =
+            (struct mem_range){boot_info.modules[i].start, boot_info.modules[i].end, MEM_RESERVED};
     return n;
 }
 

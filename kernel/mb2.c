@@ -76,7 +76,8 @@ static void parse_mmap(struct boot_info *bi, const uint8_t *t, uint32_t size)
     }
     for (uint32_t off = 16; off + 24 <= size; off += esize) {
         uint32_t type = rd32(t + off + 16);
-        add_range(bi, rd64(t + off), rd64(t + off + 8), type >= 1 && type <= 7 ? type : MEM_RESERVED);
+        add_range(bi, rd64(t + off), rd64(t + off + 8),
+                  type >= 1 && type <= 7 ? type : MEM_RESERVED);
     }
 }
 

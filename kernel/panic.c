@@ -22,11 +22,27 @@ static volatile bool panic_nested;
 static enum panic_action action = PANIC_HALT;
 
 static const char *const exc_names[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-    "#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
-    "coprocessor overrun", "#TS invalid TSS", "#NP segment not present", "#SS stack fault",
-    "#GP general protection", "#PF page fault", "reserved", "#MF x87 error",
-    "#AC alignment check", "#MC machine check", "#XM SIMD error", "#VE virtualization",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved",
+    "#MF x87 error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD error",
+    "#VE virtualization",
     "#CP control protection",
 };
 

@@ -13,10 +13,10 @@ void panic_stop_this_cpu(void) __noreturn;
 /* What to do after the dump: halt (default), reboot or power off (tests). */
 void panic_set_action(const char *action);
 
-#define BUG_ON(c)                                                                                  \
-    do {                                                                                           \
-        if (unlikely(c))                                                                           \
-            panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c);                                     \
+#define BUG_ON(c)                                              \
+    do {                                                       \
+        if (unlikely(c))                                       \
+            panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c); \
     } while (0)
 
 #endif
