@@ -84,7 +84,8 @@ unit_deps = $(shell sed -n 's/.*unit-srcs:\(.*\)\*\/.*/\1/p;s/.*unit-srcs:\(.*\)
 .SECONDEXPANSION:
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/host_stubs.c $$(call unit_deps,tests/unit/%.c)
 	@mkdir -p $(dir $@)
-	$(CC) $(HCFLAGS) -o $@ $^ -lcmocka
+	@echo "  HOSTCC  $@"
+	@$(CC) $(HCFLAGS) -o $@ $^ -lcmocka
 
 unit: deps $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)

@@ -215,7 +215,7 @@ int mb2_parse(const void *mbi, size_t avail, uint64_t mbi_phys, struct boot_info
     err = walk_tags(p, total, bi, &have_mmap, &have_efi, &mmap_tag, &efi_tag);
     if (mmap_tag)
         parse_mmap(bi, mmap_tag, rd32(mmap_tag + 4));
-    else if (efi_tag) {
+    if (!bi->nmmap && efi_tag) { /* also when tag 6 was malformed and skipped */
         parse_efi_mmap(bi, efi_tag, rd32(efi_tag + 4));
         bi->mmap_from_efi = true;
     }
@@ -230,6 +230,8 @@ void mb2_module_name(const struct boot_module *m, char *buf, size_t len)
 {
     size_t n = 0;
 
+    if (!len)
+        return;
     while (m->string[n] && m->string[n] != ' ' && n + 1 < len)
         n++;
     memcpy(buf, m->string, n);

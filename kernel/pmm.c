@@ -18,20 +18,41 @@ static void clear_bit(struct pmm *p, uint64_t pg)
     p->bitmap[pg / 64] &= ~(1ULL << (pg % 64));
 }
 
-uint64_t pmm_bitmap_bytes(uint64_t max_phys)
+static bool is_managed(const struct pmm *p, uint64_t pg)
+{
+    return p->managed[pg / 64] & (1ULL << (pg % 64));
+}
+
+static void set_managed(struct pmm *p, uint64_t pg, bool on)
+{
+    if (on)
+        p->managed[pg / 64] |= 1ULL << (pg % 64);
+    else
+        p->managed[pg / 64] &= ~(1ULL << (pg % 64));
+}
+
+static uint64_t one_map_bytes(uint64_t max_phys)
 {
     uint64_t pages = (max_phys + PAGE_SIZE - 1) / PAGE_SIZE;
 
     return (pages + 63) / 64 * 8;
 }
 
+/* Two maps: "not available" for allocation, and "managed" to tell allocated pages from holes. */
+uint64_t pmm_bitmap_bytes(uint64_t max_phys)
+{
+    return 2 * one_map_bytes(max_phys);
+}
+
 void pmm_init(struct pmm *p, uint64_t *bitmap, uint64_t max_phys)
 {
     p->bitmap = bitmap;
+    p->managed = bitmap + one_map_bytes(max_phys) / 8;
     p->npages = (max_phys + PAGE_SIZE - 1) / PAGE_SIZE;
     p->total = p->free = 0;
     p->hint = p->npages;
-    memset(bitmap, 0xff, pmm_bitmap_bytes(max_phys));
+    memset(p->bitmap, 0xff, one_map_bytes(max_phys));
+    memset(p->managed, 0, one_map_bytes(max_phys));
 }
 
 void pmm_add_range(struct pmm *p, uint64_t base, uint64_t end)
@@ -40,8 +61,9 @@ void pmm_add_range(struct pmm *p, uint64_t base, uint64_t end)
     uint64_t last = MIN(end / PAGE_SIZE, p->npages);
 
     for (uint64_t pg = first; pg < last; pg++) {
-        if (!test_bit(p, pg))
+        if (is_managed(p, pg))
             continue;
+        set_managed(p, pg, true);
         clear_bit(p, pg);
         p->total++;
         p->free++;
@@ -56,8 +78,9 @@ void pmm_remove_range(struct pmm *p, uint64_t base, uint64_t end)
     uint64_t last = MIN((end + PAGE_SIZE - 1) / PAGE_SIZE, p->npages);
 
     for (uint64_t pg = first; pg < last; pg++) {
-        if (test_bit(p, pg))
+        if (!is_managed(p, pg) || test_bit(p, pg))
             continue;
+        set_managed(p, pg, false);
         set_bit(p, pg);
         p->total--;
         p->free--;
@@ -120,7 +143,7 @@ int pmm_free(struct pmm *p, uint64_t phys, uint64_t npages)
     if (phys % PAGE_SIZE || !npages || pg >= p->npages || npages > p->npages - pg)
         return -EINVAL;
     for (uint64_t i = 0; i < npages; i++)
-        if (!test_bit(p, pg + i))
+        if (!test_bit(p, pg + i) || !is_managed(p, pg + i))
             return -EINVAL;
     for (uint64_t i = 0; i < npages; i++)
         clear_bit(p, pg + i);

@@ -1,7 +1,7 @@
 /*
- * Physical page allocator: one bit per 4 KiB page below the highest usable
- * address (set = not available), first-fit with alignment for contiguous
- * runs. Pure code (no locking, no page contents): the kernel wraps it in
+ * Physical page allocator: two bits per 4 KiB page below the highest usable
+ * address (not available; managed), first-fit with alignment for contiguous
+ * runs. The second bit lets pmm_free refuse pages it never handed out. Pure code (no locking, no page contents): the kernel wraps it in
  * kernel/page_alloc.c; host tests drive it directly.
  */
 #ifndef KERNEL_PMM_H
@@ -10,7 +10,8 @@
 #include "kernel/compiler.h"
 
 struct pmm {
-    uint64_t *bitmap;
+    uint64_t *bitmap;  /* set = not available (allocated, hole or removed) */
+    uint64_t *managed; /* set = handed to the allocator and not removed */
     uint64_t npages; /* pages covered by the bitmap, from physical 0 */
     uint64_t total;  /* pages handed to the allocator */
     uint64_t free;

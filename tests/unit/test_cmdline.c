@@ -186,8 +186,8 @@ static int check(const char *cl)
 
 static void test_check_all_known(void **state)
 {
-    assert_int_equal(check("console=com1 loglevel=3 x2apic panic=reboot acpi.ignore=HPET tdx smp=2"),
-                     0);
+    assert_int_equal(
+        check("console=com1 loglevel=3 x2apic panic=reboot acpi.ignore=HPET tdx smp=2"), 0);
     assert_int_equal(nwarned, 0);
 }
 

@@ -41,8 +41,8 @@ static void test_single_usable(void **state)
 static void test_non_usable_types_are_dropped(void **state)
 {
     struct mem_range map[] = {
-        RANGE(MiB(1), MiB(2), MEM_RESERVED), RANGE(MiB(2), MiB(3), MEM_ACPI),
-        RANGE(MiB(3), MiB(4), MEM_NVS),      RANGE(MiB(4), MiB(5), MEM_BAD),
+        RANGE(MiB(1), MiB(2), MEM_RESERVED),   RANGE(MiB(2), MiB(3), MEM_ACPI),
+        RANGE(MiB(3), MiB(4), MEM_NVS),        RANGE(MiB(4), MiB(5), MEM_BAD),
         RANGE(MiB(5), MiB(6), MEM_PERSISTENT), USABLE(MiB(8), MiB(9)),
     };
 
@@ -157,11 +157,9 @@ static void test_empty_and_inverted_entries_ignored(void **state)
 static void test_unsorted_sorted_and_merged(void **state)
 {
     struct mem_range map[] = {
-        USABLE(MiB(8), MiB(9)),
-        USABLE(MiB(3), MiB(4)),
-        USABLE(MiB(2), MiB(3)), /* adjacent to [3, 4) */
-        USABLE(MiB(6), MiB(7)),
-        USABLE(MiB(1), MiB(2)), /* adjacent to [2, 3) */
+        USABLE(MiB(8), MiB(9)), USABLE(MiB(3), MiB(4)),
+        USABLE(MiB(2), MiB(3)),                         /* adjacent to [3, 4) */
+        USABLE(MiB(6), MiB(7)), USABLE(MiB(1), MiB(2)), /* adjacent to [2, 3) */
     };
 
     assert_int_equal(usable(map, ARRAY_SIZE(map), NULL, 0), 3);
@@ -243,8 +241,7 @@ static void test_usable_at_top_of_address_space(void **state)
 
 static void test_memmap_bytes(void **state)
 {
-    struct mem_range r[] = {USABLE(MiB(1), MiB(4)), USABLE(GiB(4), GiB(6)),
-                            USABLE(0x1000, 0x2000)};
+    struct mem_range r[] = {USABLE(MiB(1), MiB(4)), USABLE(GiB(4), GiB(6)), USABLE(0x1000, 0x2000)};
 
     assert_int_equal(memmap_bytes(r, 3), MiB(3) + GiB(2) + 0x1000);
     assert_int_equal(memmap_bytes(r, 1), MiB(3));

@@ -187,7 +187,7 @@ static void test_char(void **state)
 static void test_star_width_precision(void **state)
 {
     CHECK("[%*d] [%-*d] [%.*s] [%*.*d]", 6, 42, 6, 42, 2, "abcdef", 6, 4, 42);
-    CHECK("[%*d]", -6, 42); /* a negative width means '-' */
+    CHECK("[%*d]", -6, 42);  /* a negative width means '-' */
     CHECK("[%.*d]", -1, 42); /* a negative precision is ignored */
 }
 
