@@ -60,17 +60,17 @@ $(BUILD)/hypervisor.elf: $(KOBJS) $(BUILD)/ksyms.o linker.ld
 	@cmp -s $(BUILD)/p1.syms $(BUILD)/p2.syms || { echo "ksyms moved code"; exit 1; }
 	@grub-file --is-x86-multiboot2 $@ || { echo "$@: no multiboot2 header"; exit 1; }
 
-# Guest images added to the ISO as modules (later issues add real guests).
-GUEST_MODULES ?=
+# The project's test guests go into every ISO as modules (tests/guests/guests.mk).
+include tests/guests/guests.mk
 CMDLINE ?=
 
-$(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh
+$(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh $(GUEST_MODULE_FILES) $(GUEST_MODULE_LIST)
 	@echo "  ISO     $@"
-	@scripts/mkiso.sh $@ hybrid "$(CMDLINE)" $(GUEST_MODULES)
+	@MODULE_LIST=$(GUEST_MODULE_LIST) scripts/mkiso.sh $@ hybrid "$(CMDLINE)"
 
-$(BUILD)/hypervisor-bios.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh
+$(BUILD)/hypervisor-bios.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh $(GUEST_MODULE_FILES) $(GUEST_MODULE_LIST)
 	@echo "  ISO     $@"
-	@scripts/mkiso.sh $@ bios "$(CMDLINE)" $(GUEST_MODULES)
+	@MODULE_LIST=$(GUEST_MODULE_LIST) scripts/mkiso.sh $@ bios "$(CMDLINE)"
 
 # ---------------------------------------------------------------- host tests
 # Each tests/unit/test_*.c names the kernel sources it tests on a line

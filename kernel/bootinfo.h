@@ -47,4 +47,7 @@ struct boot_info {
     uint64_t efi_systab;
 };
 
+/* The boot information copied at boot (kernel/main.c). */
+const struct boot_info *boot_info_get(void);
+
 #endif

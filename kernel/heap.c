@@ -114,6 +114,7 @@ void *kzalloc(size_t size)
 void kfree(void *p)
 {
     struct hdr *h;
+    unsigned cls;
     uint64_t f;
 
     if (!p)
@@ -127,10 +128,13 @@ void kfree(void *p)
         page_free(virt_to_phys(h), h->pages);
         return;
     }
+    cls = h->cls; /* the free-list link below overwrites the header */
+    if (cls >= NCLASSES)
+        panic("kfree(%p): corrupt heap header (class %u)", p, cls);
     f = spin_lock_irqsave(&lock);
-    in_use -= class_size(h->cls);
-    ((struct free_obj *)h)->next = free_lists[h->cls];
-    free_lists[h->cls] = (struct free_obj *)h;
+    in_use -= class_size(cls);
+    ((struct free_obj *)h)->next = free_lists[cls];
+    free_lists[cls] = (struct free_obj *)h;
     spin_unlock_irqrestore(&lock, f);
 }
 

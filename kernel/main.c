@@ -24,6 +24,8 @@
 #include "drivers/ioapic.h"
 #include "drivers/lapic.h"
 #include "drivers/pic8259.h"
+#include "vmm/launch.h"
+#include "vmm/vmx/vmx.h"
 
 #define MAX_MBI_SIZE MiB(1)
 #define DEFAULT_LAPIC_PHYS 0xFEE00000ULL
@@ -37,7 +39,6 @@ static struct boot_info boot_info;
 static struct mem_range usable[BOOT_MAX_MMAP + BOOT_MAX_MODULES + 8];
 static unsigned nusable;
 
-const struct boot_info *boot_info_get(void);
 const struct boot_info *boot_info_get(void)
 {
     return &boot_info;
@@ -154,6 +155,23 @@ static void interrupts_init(const struct acpi_info *ai)
     irq_enable();
 }
 
+/* run=<module>[,key=value...][+<module>...]: guests started without typing. */
+static void run_boot_guests(const char *cl)
+{
+    char spec[256], *p = spec, *next;
+    const char *err;
+
+    if (!cmdline_find(cl, "run", spec, sizeof(spec)))
+        return;
+    for (; p; p = next) {
+        next = strchr(p, '+');
+        if (next)
+            *next++ = 0;
+        if (*p && vm_launch_spec(p, &err))
+            pr_err("run=%s: %s", p, err);
+    }
+}
+
 void kmain(uint32_t magic, uint32_t mbi_phys);
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
@@ -174,5 +192,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     pr_info("timer: TSC %lu kHz (calibrated against %s)", tsc_khz(), timer_source());
     interrupts_init(ai);
     smp_boot(ai);
+    vmx_init_all();
+    run_boot_guests(boot_info.cmdline);
     shell_run();
 }

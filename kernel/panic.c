@@ -76,6 +76,7 @@ void panic_set_action(const char *a)
 
 void panic_stop_this_cpu(void)
 {
+    power_run_cpu_stop_hooks();
     this_cpu()->state = CPU_STOPPED;
     for (;;) {
         irq_disable();
@@ -132,6 +133,7 @@ static void backtrace(uint64_t rip, uint64_t rbp)
 static __noreturn void panic_finish(void)
 {
     lapic_send_nmi_others();
+    power_run_cpu_stop_hooks();
     pprintf("all CPUs stopped\n");
     if (action == PANIC_POWEROFF)
         power_off();

@@ -16,10 +16,10 @@
 #define KBC_RESET 0xFE
 #define PCI_RESET_CF9 0xCF9
 
-static shutdown_hook_t hooks[4];
+static cpu_stop_hook_t hooks[4];
 static unsigned nhooks;
 
-int power_add_shutdown_hook(shutdown_hook_t h)
+int power_add_cpu_stop_hook(cpu_stop_hook_t h)
 {
     if (nhooks == ARRAY_SIZE(hooks))
         return -ENOSPC;
@@ -27,7 +27,7 @@ int power_add_shutdown_hook(shutdown_hook_t h)
     return 0;
 }
 
-static void run_shutdown_hooks(void)
+void power_run_cpu_stop_hooks(void)
 {
     for (unsigned i = 0; i < nhooks; i++)
         hooks[i]();
@@ -45,9 +45,9 @@ void power_off(void)
 {
     const struct acpi_info *ai = acpi_get();
 
-    run_shutdown_hooks();
     smp_stop_others();
     irq_disable();
+    power_run_cpu_stop_hooks();
     if (ai && ai->have_fadt && ai->pm1a_cnt) {
         uint8_t a = ai->have_s5 ? ai->s5_typ_a : 0;
         if (ai->pm1b_cnt)
@@ -76,9 +76,9 @@ void power_reboot(void)
         uint64_t base;
     } __packed null_idt = {0, 0};
 
-    run_shutdown_hooks();
     smp_stop_others();
     irq_disable();
+    power_run_cpu_stop_hooks();
     acpi_reset(acpi_get());
     outb(PCI_RESET_CF9, 0x02);
     outb(PCI_RESET_CF9, 0x06);

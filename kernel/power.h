@@ -4,9 +4,14 @@
 
 #include "kernel/compiler.h"
 
-/* Hooks run on every CPU before the machine goes down (e.g. VMXOFF). */
-typedef void (*shutdown_hook_t)(void);
-int power_add_shutdown_hook(shutdown_hook_t h);
+/*
+ * Hooks each CPU runs on itself when it stops for good: power-off, reboot,
+ * panic, or the NMI that stops the other CPUs (e.g. VMXOFF). They must be
+ * safe in NMI context: no locks, no allocation.
+ */
+typedef void (*cpu_stop_hook_t)(void);
+int power_add_cpu_stop_hook(cpu_stop_hook_t h);
+void power_run_cpu_stop_hooks(void);
 
 void power_off(void) __noreturn;
 void power_reboot(void) __noreturn;

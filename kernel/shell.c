@@ -24,7 +24,6 @@ struct shell_cmd {
     int (*fn)(int argc, char **argv);
 };
 
-const struct boot_info *boot_info_get(void);
 static const struct shell_cmd commands[];
 static struct line_edit editor;
 

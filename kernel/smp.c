@@ -36,6 +36,7 @@ static unsigned enabled_count = 1;
 static volatile bool stop_requested;
 
 static spinlock_t call_lock = SPINLOCK_INIT;
+static spinlock_t run_lock = SPINLOCK_INIT;
 static smp_fn_t call_fn;
 static void *call_arg;
 static volatile uint64_t call_seq;
@@ -62,8 +63,57 @@ bool smp_stop_requested(void)
 
 static void ap_idle(void)
 {
-    for (;;)
-        irq_enable_and_halt();
+    struct percpu *pc = this_cpu();
+
+    for (;;) {
+        smp_fn_t fn;
+        irq_disable();
+        fn = pc->work_fn;
+        if (!fn) {
+            irq_enable_and_halt();
+            continue;
+        }
+        irq_enable();
+        fn(pc->work_arg);
+        __atomic_store_n(&pc->work_fn, NULL, __ATOMIC_RELEASE);
+    }
+}
+
+int smp_run_on(unsigned cpu, smp_fn_t fn, void *arg)
+{
+    struct percpu *pc;
+    smp_fn_t none = NULL;
+
+    if (cpu >= cpu_count || cpu == this_cpu_id() || cpu_table[cpu]->state != CPU_ONLINE)
+        return -EINVAL;
+    pc = cpu_table[cpu];
+    spin_lock(&run_lock); /* work_arg and work_fn are set as one */
+    if (__atomic_load_n(&pc->work_fn, __ATOMIC_ACQUIRE)) {
+        spin_unlock(&run_lock);
+        return -EBUSY;
+    }
+    pc->work_arg = arg;
+    __atomic_compare_exchange_n(&pc->work_fn, &none, fn, false, __ATOMIC_ACQ_REL,
+                                __ATOMIC_ACQUIRE);
+    spin_unlock(&run_lock);
+    lapic_send_ipi(pc->apic_id, VEC_IPI_KICK);
+    return 0;
+}
+
+bool smp_cpu_busy(unsigned cpu)
+{
+    return cpu < cpu_count && __atomic_load_n(&cpu_table[cpu]->work_fn, __ATOMIC_ACQUIRE);
+}
+
+void smp_kick(unsigned cpu)
+{
+    if (cpu < cpu_count && cpu != this_cpu_id() && cpu_table[cpu]->state == CPU_ONLINE)
+        lapic_send_ipi(cpu_table[cpu]->apic_id, VEC_IPI_KICK);
+}
+
+static void kick_handler(struct irq_frame *f)
+{
+    /* Nothing to do: the interrupt itself ended HLT or the guest's run. */
 }
 
 void ap_entry(struct percpu *pc);
@@ -211,6 +261,7 @@ void smp_boot(const struct acpi_info *ai)
     volatile struct trampoline_data *td;
 
     irq_register(VEC_IPI_CALL, call_ipi_handler);
+    irq_register(VEC_IPI_KICK, kick_handler);
     if (ai && ai->have_madt) {
         cr3 = paging_trampoline_cr3();
         if (!cr3) {
@@ -266,9 +317,16 @@ int smp_call_all(smp_fn_t fn, void *arg, uint64_t timeout_us)
     return err;
 }
 
+/* Waits (bounded) for the others to run their stop hooks, e.g. VMXOFF, before power goes. */
 void smp_stop_others(void)
 {
+    uint64_t end;
+    unsigned self = this_cpu_id();
+
     stop_requested = true;
     lapic_send_nmi_others();
-    mdelay(1);
+    end = uptime_us() + 100000;
+    for (unsigned i = 0; i < cpu_count; i++)
+        while (i != self && cpu_table[i]->state == CPU_ONLINE && uptime_us() < end)
+            cpu_relax();
 }

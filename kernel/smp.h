@@ -19,6 +19,16 @@ typedef void (*smp_fn_t)(void *arg);
  * interrupts off or from an interrupt handler.
  */
 int smp_call_all(smp_fn_t fn, void *arg, uint64_t timeout_us);
+/*
+ * Hands fn(arg) to an idle CPU's idle loop, where it runs with interrupts
+ * enabled for as long as it likes (a vCPU). -EBUSY if the CPU has work,
+ * -EINVAL if it is not online or is the caller.
+ */
+int smp_run_on(unsigned cpu, smp_fn_t fn, void *arg);
+bool smp_cpu_busy(unsigned cpu);
+/* Wakes a CPU from HLT or makes a running guest exit (IPI, no work). */
+void smp_kick(unsigned cpu);
+
 /* Stops every other CPU (NMI); used by power-off and reboot. */
 void smp_stop_others(void);
 bool smp_stop_requested(void);

@@ -2,10 +2,16 @@
 # Builds a GRUB ISO that boots build/hypervisor.elf through multiboot2.
 # usage: mkiso.sh OUT.iso bios|hybrid "KERNEL CMDLINE" [FILE[:MODULE STRING]]...
 # A module's string starts with its name (default: the file's base name
-# without extension), then optional key=value words.
+# without extension), then optional key=value words. MODULE_LIST=<file> adds
+# the modules listed there, one "<path> <name> [key=value...]" per line.
 set -eu
 out=$1 kind=$2 cmdline=$3
 shift 3
+if [ -n "${MODULE_LIST:-}" ]; then
+	while read -r file str; do
+		set -- "$@" "$file:$str"
+	done < "$MODULE_LIST"
+fi
 kernel=${KERNEL:-build/hypervisor.elf}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

@@ -1,0 +1,312 @@
+/*
+ * Shared code of the test guests, #included first by each guest. It emits
+ * nothing in .text: its routines go to .text.lib, which the linker scripts
+ * place after .text, so a guest's first instruction is its entry point.
+ *
+ * Built with gcc -m32 (__x86_64__ undefined) the file is 16-bit real-mode
+ * code for flat images; with -m64 it is 64-bit code for ELF64 images.
+ * Routines preserve every register except RAX, RCX, RDX, RSI, RDI.
+ */
+#include "lib.h"
+
+#ifndef __x86_64__
+	.code16
+#endif
+
+/* ------------------------------------------------------------ both modes */
+
+/* (not "OUTB": GAS macro names are case-insensitive, it would capture outb) */
+.macro OUTB_CONST port, val
+	mov $\port, %dx
+	mov $\val, %al
+	out %al, %dx
+.endm
+
+/* 115200 8N1, FIFOs on, interrupts off, DTR+RTS */
+.macro UART_INIT
+	OUTB_CONST COM1_IER, 0
+	OUTB_CONST COM1_LCR, LCR_DLAB
+	OUTB_CONST COM1, 1		/* DLL: divisor 1 */
+	OUTB_CONST COM1_IER, 0	/* DLM */
+	OUTB_CONST COM1_LCR, LCR_8N1
+	OUTB_CONST COM1_FCR, 0xC7
+	OUTB_CONST COM1_MCR, 0x03
+.endm
+
+.macro HALT_FOREVER
+	cli
+.Lhalt\@:
+	hlt
+	jmp .Lhalt\@
+.endm
+
+/* ends the VM with exit code \code (a constant), halts if that is ignored */
+.macro DEBUG_EXIT code
+	mov $\code, %al
+	out %al, $DEBUG_EXIT_PORT
+	HALT_FOREVER
+.endm
+
+	.pushsection .text.lib, "ax"
+/* AL = byte: waits for LSR.THRE, then writes THR. Clobbers AH, DX. */
+uart_putc:
+	mov %al, %ah
+	mov $COM1_LSR, %dx
+1:	in %dx, %al
+	test $LSR_THRE, %al
+	jz 1b
+	mov %ah, %al
+	mov $COM1, %dx
+	out %al, %dx
+	ret
+
+/* (R|E)SI = NUL-terminated string. Clobbers AX, DX, SI. */
+uart_puts:
+	cld
+1:	lodsb
+	test %al, %al
+	jz 2f
+	call uart_putc
+	jmp 1b
+2:	ret
+	.popsection
+
+#ifndef __x86_64__
+/* ------------------------------------------------- 16-bit real mode only */
+
+/* Entry: CS = 0 (the loader may start at 0x800:0), DS = ES = SS = 0, the
+ * stack just below the load address, then the UART. */
+.macro START16
+	.globl _start
+_start:
+	cli
+	ljmp $0, $.Lcs0\@
+.Lcs0\@:
+	xor %ax, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	mov $_start, %sp
+	UART_INIT
+.endm
+
+.macro PUTS str
+	.pushsection .rodata
+.Lstr\@: .asciz "\str"
+	.popsection
+	mov $.Lstr\@, %si
+	call uart_puts
+.endm
+
+#else
+/* ------------------------------------------------------------ 64-bit only */
+
+/* Entry: own stack (the ABI promises none), then the UART. */
+.macro START64
+	.globl _start
+_start:
+	lea stack_top(%rip), %rsp
+	cld
+	UART_INIT
+.endm
+
+.macro PUTS str
+	.pushsection .rodata
+.Lstr\@: .asciz "\str"
+	.popsection
+	lea .Lstr\@(%rip), %rsi
+	call uart_puts
+.endm
+
+/* VMCALL print of a literal (no NUL); RAX = the hypercall's result */
+.macro HC_PRINT_STR str
+	.pushsection .rodata
+.Lhs\@:	.ascii "\str"
+.Lhe\@:
+	.popsection
+	mov $HC_PRINT, %eax
+	lea .Lhs\@(%rip), %rbx
+	mov $(.Lhe\@ - .Lhs\@), %ecx
+	vmcall
+.endm
+
+/* The next exception (any vector) resumes at \label instead of being fatal;
+ * fault_vec/fault_err then hold what happened. Clobbers RAX. */
+.macro ON_FAULT_GOTO label
+	lea \label(%rip), %rax
+	mov %rax, fault_resume(%rip)
+.endm
+.macro FAULT_DISARM
+	movq $0, fault_resume(%rip)
+.endm
+
+	.pushsection .text.lib, "ax"
+/* RSI = bytes, RCX = count */
+uart_write:
+	jrcxz 2f
+1:	lodsb
+	call uart_putc
+	loop 1b
+2:	ret
+
+/* RAX = unsigned value, printed in decimal */
+uart_putdec:
+	push %rbx
+	sub $24, %rsp
+	lea 24(%rsp), %rsi		/* digits are stored backwards from here */
+	mov $10, %ebx
+1:	xor %edx, %edx
+	div %rbx
+	add $'0', %dl
+	dec %rsi
+	mov %dl, (%rsi)
+	test %rax, %rax
+	jnz 1b
+	lea 24(%rsp), %rcx
+	sub %rsi, %rcx
+	call uart_write
+	add $24, %rsp
+	pop %rbx
+	ret
+
+/* RAX = value, printed as 0x and 16 hex digits */
+uart_puthex:
+	push %rbx
+	mov %rax, %rbx
+	mov $'0', %al
+	call uart_putc
+	mov $'x', %al
+	call uart_putc
+	mov $16, %ecx
+1:	rol $4, %rbx
+	mov %bl, %al
+	and $0xF, %al
+	add $'0', %al
+	cmp $'9', %al
+	jbe 2f
+	add $('A' - '9' - 1), %al
+2:	call uart_putc
+	dec %ecx
+	jnz 1b
+	pop %rbx
+	ret
+
+/* AL = exit code: debug exit, halts if that is ignored */
+debug_exit:
+	out %al, $DEBUG_EXIT_PORT
+	HALT_FOREVER
+
+/* IDTR limit 0: any exception then escalates to a triple fault */
+idt_zero:
+	lidt idt_zero_desc(%rip)
+	ret
+
+/* Loads the GDT below (CS = SEL_CODE64, DS/ES/SS = SEL_DATA) and a 32-gate
+ * IDT whose handlers resume at fault_resume, or print the exception and
+ * exit with fault_exit_code when it is 0. */
+idt_install:
+	lgdt gdt_desc(%rip)
+	pushq $SEL_CODE64
+	lea 1f(%rip), %rax
+	push %rax
+	lretq
+1:	mov $SEL_DATA, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	lea isr_table(%rip), %rsi
+	lea idt(%rip), %rdi
+	mov $32, %ecx
+2:	lodsq
+	mov %ax, (%rdi)			/* offset 15:0 */
+	movw $SEL_CODE64, 2(%rdi)
+	movw $0x8E00, 4(%rdi)		/* present, DPL 0, interrupt gate, IST 0 */
+	shr $16, %rax
+	mov %ax, 6(%rdi)		/* offset 31:16 */
+	shr $16, %rax
+	mov %rax, 8(%rdi)		/* offset 63:32, reserved */
+	add $16, %rdi
+	dec %ecx
+	jnz 2b
+	lidt idt_desc(%rip)
+	ret
+
+/* one stub per vector; those without an error code push a 0 */
+.macro ISR vec
+isr\vec:
+	.if !((\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30))
+	pushq $0
+	.endif
+	pushq $\vec
+	jmp isr_common
+.endm
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ISR \v
+	.endr
+
+/* stack: saved RAX, vector, error code, RIP, CS, RFLAGS, RSP, SS */
+isr_common:
+	push %rax
+	mov 8(%rsp), %rax
+	mov %rax, fault_vec(%rip)
+	mov 16(%rsp), %rax
+	mov %rax, fault_err(%rip)
+	incq fault_count(%rip)
+	mov fault_resume(%rip), %rax
+	test %rax, %rax
+	jz 1f
+	movq $0, fault_resume(%rip)
+	mov %rax, 24(%rsp)		/* resume there */
+	pop %rax
+	add $16, %rsp
+	iretq
+1:	PUTS "unexpected exception "
+	mov fault_vec(%rip), %rax
+	call uart_putdec
+	PUTS " at rip "
+	mov 24(%rsp), %rax
+	call uart_puthex
+	PUTS "\n"
+	mov fault_exit_code(%rip), %eax
+	jmp debug_exit
+	.popsection
+
+	.pushsection .rodata
+	.balign 8
+isr_table:
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.quad isr\v
+	.endr
+	.popsection
+
+	.pushsection .data
+	.balign 8
+gdt:		/* in .data: the CPU may set descriptors' accessed bits */
+	.quad 0
+	.quad 0x00AF9A000000FFFF	/* SEL_CODE64: 64-bit code, DPL 0 */
+	.quad 0x00CF92000000FFFF	/* SEL_DATA: data, read/write */
+gdt_end:
+gdt_desc:
+	.word gdt_end - gdt - 1
+	.quad gdt
+idt_desc:
+	.word 32 * 16 - 1
+	.quad idt
+idt_zero_desc:
+	.word 0
+	.quad 0
+	.balign 8
+fault_resume:	.quad 0		/* where the next exception resumes; 0: fatal */
+fault_vec:	.quad -1	/* vector of the last exception */
+fault_err:	.quad 0		/* its error code (0 when it has none) */
+fault_count:	.quad 0
+fault_exit_code: .long 255	/* debug-exit code of a fatal exception */
+	.popsection
+
+	.pushsection .bss
+	.balign 16
+idt:	.skip 32 * 16
+stack:	.skip 16384
+stack_top:
+	.popsection
+#endif

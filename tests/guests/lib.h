@@ -1,0 +1,57 @@
+/*
+ * Constants shared by the test guests (assembly only: no C types). The
+ * contract they test is docs/guest-abi.md; the macros and routines built on
+ * these are in lib.S.
+ */
+#ifndef TESTS_GUESTS_LIB_H
+#define TESTS_GUESTS_LIB_H
+
+/* 16550 UART, COM1 (PC16550D datasheet); literal values: GAS macro arguments cannot hold spaces */
+#define COM1 0x3F8
+#define COM1_IER 0x3F9 /* DLM when LCR.DLAB = 1 */
+#define COM1_FCR 0x3FA
+#define COM1_LCR 0x3FB
+#define COM1_MCR 0x3FC
+#define COM1_LSR 0x3FD
+#define LCR_8N1 0x03
+#define LCR_DLAB 0x80
+#define LSR_THRE 0x20 /* transmit holding register empty */
+
+/* debug exit: writing v to the port ends the VM with exit code v */
+#define DEBUG_EXIT_PORT 0xF4
+
+/* a port the hypervisor does not model: reads give all ones */
+#define UNMODELED_PORT 0x510
+
+/* hypercalls: function in RAX, arguments in RBX, RCX, RDX, result in RAX */
+#define HC_PRINT 1
+#define HC_EXIT 2
+#define HC_UNKNOWN 99
+#define HC_ENOSYS (-38)
+
+/* CPUID */
+#define CPUID1_ECX_VMX 5
+#define CPUID1_ECX_HYPERVISOR 31
+#define CPUID_HV_BASE 0x40000000
+#define CPUID_HV_ABI 0x40000001
+#define HV_SIG_EBX 0x494D5648 /* "HVMI" */
+#define HV_SIG_ECX 0x564F5243 /* "CROV" */
+#define HV_SIG_EDX 0x524F5349 /* "ISOR" */
+
+/* MSRs (SDM Vol. 4, chapter 2) */
+#define MSR_IA32_FEATURE_CONTROL 0x3A
+#define MSR_EFER 0xC0000080
+#define EFER_LME 0x100
+#define EFER_LMA 0x400
+#define MSR_KERNEL_GS_BASE 0xC0000102
+#define MSR_UNKNOWN 0x12345678
+
+/* exception vectors */
+#define VEC_UD 6
+#define VEC_GP 13
+
+/* selectors of the GDT lib.S loads in 64-bit guests */
+#define SEL_CODE64 0x08
+#define SEL_DATA 0x10
+
+#endif

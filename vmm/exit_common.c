@@ -1,0 +1,82 @@
+/*
+ * Exit services every backend shares: port I/O to the VM's device models,
+ * the hypercall ABI (docs/guest-abi.md) and HLT. Hot path: no allocation,
+ * no global locks.
+ */
+#include "vmm/vm.h"
+#include "vmm/sched.h"
+#include "vmm/dev/debug_exit.h"
+#include "kernel/errno.h"
+#include "kernel/x86/cpu.h"
+
+#define COM1_BASE 0x3F8
+#define HC_PRINT 1
+#define HC_EXIT 2
+#define HC_PRINT_MAX 256
+
+static bool in_range(uint16_t port, uint16_t base, uint16_t len)
+{
+    return port >= base && port < base + len;
+}
+
+void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val)
+{
+    struct vm *vm = v->vm;
+
+    if (in_range(port, COM1_BASE, 8)) {
+        if (in)
+            *val = uart_model_read(&vm->uart, port - COM1_BASE);
+        else
+            uart_model_write(&vm->uart, port - COM1_BASE, (uint8_t)*val);
+        return;
+    }
+    if (!in && in_range(port, DEBUG_EXIT_PORT, DEBUG_EXIT_PORT_SIZE)) {
+        vm_exit_code(vm, (int)*val);
+        return;
+    }
+    /* Nobody models this port: reads float high, writes vanish. */
+    vm->unhandled_io++;
+    if (in)
+        *val = size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
+}
+
+static uint64_t hc_print(struct vcpu *v, uint64_t gpa, uint64_t len)
+{
+    const char *s;
+
+    if (len > HC_PRINT_MAX)
+        return (uint64_t)-EINVAL;
+    s = vm_gpa_to_hva(v->vm, gpa, len);
+    if (!s)
+        return (uint64_t)-EFAULT; /* outside the guest's memory or across chunks */
+    for (uint64_t i = 0; i < len; i++)
+        vm_console_put(v->vm, s[i]);
+    return 0;
+}
+
+uint64_t vm_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1)
+{
+    switch (nr) {
+    case HC_PRINT:
+        return hc_print(v, a0, a1);
+    case HC_EXIT:
+        vm_exit_code(v->vm, (int)a0);
+        return 0;
+    default:
+        return (uint64_t)-ENOSYS;
+    }
+}
+
+bool vcpu_halt_wait(struct vcpu *v)
+{
+    v->state = VCPU_HALTED;
+    while (!v->stop) {
+        /* sti;hlt is atomic: a kick between the check and hlt still wakes us. */
+        irq_enable_and_halt();
+        irq_disable();
+        if (uart_model_irq_pending(&v->vm->uart))
+            break;
+    }
+    v->state = VCPU_RUNNING;
+    return !v->stop;
+}

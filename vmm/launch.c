@@ -1,0 +1,143 @@
+/* VM launch: module lookup, image parsing, backend choice, load and start. */
+#include "vmm/launch.h"
+#include "vmm/loader/image.h"
+#include "vmm/loader/load.h"
+#include "vmm/vm.h"
+#include "kernel/bootinfo.h"
+#include "kernel/errno.h"
+#include "kernel/layout.h"
+#include "kernel/log.h"
+#include "kernel/mb2.h"
+#include "kernel/shell_parse.h"
+#include "kernel/string.h"
+
+static const struct boot_module *find_module(const char *name)
+{
+    const struct boot_info *bi = boot_info_get();
+    char n[64];
+
+    for (unsigned i = 0; i < bi->nmodules; i++) {
+        mb2_module_name(&bi->modules[i], n, sizeof(n));
+        if (!strcmp(n, name))
+            return &bi->modules[i];
+    }
+    return NULL;
+}
+
+static const struct vm_ops *find_backend(const char *name, const char **err)
+{
+    const struct vm_ops *ops;
+
+    if (!name || !strcmp(name, "vmx"))
+        ops = &vmx_vm_ops;
+    else if (!strcmp(name, "tdx"))
+        ops = &tdx_vm_ops;
+    else {
+        *err = "unknown backend (vmx or tdx)";
+        return NULL;
+    }
+    if (ops->available(err))
+        return NULL;
+    return ops;
+}
+
+/* The module string's words after the name. */
+static const char *module_args(const struct boot_module *m)
+{
+    const char *sp = strchr(m->string, ' ');
+
+    return sp ? sp + 1 : "";
+}
+
+static int load_and_start(struct vm *vm, const struct boot_module *m, const struct image_plan *p,
+                          const char *cmdline, const char **err)
+{
+    struct vcpu_start st;
+    int e = guest_load(vm, phys_to_virt(m->start), m->end - m->start, p, cmdline, &st, err);
+
+    if (e) {
+        kstrlcpy(vm->reason, *err, sizeof(vm->reason));
+        vm->vcpus_done = vm->nvcpus; /* nothing ran: the slot may be reused at once */
+        vm_destroy(vm);
+        return e;
+    }
+    e = vm_start(vm, &st);
+    if (e)
+        *err = vm->reason;
+    return e;
+}
+
+int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
+{
+    const struct boot_module *m = find_module(r->image);
+    struct vm_config cfg;
+    struct image_plan plan;
+    struct vm *vm;
+    int e;
+
+    if (!m) {
+        *err = "no such image (see 'guests')";
+        return -ENOENT;
+    }
+    cfg.ops = find_backend(r->backend, err);
+    if (!cfg.ops)
+        return -ENODEV;
+    e = image_parse(phys_to_virt(m->start), m->end - m->start, module_args(m), &plan, err);
+    if (e)
+        return e;
+    cfg.name = r->name ? r->name : r->image;
+    cfg.mem_size = r->mem ? r->mem : LAUNCH_DEFAULT_MEM;
+    cfg.nvcpus = r->cpus ? r->cpus : 1;
+    vm = vm_create(&cfg, err);
+    if (!vm)
+        return -ENOMEM;
+    e = load_and_start(vm, m, &plan, r->cmdline ? r->cmdline : module_args(m), err);
+    if (e)
+        return e;
+    pr_info("vm %s: started (%s, %u vCPUs, %lu MiB, %s image, id %u)", vm->name, vm->ops->name,
+            vm->nvcpus, vm->mem_size >> 20, image_kind_name(plan.kind), vm->id);
+    *out = vm;
+    return 0;
+}
+
+static int apply_key(struct launch_req *r, char *word, const char **err)
+{
+    const char *v;
+    uint64_t n;
+
+    if ((v = arg_value(word, "name")))
+        r->name = v;
+    else if ((v = arg_value(word, "backend")))
+        r->backend = v;
+    else if ((v = arg_value(word, "mem")) && !parse_size(v, &n))
+        r->mem = n;
+    else if ((v = arg_value(word, "cpus")) && !parse_u64(v, &n) && n && n <= VM_MAX_VCPUS)
+        r->cpus = (unsigned)n;
+    else {
+        *err = "run=: expected name=, backend=, mem=<size> or cpus=<n>";
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int vm_launch_spec(const char *spec, const char **err)
+{
+    char buf[256];
+    struct launch_req r = {0};
+    struct vm *vm;
+    char *p, *next;
+
+    kstrlcpy(buf, spec, sizeof(buf));
+    r.image = buf;
+    for (p = strchr(buf, ','); p; p = next) {
+        *p++ = 0;
+        next = strchr(p, ',');
+        if (next)
+            *next = 0;
+        if (apply_key(&r, p, err))
+            return -EINVAL;
+        if (next)
+            next++;
+    }
+    return vm_launch(&r, &vm, err);
+}

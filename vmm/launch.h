@@ -1,0 +1,25 @@
+/* Creating and starting a VM from a boot module: used by the shell and by run=. */
+#ifndef VMM_LAUNCH_H
+#define VMM_LAUNCH_H
+
+#include "kernel/compiler.h"
+
+struct vm;
+
+#define LAUNCH_DEFAULT_MEM MiB(32)
+
+struct launch_req {
+    const char *image;   /* module name */
+    const char *name;    /* VM name; NULL = the image name */
+    const char *backend; /* "vmx" (default) or "tdx" */
+    uint64_t mem;        /* 0 = default */
+    unsigned cpus;       /* 0 = 1 */
+    const char *cmdline; /* for multiboot1 kernels; NULL = the module's words */
+};
+
+/* Returns 0 and the running VM, or a negative error with *err a one-line reason. */
+int vm_launch(const struct launch_req *r, struct vm **out, const char **err);
+/* Parses "module[,key=value...]" (the run= boot option) and launches it. */
+int vm_launch_spec(const char *spec, const char **err);
+
+#endif

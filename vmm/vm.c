@@ -1,0 +1,331 @@
+/* VM lifecycle and guest memory: backend-neutral, through struct vm_ops only. */
+#include <stdarg.h>
+#include "vmm/vm.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/heap.h"
+#include "kernel/layout.h"
+#include "kernel/log.h"
+#include "kernel/page_alloc.h"
+#include "kernel/printf.h"
+#include "kernel/string.h"
+#include "kernel/x86/cpu.h"
+#include "vmm/sched.h"
+
+#define CHUNK_PAGES 512 /* 2 MiB: lets EPT use large pages */
+
+static struct vm *vms[VM_MAX];
+static spinlock_t vms_lock = SPINLOCK_INIT;
+static unsigned next_id = 1;
+
+static void uart_tx(void *ctx, uint8_t byte)
+{
+    vm_console_put(ctx, (char)byte);
+}
+
+static int add_chunk(struct vm *vm, uint64_t gpa, uint64_t pages)
+{
+    uint64_t hpa = page_alloc_aligned(pages, pages);
+
+    if (!hpa)
+        return -ENOMEM;
+    vm->chunks[vm->nchunks++] = (struct mem_chunk){gpa, hpa, pages * PAGE_SIZE};
+    return 0;
+}
+
+/* Largest runs first so EPT gets 2 MiB pages; smaller ones when memory is fragmented. */
+static int alloc_memory(struct vm *vm)
+{
+    static const uint64_t sizes[] = {CHUNK_PAGES, 64, 8, 1};
+    uint64_t gpa = 0;
+
+    while (gpa < vm->mem_size) {
+        uint64_t left = (vm->mem_size - gpa) / PAGE_SIZE;
+        unsigned i = 0;
+        while (i < ARRAY_SIZE(sizes) && (sizes[i] > left || (gpa / PAGE_SIZE) % sizes[i] ||
+                                         add_chunk(vm, gpa, sizes[i])))
+            i++;
+        if (i == ARRAY_SIZE(sizes) || vm->nchunks == VM_MAX_CHUNKS)
+            return -ENOMEM;
+        gpa += sizes[i] * PAGE_SIZE;
+    }
+    return 0;
+}
+
+static void free_memory(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->nchunks; i++)
+        page_free(vm->chunks[i].hpa, vm->chunks[i].size / PAGE_SIZE);
+    vm->nchunks = 0;
+}
+
+static int map_memory(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->nchunks; i++) {
+        const struct mem_chunk *c = &vm->chunks[i];
+        int err = vm->ops->map_memory(vm, c->gpa, c->hpa, c->size);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+static bool name_taken(const char *name)
+{
+    for (unsigned i = 0; i < VM_MAX; i++)
+        if (vms[i] && vms[i]->state <= VM_HALTED && !strcmp(vms[i]->name, name))
+            return true;
+    return false;
+}
+
+/* A free slot, or the oldest ended VM's slot (its memory is already back). */
+static int take_slot(struct vm *vm)
+{
+    int victim = -1;
+
+    for (unsigned i = 0; i < VM_MAX; i++) {
+        if (!vms[i]) {
+            victim = (int)i;
+            break;
+        }
+        if (vms[i]->state >= VM_EXITED && vms[i]->vcpus_done == vms[i]->nvcpus &&
+            (victim < 0 || vms[i]->id < vms[victim]->id))
+            victim = (int)i;
+    }
+    if (victim < 0)
+        return -ENOSPC;
+    kfree(vms[victim]);
+    vms[victim] = vm;
+    return 0;
+}
+
+static struct vm *vm_alloc(const struct vm_config *cfg, const char **err)
+{
+    struct vm *vm = kzalloc(sizeof(*vm));
+
+    if (!vm) {
+        *err = "out of memory for the VM structure";
+        return NULL;
+    }
+    kstrlcpy(vm->name, cfg->name, sizeof(vm->name));
+    vm->ops = cfg->ops;
+    vm->mem_size = ALIGN_UP(cfg->mem_size, PAGE_SIZE);
+    vm->nvcpus = cfg->nvcpus;
+    vm->state = VM_STOPPED; /* not running until vm_start */
+    uart_model_init(&vm->uart, uart_tx, vm);
+    return vm;
+}
+
+static int vm_setup(struct vm *vm, const char **err)
+{
+    int e = vm->ops->vm_create(vm);
+
+    if (e) {
+        *err = "the backend could not create the VM";
+        return e;
+    }
+    e = alloc_memory(vm);
+    if (e) {
+        *err = "not enough free memory for the guest";
+        return e;
+    }
+    e = map_memory(vm);
+    if (e)
+        *err = "could not map guest memory";
+    return e;
+}
+
+struct vm *vm_create(const struct vm_config *cfg, const char **err)
+{
+    struct vm *vm;
+    uint64_t f;
+    int e;
+
+    if (!cfg->nvcpus || cfg->nvcpus > VM_MAX_VCPUS || !cfg->mem_size) {
+        *err = "bad vCPU count or memory size";
+        return NULL;
+    }
+    if (name_taken(cfg->name)) {
+        *err = "a running VM already has that name";
+        return NULL;
+    }
+    vm = vm_alloc(cfg, err);
+    if (!vm)
+        return NULL;
+    if (vm_setup(vm, err)) {
+        vm->ops->vm_destroy(vm);
+        free_memory(vm);
+        kfree(vm);
+        return NULL;
+    }
+    f = spin_lock_irqsave(&vms_lock);
+    e = take_slot(vm);
+    if (!e)
+        vm->id = next_id++;
+    spin_unlock_irqrestore(&vms_lock, f);
+    if (e) {
+        *err = "too many VMs";
+        vm_destroy(vm);
+        kfree(vm);
+        return NULL;
+    }
+    return vm;
+}
+
+void vm_destroy(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        if (vm->vcpus[i].arch)
+            vm->ops->vcpu_destroy(&vm->vcpus[i]);
+    vm->ops->vm_destroy(vm);
+    free_memory(vm);
+}
+
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+    for (unsigned i = 0; i < vm->nchunks; i++) {
+        const struct mem_chunk *c = &vm->chunks[i];
+        if (gpa >= c->gpa && gpa - c->gpa < c->size && len <= c->size - (gpa - c->gpa))
+            return phys_to_virt(c->hpa + (gpa - c->gpa));
+    }
+    return NULL;
+}
+
+int vm_copy_to_guest(struct vm *vm, uint64_t gpa, const void *src, uint64_t len)
+{
+    const uint8_t *s = src;
+
+    while (len) {
+        uint64_t n = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+        void *dst = vm_gpa_to_hva(vm, gpa, n);
+        if (!dst)
+            return -EFAULT;
+        memcpy(dst, s, n);
+        gpa += n;
+        s += n;
+        len -= n;
+    }
+    return 0;
+}
+
+struct vm *vm_get(unsigned idx)
+{
+    return idx < VM_MAX ? vms[idx] : NULL;
+}
+
+struct vm *vm_find(const char *key)
+{
+    struct vm *best = NULL;
+
+    for (unsigned i = 0; i < VM_MAX; i++) {
+        struct vm *vm = vms[i];
+        char id[12];
+        if (!vm)
+            continue;
+        ksnprintf(id, sizeof(id), "%u", vm->id);
+        if ((!strcmp(vm->name, key) || !strcmp(id, key)) && (!best || vm->id > best->id))
+            best = vm; /* the newest VM of that name */
+    }
+    return best;
+}
+
+const char *vm_state_name(int state)
+{
+    static const char *const names[] = {"running", "halted", "exited", "stopped"};
+
+    return state >= 0 && state < (int)ARRAY_SIZE(names) ? names[state] : "?";
+}
+
+/* Only the first end counts: a guest that exits while being killed keeps one reason. */
+static bool vm_end(struct vm *vm, int state)
+{
+    int cur = vm->state;
+
+    while (cur == VM_RUNNING || cur == VM_HALTED) {
+        if (__atomic_compare_exchange_n(&vm->state, &cur, state, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            return true;
+    }
+    return false;
+}
+
+static void stop_vcpus(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        vm->vcpus[i].stop = true;
+        sched_kick(&vm->vcpus[i]);
+    }
+}
+
+void vm_stop(struct vm *vm, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!vm_end(vm, VM_STOPPED))
+        return;
+    va_start(ap, fmt);
+    kvsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
+    va_end(ap);
+    pr_info("vm %s: stopped: %s", vm->name, vm->reason);
+    stop_vcpus(vm);
+}
+
+void vm_exit_code(struct vm *vm, int code)
+{
+    if (!vm_end(vm, VM_EXITED))
+        return;
+    vm->exit_code = code;
+    ksnprintf(vm->reason, sizeof(vm->reason), "exited with code %d", code);
+    pr_info("vm %s: exited: code %d", vm->name, code);
+    stop_vcpus(vm);
+}
+
+int vm_start(struct vm *vm, const struct vcpu_start *start)
+{
+    int err;
+
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        v->vm = vm;
+        v->id = i;
+        err = vm->ops->vcpu_create(v, start);
+        if (err)
+            goto fail;
+    }
+    vm->state = VM_RUNNING;
+    vm->start_tsc = rdtsc();
+    err = sched_start_vm(vm);
+    if (!err)
+        return 0;
+fail:
+    /* Nothing ran: give everything back now and leave the VM listed as stopped. */
+    vm->state = VM_STOPPED;
+    kstrlcpy(vm->reason, err == -EBUSY ? "no free physical CPU" : "vCPU set-up failed",
+             sizeof(vm->reason));
+    vm->vcpus_done = vm->nvcpus;
+    vm_destroy(vm);
+    return err;
+}
+
+static void console_flush(struct vm *vm)
+{
+    char out[VM_NAME_MAX + sizeof(vm->line) + 4];
+    int n = ksnprintf(out, sizeof(out), "[%s] %.*s\n", vm->name, (int)vm->line_len, vm->line);
+
+    console_write(out, MIN((size_t)n, sizeof(out) - 1));
+    vm->line_len = 0;
+}
+
+void vm_console_put(struct vm *vm, char c)
+{
+    if (c == '\r')
+        return;
+    if (c == '\n') {
+        console_flush(vm);
+        return;
+    }
+    if (vm->line_len == sizeof(vm->line) - 1)
+        console_flush(vm); /* an endless line goes out in pieces */
+    /* A guest must not drive the user's terminal: no escape sequences. */
+    vm->line[vm->line_len++] = ((unsigned char)c >= 0x20 && c != 0x7f) || c == '\t' ? c : '?';
+}

@@ -1,0 +1,96 @@
+/* Virtual machines and vCPUs: the backend-neutral part. */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include "kernel/compiler.h"
+#include "kernel/spinlock.h"
+#include "vmm/dev/uart_model.h"
+#include "vmm/vm_ops.h"
+
+#define VM_MAX 16
+#define VM_MAX_VCPUS 8
+#define VM_NAME_MAX 32
+#define VM_MAX_CHUNKS 512 /* guest memory in chunks of up to 2 MiB: 1 GiB max */
+
+enum vm_state {
+    VM_RUNNING,
+    VM_HALTED,  /* every vCPU waits in HLT */
+    VM_EXITED,  /* the guest ended itself with a code */
+    VM_STOPPED, /* stopped by the hypervisor or the user, with a reason */
+};
+
+enum vcpu_state { VCPU_IDLE, VCPU_RUNNING, VCPU_HALTED, VCPU_DONE };
+
+struct vcpu {
+    struct vm *vm;
+    unsigned id;
+    unsigned pcpu; /* physical CPU it runs on */
+    volatile int state;
+    volatile bool stop; /* set by anyone; the vCPU leaves its loop at the next exit */
+    void *arch;         /* backend state */
+    uint64_t exits;
+    uint64_t exit_count[VMEXIT_CLASSES];
+    uint64_t exit_cycles[VMEXIT_CLASSES];
+};
+
+struct mem_chunk {
+    uint64_t gpa;
+    uint64_t hpa;
+    uint64_t size;
+};
+
+struct vm {
+    unsigned id;
+    char name[VM_NAME_MAX];
+    const struct vm_ops *ops;
+    void *arch; /* backend state */
+    volatile int state;
+    int exit_code;
+    char reason[96];
+    uint64_t mem_size;
+    unsigned nchunks;
+    struct mem_chunk chunks[VM_MAX_CHUNKS];
+    unsigned nvcpus;
+    struct vcpu vcpus[VM_MAX_VCPUS];
+    volatile unsigned vcpus_done;
+    struct uart_model uart;
+    char line[160]; /* console output being assembled */
+    unsigned line_len;
+    uint64_t unhandled_io;
+    uint64_t start_tsc;
+    spinlock_t lock;
+};
+
+struct vm_config {
+    const char *name;
+    const struct vm_ops *ops;
+    uint64_t mem_size;
+    unsigned nvcpus;
+};
+
+/* Creates a VM with zeroed memory (no vCPUs yet). Returns it or NULL with *err set. */
+struct vm *vm_create(const struct vm_config *cfg, const char **err);
+/* Gives back every page; the VM's vCPUs must have left their CPUs. */
+void vm_destroy(struct vm *vm);
+/* Host pointer for [gpa, gpa+len) if it lies in one chunk of the VM's memory, else NULL. */
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
+int vm_copy_to_guest(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
+/* Starts every vCPU on its physical CPU. */
+int vm_start(struct vm *vm, const struct vcpu_start *start);
+/* Ends the VM (first reason wins) and asks every vCPU to leave. */
+void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
+void vm_exit_code(struct vm *vm, int code);
+struct vm *vm_find(const char *name_or_id);
+struct vm *vm_get(unsigned idx);
+const char *vm_state_name(int state);
+
+/* Guest port I/O, dispatched to the VM's device models. Returns false to stop the vCPU. */
+void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val);
+/* Hypercall dispatch (backend-neutral ABI, docs/guest-abi.md). */
+uint64_t vm_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1);
+/* The vCPU executed HLT: waits until it must run again; false when it must stop. */
+bool vcpu_halt_wait(struct vcpu *v);
+/* Console output of the VM (UART or hypercall print): line-buffered, prefixed [name]. */
+void vm_console_put(struct vm *vm, char c);
+
+#endif

@@ -1,0 +1,342 @@
+/*
+ * VM-exit dispatch: a static table indexed by basic exit reason (as ACRN's
+ * vmexit.c), each entry a small handler returning false when the vCPU must
+ * stop. Hot path: no allocation, no global locks.
+ */
+#include "vmm/vmx/vmx_vcpu.h"
+#include "vmm/vmx/vmx_asm.h"
+#include "vmm/vmx/vmx_hw.h"
+#include "vmm/vmx/exit_msr.h"
+#include "vmm/vm.h"
+#include "kernel/panic.h"
+#include "kernel/smp.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/x86/cpuid.h"
+#include "kernel/x86/regs.h"
+
+typedef bool (*exit_handler_t)(struct vmx_vcpu *vv);
+
+struct exit_entry {
+    exit_handler_t fn;
+    uint8_t cls; /* enum vm_exit_class, for statistics */
+};
+
+#define HV_CPUID_BASE 0x40000000
+#define HV_CPUID_MAX 0x40000001
+#define HV_ABI_VERSION 1
+
+void vmx_skip_instruction(void)
+{
+    uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+
+    vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN));
+    /* Executing an instruction ends STI / MOV SS blocking (SDM 25.4.2). */
+    if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+                intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+void vmx_inject_exception(uint8_t vector, bool has_error, uint32_t error)
+{
+    uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+
+    if (has_error) {
+        info |= INTR_INFO_ERROR_CODE;
+        vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
+    }
+    vmwrite(VMCS_ENTRY_INTR_INFO, info);
+}
+
+static bool stop_vm(struct vmx_vcpu *vv, const char *what)
+{
+    vm_stop(vv->vcpu->vm, "%s at rip %#lx", what, vmread(VMCS_GUEST_RIP));
+    return false;
+}
+
+static bool h_unhandled(struct vmx_vcpu *vv)
+{
+    vm_stop(vv->vcpu->vm, "unhandled VM exit %u (%s) at rip %#lx", vv->exit_reason & 0xffff,
+            vmx_exit_reason_name(vv->exit_reason), vmread(VMCS_GUEST_RIP));
+    return false;
+}
+
+static bool h_exception_nmi(struct vmx_vcpu *vv)
+{
+    uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
+
+    if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
+        /* The NMI was the host's: the panic/stop path, or nothing to do. */
+        if (panic_in_progress() || smp_stop_requested())
+            panic_stop_this_cpu();
+        return true;
+    }
+    if ((info & 0xff) == EXC_MC)
+        return stop_vm(vv, "machine check");
+    return h_unhandled(vv);
+}
+
+static bool h_extint(struct vmx_vcpu *vv)
+{
+    /* Let the host take the interrupt (a kick or a device) right here. */
+    irq_enable();
+    __asm__ volatile("nop");
+    irq_disable();
+    return !vv->vcpu->stop;
+}
+
+static bool h_triple_fault(struct vmx_vcpu *vv)
+{
+    return stop_vm(vv, "triple fault");
+}
+
+static bool h_init(struct vmx_vcpu *vv)
+{
+    return stop_vm(vv, "INIT signal (guest reset)");
+}
+
+static bool h_intr_window(struct vmx_vcpu *vv)
+{
+    vmwrite(VMCS_PROC_CONTROLS, vmread(VMCS_PROC_CONTROLS) & ~(uint64_t)PROC_INTR_WINDOW_EXITING);
+    return true;
+}
+
+static void cpuid_leaf1(struct vmx_vcpu *vv, struct cpuid_regs *r)
+{
+    r->ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
+                (1U << 3) /* MONITOR */ | (1U << 17) /* PCID */);
+    r->ecx |= CPUID1_ECX_HYPERVISOR;
+    r->ebx = (r->ebx & 0x00ffffff) | (vv->vcpu->id << 24);
+}
+
+static void cpuid_filter(struct vmx_vcpu *vv, uint32_t leaf, struct cpuid_regs *r)
+{
+    switch (leaf) {
+    case 1:
+        cpuid_leaf1(vv, r);
+        break;
+    case 7:
+        r->ebx &= ~((1U << 2) /* SGX */ | (1U << 25) /* PT */);
+        r->ecx &= ~((1U << 5) /* WAITPKG */ | (1U << 30) /* SGX_LC */);
+        break;
+    case 0xA:  /* no virtual PMU */
+    case 0x12: /* no SGX */
+        *r = (struct cpuid_regs){0, 0, 0, 0};
+        break;
+    case 0xB:
+    case 0x1F:
+        r->edx = vv->vcpu->id;
+        break;
+    case HV_CPUID_BASE: /* "HVMICROVISOR" */
+        *r = (struct cpuid_regs){HV_CPUID_MAX, 0x494d5648, 0x564f5243, 0x524f5349};
+        break;
+    case HV_CPUID_MAX:
+        *r = (struct cpuid_regs){HV_ABI_VERSION, 0, 0, 0};
+        break;
+    }
+}
+
+static bool h_cpuid(struct vmx_vcpu *vv)
+{
+    uint32_t leaf = (uint32_t)vv->regs.rax, sub = (uint32_t)vv->regs.rcx;
+    struct cpuid_regs r = {0, 0, 0, 0};
+
+    if (leaf < HV_CPUID_BASE || leaf > HV_CPUID_BASE + 0xffff)
+        cpuid(leaf, sub, &r);
+    cpuid_filter(vv, leaf, &r);
+    vv->regs.rax = r.eax;
+    vv->regs.rbx = r.ebx;
+    vv->regs.rcx = r.ecx;
+    vv->regs.rdx = r.edx;
+    vmx_skip_instruction();
+    return true;
+}
+
+static bool h_hlt(struct vmx_vcpu *vv)
+{
+    vmx_skip_instruction();
+    if (vv->pending_irq >= 0)
+        return true;
+    return vcpu_halt_wait(vv->vcpu);
+}
+
+static bool h_skip(struct vmx_vcpu *vv)
+{
+    vmx_skip_instruction();
+    return true;
+}
+
+static bool h_vmcall(struct vmx_vcpu *vv)
+{
+    vv->regs.rax = vm_hypercall(vv->vcpu, vv->regs.rax, vv->regs.rbx, vv->regs.rcx);
+    vmx_skip_instruction();
+    return !vv->vcpu->stop;
+}
+
+/* VMX instructions in a guest: no nested VMX, so #UD as on a CPU without VMX. */
+static bool h_ud(struct vmx_vcpu *vv)
+{
+    vmx_inject_exception(EXC_UD, false, 0);
+    return true;
+}
+
+static uint64_t *gpr(struct vmx_vcpu *vv, unsigned n)
+{
+    return &((uint64_t *)&vv->regs)[n];
+}
+
+static uint64_t gpr_read(struct vmx_vcpu *vv, unsigned n)
+{
+    return n == 4 ? vmread(VMCS_GUEST_RSP) : *gpr(vv, n);
+}
+
+static bool h_cr(struct vmx_vcpu *vv)
+{
+    uint64_t q = vv->exit_qual;
+    uint64_t val = gpr_read(vv, CR_QUAL_GPR(q));
+    int err;
+
+    if (CR_QUAL_TYPE(q) != CR_TYPE_MOV_TO)
+        return h_unhandled(vv);
+    if (CR_QUAL_NUM(q) == 0)
+        err = vmx_write_cr0(vv, val);
+    else if (CR_QUAL_NUM(q) == 4)
+        err = vmx_write_cr4(vv, val);
+    else
+        return h_unhandled(vv);
+    if (err)
+        vmx_inject_exception(EXC_GP, true, 0);
+    else
+        vmx_skip_instruction();
+    return true;
+}
+
+static bool h_io(struct vmx_vcpu *vv)
+{
+    uint64_t q = vv->exit_qual;
+    unsigned size = (q & IO_QUAL_SIZE_MASK) + 1;
+    bool in = q & IO_QUAL_IN;
+    uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+    uint32_t val = (uint32_t)(vv->regs.rax & mask);
+
+    if (q & IO_QUAL_STRING)
+        return stop_vm(vv, "string port I/O (INS/OUTS) is not emulated");
+    vm_pio(vv->vcpu, (uint16_t)(q >> IO_QUAL_PORT_SHIFT), size, in, &val);
+    if (in) /* a 32-bit IN zero-extends into RAX; 8/16-bit ones merge */
+        vv->regs.rax = size == 4 ? val : (vv->regs.rax & ~mask) | (val & mask);
+    vmx_skip_instruction();
+    return !vv->vcpu->stop;
+}
+
+static bool h_rdmsr(struct vmx_vcpu *vv)
+{
+    uint64_t v;
+
+    if (vmx_msr_read(vv, (uint32_t)vv->regs.rcx, &v)) {
+        vmx_inject_exception(EXC_GP, true, 0);
+        return true;
+    }
+    vv->regs.rax = (uint32_t)v;
+    vv->regs.rdx = v >> 32;
+    vmx_skip_instruction();
+    return true;
+}
+
+static bool h_wrmsr(struct vmx_vcpu *vv)
+{
+    uint64_t v = (vv->regs.rdx << 32) | (uint32_t)vv->regs.rax;
+
+    if (vmx_msr_write(vv, (uint32_t)vv->regs.rcx, v)) {
+        vmx_inject_exception(EXC_GP, true, 0);
+        return true;
+    }
+    vmx_skip_instruction();
+    return true;
+}
+
+static bool h_entry_fail(struct vmx_vcpu *vv)
+{
+    vmcs_dump_entry_failure(vv, false);
+    return stop_vm(vv, "VM entry failed (invalid guest state)");
+}
+
+static bool h_ept_violation(struct vmx_vcpu *vv)
+{
+    uint64_t q = vv->exit_qual;
+
+    vm_stop(vv->vcpu->vm, "%s of guest-physical %#lx outside its memory at rip %#lx",
+            q & EPT_QUAL_FETCH ? "fetch" : q & EPT_QUAL_WRITE ? "write" : "read",
+            vmread(VMCS_GUEST_PHYS_ADDR), vmread(VMCS_GUEST_RIP));
+    return false;
+}
+
+static bool h_ept_misconfig(struct vmx_vcpu *vv)
+{
+    return stop_vm(vv, "EPT misconfiguration (hypervisor bug)");
+}
+
+static bool h_xsetbv(struct vmx_vcpu *vv)
+{
+    if (vmx_xsetbv(vv, (uint32_t)vv->regs.rcx, (vv->regs.rdx << 32) | (uint32_t)vv->regs.rax))
+        vmx_inject_exception(EXC_GP, true, 0);
+    else
+        vmx_skip_instruction();
+    return true;
+}
+
+static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
+    [EXIT_EXCEPTION_NMI] = {h_exception_nmi, VMEXIT_OTHER},
+    [EXIT_EXTERNAL_INTERRUPT] = {h_extint, VMEXIT_EXTINT},
+    [EXIT_TRIPLE_FAULT] = {h_triple_fault, VMEXIT_OTHER},
+    [EXIT_INIT] = {h_init, VMEXIT_OTHER},
+    [EXIT_INTERRUPT_WINDOW] = {h_intr_window, VMEXIT_WINDOW},
+    [EXIT_CPUID] = {h_cpuid, VMEXIT_CPUID},
+    [EXIT_GETSEC] = {h_ud, VMEXIT_OTHER},
+    [EXIT_HLT] = {h_hlt, VMEXIT_HLT},
+    [EXIT_INVD] = {h_skip, VMEXIT_OTHER},
+    [EXIT_VMCALL] = {h_vmcall, VMEXIT_HYPERCALL},
+    [EXIT_VMCLEAR] = {h_ud, VMEXIT_OTHER},
+    [EXIT_VMLAUNCH] = {h_ud, VMEXIT_OTHER},
+    [EXIT_VMPTRLD] = {h_ud, VMEXIT_OTHER},
+    [EXIT_VMPTRST] = {h_ud, VMEXIT_OTHER},
+    [EXIT_VMREAD] = {h_ud, VMEXIT_OTHER},
+    [EXIT_VMRESUME] = {h_ud, VMEXIT_OTHER},
+    [EXIT_VMWRITE] = {h_ud, VMEXIT_OTHER},
+    [EXIT_VMXOFF] = {h_ud, VMEXIT_OTHER},
+    [EXIT_VMXON] = {h_ud, VMEXIT_OTHER},
+    [EXIT_CR_ACCESS] = {h_cr, VMEXIT_CR},
+    [EXIT_IO] = {h_io, VMEXIT_IO},
+    [EXIT_RDMSR] = {h_rdmsr, VMEXIT_MSR},
+    [EXIT_WRMSR] = {h_wrmsr, VMEXIT_MSR},
+    [EXIT_ENTRY_FAIL_GUEST] = {h_entry_fail, VMEXIT_OTHER},
+    [EXIT_ENTRY_FAIL_MSR] = {h_entry_fail, VMEXIT_OTHER},
+    [EXIT_MWAIT] = {h_ud, VMEXIT_OTHER},
+    [EXIT_MONITOR] = {h_ud, VMEXIT_OTHER},
+    [EXIT_PAUSE] = {h_skip, VMEXIT_OTHER},
+    [EXIT_ENTRY_FAIL_MC] = {h_entry_fail, VMEXIT_OTHER},
+    [EXIT_EPT_VIOLATION] = {h_ept_violation, VMEXIT_MMIO},
+    [EXIT_EPT_MISCONFIG] = {h_ept_misconfig, VMEXIT_OTHER},
+    [EXIT_INVEPT] = {h_ud, VMEXIT_OTHER},
+    [EXIT_INVVPID] = {h_ud, VMEXIT_OTHER},
+    [EXIT_WBINVD] = {h_skip, VMEXIT_OTHER},
+    [EXIT_XSETBV] = {h_xsetbv, VMEXIT_OTHER},
+    [EXIT_VMFUNC] = {h_ud, VMEXIT_OTHER},
+};
+
+bool vmx_handle_exit(struct vmx_vcpu *vv)
+{
+    uint64_t t0 = rdtsc();
+    uint32_t basic;
+    struct vcpu *v = vv->vcpu;
+    const struct exit_entry *e;
+    bool go;
+
+    vv->exit_reason = (uint32_t)vmread(VMCS_EXIT_REASON);
+    basic = vv->exit_reason & 0xffff;
+    vv->exit_qual = vmread(VMCS_EXIT_QUALIFICATION);
+    e = basic < EXIT_REASON_MAX && exit_table[basic].fn ? &exit_table[basic] : NULL;
+    go = e ? e->fn(vv) : h_unhandled(vv);
+    v->exits++;
+    v->exit_count[e ? e->cls : VMEXIT_OTHER]++;
+    v->exit_cycles[e ? e->cls : VMEXIT_OTHER] += rdtsc() - t0;
+    return go;
+}

@@ -1,0 +1,213 @@
+/*
+ * MSR allowlist, CR0/CR4 writes and XSETBV. MSRs the host never uses and
+ * the VMCS does not switch (STAR, LSTAR, KERNEL_GS_BASE, ...) pass straight
+ * through; they and the FPU state are reset before each vCPU starts, so one
+ * VM cannot read what the previous one left on the CPU.
+ */
+#include "vmm/vmx/exit_msr.h"
+#include "vmm/vmx/vmx.h"
+#include "vmm/vmx/vmx_asm.h"
+#include "vmm/vmx/vmx_hw.h"
+#include "vmm/vmx/vmx_vcpu.h"
+#include "vmm/vm.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
+#include "kernel/x86/cpu.h"
+#include "kernel/x86/msr.h"
+#include "kernel/x86/regs.h"
+
+#define MSR_TSC 0x10
+#define MSR_MTRRCAP 0xFE
+#define MSR_UCODE_REV 0x8B
+#define MSR_MISC_ENABLE 0x1A0
+#define MSR_MTRR_FIRST 0x200
+#define MSR_MTRR_LAST 0x26F
+#define MSR_MTRR_DEF_TYPE 0x2FF
+#define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define MSR_STAR 0xC0000081
+#define MSR_LSTAR 0xC0000082
+#define MSR_CSTAR 0xC0000083
+#define MSR_FMASK 0xC0000084
+#define MSR_TSC_AUX 0xC0000103
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
+#define APIC_DEFAULT 0xFEE00000ULL
+#define MTRR_DEF_WB_ENABLED 0xC06 /* E, FE, type WB */
+#define XCR0_X87 1ULL
+
+static const uint32_t passthrough[] = {
+    MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR,         MSR_LSTAR,
+    MSR_CSTAR,   MSR_FMASK,   MSR_SYSENTER_CS,    MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
+    MSR_TSC_AUX,
+};
+
+/* Bitmap quarters: read low, read high, write low, write high (SDM 25.6.9). */
+static void allow(uint8_t *bm, uint32_t msr)
+{
+    unsigned base = msr >= 0xC0000000 ? 1024 : 0;
+    uint32_t bit = msr & 0x1fff;
+
+    bm[base + bit / 8] &= ~(1U << (bit % 8));
+    bm[2048 + base + bit / 8] &= ~(1U << (bit % 8));
+}
+
+void vmx_msr_bitmap_init(uint8_t *bm)
+{
+    memset(bm, 0xff, 4096);
+    for (unsigned i = 0; i < ARRAY_SIZE(passthrough); i++)
+        allow(bm, passthrough[i]);
+}
+
+static bool is_mtrr(uint32_t msr)
+{
+    return msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST;
+}
+
+int vmx_msr_read(struct vmx_vcpu *vv, uint32_t msr, uint64_t *val)
+{
+    switch (msr) {
+    case MSR_EFER:
+        *val = vmread(VMCS_GUEST_EFER);
+        return 0;
+    case MSR_IA32_PAT:
+        *val = vmread(VMCS_GUEST_PAT);
+        return 0;
+    case MSR_IA32_APIC_BASE:
+        *val = APIC_DEFAULT | APIC_BASE_ENABLE | (vv->vcpu->id == 0 ? APIC_BASE_BSP : 0);
+        return 0;
+    case MSR_IA32_FEATURE_CONTROL:
+        *val = FEATURE_CONTROL_LOCK; /* locked, VMX off: no nested VMX */
+        return 0;
+    case MSR_TSC:
+        *val = rdtsc();
+        return 0;
+    case MSR_MISC_ENABLE:
+        *val = 1; /* fast strings */
+        return 0;
+    case MSR_MTRRCAP:
+    case MSR_UCODE_REV:
+        *val = 0;
+        return 0;
+    case MSR_MTRR_DEF_TYPE:
+        *val = MTRR_DEF_WB_ENABLED;
+        return 0;
+    }
+    if (is_mtrr(msr)) {
+        *val = 0;
+        return 0;
+    }
+    return -EPERM;
+}
+
+static bool pat_valid(uint64_t pat)
+{
+    for (int i = 0; i < 8; i++) {
+        uint8_t t = (pat >> (8 * i)) & 0xff;
+        if (t == 2 || t == 3 || t > 7)
+            return false;
+    }
+    return true;
+}
+
+static int write_efer(uint64_t val)
+{
+    uint64_t cur = vmread(VMCS_GUEST_EFER);
+
+    if ((val & ~(EFER_GUEST_WRITABLE | EFER_LMA)) || ((val ^ cur) & EFER_LMA))
+        return -EPERM;
+    if (((val ^ cur) & EFER_LME) && (vmread(VMCS_GUEST_CR0) & CR0_PG))
+        return -EPERM; /* LME cannot change while paging is on (SDM 10.8.5) */
+    vmwrite(VMCS_GUEST_EFER, val);
+    return 0;
+}
+
+int vmx_msr_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val)
+{
+    switch (msr) {
+    case MSR_EFER:
+        return write_efer(val);
+    case MSR_IA32_PAT:
+        if (!pat_valid(val))
+            return -EPERM;
+        vmwrite(VMCS_GUEST_PAT, val);
+        return 0;
+    case MSR_MISC_ENABLE:
+    case MSR_MTRR_DEF_TYPE:
+        return 0; /* accepted and ignored: memory is write-back through EPT */
+    case MSR_IA32_APIC_BASE:
+        return (val & ~APIC_BASE_BSP) == (APIC_DEFAULT | APIC_BASE_ENABLE) ? 0 : -EPERM;
+    }
+    return is_mtrr(msr) ? 0 : -EPERM;
+}
+
+/* CR0.PG with EFER.LME switches long mode on or off: keep LMA and the entry control in step. */
+static void update_long_mode(uint64_t old_cr0, uint64_t new_cr0)
+{
+    uint64_t efer = vmread(VMCS_GUEST_EFER), entry = vmread(VMCS_ENTRY_CONTROLS);
+
+    if (!((old_cr0 ^ new_cr0) & CR0_PG) || !(efer & EFER_LME))
+        return;
+    if (new_cr0 & CR0_PG) {
+        efer |= EFER_LMA;
+        entry |= ENTRY_IA32E_GUEST;
+    } else {
+        efer &= ~EFER_LMA;
+        entry &= ~(uint64_t)ENTRY_IA32E_GUEST;
+    }
+    vmwrite(VMCS_GUEST_EFER, efer);
+    vmwrite(VMCS_ENTRY_CONTROLS, entry);
+}
+
+int vmx_write_cr0(struct vmx_vcpu *vv, uint64_t val)
+{
+    uint64_t real, old = vmread(VMCS_GUEST_CR0);
+
+    if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) || ((val & CR0_NW) && !(val & CR0_CD)))
+        return -EPERM;
+    real = ((val | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1 & ~(CR0_PE | CR0_PG)) |
+           (val & (CR0_PE | CR0_PG));
+    update_long_mode(old, real);
+    vmwrite(VMCS_GUEST_CR0, real);
+    vmwrite(VMCS_CR0_SHADOW, val);
+    vv->cr0_shadow = val;
+    return 0;
+}
+
+int vmx_write_cr4(struct vmx_vcpu *vv, uint64_t val)
+{
+    if (val & (CR4_VMXE | ~vmx_caps.cr4_fixed1))
+        return -EPERM; /* no nested VMX; no bits the CPU does not have */
+    vmwrite(VMCS_GUEST_CR4, val | vmx_caps.cr4_fixed0);
+    vmwrite(VMCS_CR4_SHADOW, val);
+    vv->cr4_shadow = val;
+    return 0;
+}
+
+static uint64_t host_xcr0_mask(void)
+{
+    struct cpuid_regs r;
+
+    cpuid(0xD, 0, &r);
+    return ((uint64_t)r.edx << 32) | r.eax;
+}
+
+int vmx_xsetbv(struct vmx_vcpu *vv, uint32_t xcr, uint64_t val)
+{
+    if (xcr != 0 || !(val & XCR0_X87) || (val & ~host_xcr0_mask()) || !(read_cr4() & CR4_OSXSAVE))
+        return -EPERM;
+    if ((val & 4) && !(val & 2))
+        return -EPERM; /* AVX needs SSE state (SDM 13.3) */
+    __asm__ volatile("xsetbv" ::"c"(xcr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+    return 0;
+}
+
+void vmx_reset_guest_cpu_state(void)
+{
+    static const uint32_t zeroed[] = {MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
+                                      MSR_FMASK};
+
+    for (unsigned i = 0; i < ARRAY_SIZE(zeroed); i++)
+        wrmsr(zeroed[i], 0);
+    __asm__ volatile("fninit");
+}

@@ -1,0 +1,48 @@
+/* The vmx backend's per-vCPU and per-VM state (private to vmm/vmx/). */
+#ifndef VMM_VMX_VMX_VCPU_H
+#define VMM_VMX_VMX_VCPU_H
+
+#include "kernel/compiler.h"
+#include "vmm/vmx/ept.h"
+
+struct vcpu;
+
+/* Guest GPRs in the order of the SDM's register encoding (table 28-3), rsp unused (in the VMCS). */
+struct guest_regs {
+    uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct vmx_vcpu {
+    struct guest_regs regs; /* first: vmx_enter() takes its address */
+    struct vcpu *vcpu;
+    uint64_t vmcs;       /* host-physical VMCS region */
+    uint64_t msr_bitmap; /* host-physical */
+    uint16_t vpid;
+    bool launched;
+    uint64_t cr0_shadow, cr4_shadow;
+    int pending_irq;         /* vector waiting for an interrupt window, or -1 */
+    uint64_t exit_qual;      /* of the exit being handled */
+    uint32_t exit_reason;
+};
+
+struct vmx_vm {
+    struct ept ept;
+};
+
+/* vmm/vmx/entry.S: runs the guest until the next VM exit; 0 = exited, 1 = VM entry failed. */
+int vmx_enter(struct guest_regs *regs, int launched);
+void vmx_exit_entry(void);
+
+/* vmm/vmx/vmcs.c */
+int vmcs_setup(struct vmx_vcpu *vv, uint64_t eptp, const void *start);
+void vmcs_load_host_state(void);
+void vmcs_dump_entry_failure(struct vmx_vcpu *vv, bool vmfail);
+
+/* vmm/vmx/exit.c: handles one exit; false when the vCPU must stop. */
+bool vmx_handle_exit(struct vmx_vcpu *vv);
+void vmx_inject_exception(uint8_t vector, bool has_error, uint32_t error);
+void vmx_skip_instruction(void);
+const char *vmx_exit_reason_name(uint32_t reason);
+
+#endif
