@@ -187,7 +187,7 @@ static int check(const char *cl)
 static void test_check_all_known(void **state)
 {
     assert_int_equal(
-        check("console=com1 loglevel=3 x2apic panic=reboot acpi.ignore=HPET tdx smp=2"), 0);
+        check("console=com1 loglevel=3 x2apic panic=reboot acpi.ignore=HPET tdx run=g1"), 0);
     assert_int_equal(nwarned, 0);
 }
 
@@ -202,7 +202,7 @@ static void test_check_reports_unknown_words(void **state)
 
 static void test_check_quoted_word(void **state)
 {
-    assert_int_equal(check("bogus=\"a b\" smp=1"), 1);
+    assert_int_equal(check("bogus=\"a b\" run=g1"), 1);
     assert_string_equal(warned[0], "bogus=\"a b\"");
 }
 
