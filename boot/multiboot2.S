@@ -47,6 +47,9 @@ _start:
     mov $boot_stack32_top, %esp
     cmp $MB2_BOOT_MAGIC, %eax
     jne halt32
+    rdtsc /* boot-time measurement starts at the multiboot entry */
+    mov %eax, boot_tsc
+    mov %edx, boot_tsc + 4
 
     /* Long mode available? CPUID 0x80000001 EDX bit 29 */
     mov $0x80000000, %eax
@@ -139,7 +142,10 @@ boot_gdt:
 boot_gdt_ptr:
     .short boot_gdt_ptr - boot_gdt - 1
     .long boot_gdt
-    .globl boot_magic, boot_mbi
+    .globl boot_magic, boot_mbi, boot_tsc
+    .balign 8
+boot_tsc:
+    .quad 0
 boot_magic:
     .long 0
 boot_mbi:

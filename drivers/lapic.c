@@ -31,7 +31,6 @@
 #define ICR_PENDING (1U << 12)
 #define ICR_ASSERT (1U << 14)
 #define ICR_LEVEL (1U << 15)
-#define ICR_ALL_BUT_SELF (3U << 18)
 
 static volatile uint32_t *mmio;
 static bool x2apic;
@@ -118,11 +117,11 @@ void lapic_send_sipi(uint32_t apic_id, uint8_t page)
     send_icr(apic_id, ICR_STARTUP | ICR_ASSERT | page);
 }
 
-void lapic_send_nmi_others(void)
+void lapic_send_nmi(uint32_t apic_id)
 {
     if (!x2apic && !mmio)
         return;
-    send_icr(0, ICR_NMI | ICR_ASSERT | ICR_ALL_BUT_SELF);
+    send_icr(apic_id, ICR_NMI | ICR_ASSERT);
 }
 
 static void lapic_enable_mode(void)

@@ -19,7 +19,8 @@ void lapic_eoi(void);
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t page);
-void lapic_send_nmi_others(void);
+/* NMI to one CPU. Never broadcast: CPUs we did not start sit in firmware and would triple-fault. */
+void lapic_send_nmi(uint32_t apic_id);
 /* The firmware's x2APIC state on the BSP before we touched it. */
 bool lapic_firmware_x2apic(void);
 

@@ -20,6 +20,12 @@ static unsigned uart_irq = 4;
 static spinlock_t out_lock = SPINLOCK_INIT;
 static bool panic_mode;
 static bool irq_driven;
+static void (*prompt_hide)(void);
+static void (*prompt_show)(void);
+static bool prompt_on;
+static bool attached;
+static char held[16384];
+static size_t held_len;
 
 static char rx_ring[RX_RING];
 static volatile uint32_t rx_head, rx_tail; /* written by the IRQ, read by the shell */
@@ -81,10 +87,13 @@ unsigned console_irq(void)
 
 void console_write_raw(const char *s, size_t n)
 {
+    static char last;
+
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n')
+        if (s[i] == '\n' && last != '\r') /* terminals need CR LF; the editor may send both */
             uart_putc(&uart, '\r');
         uart_putc(&uart, s[i]);
+        last = s[i];
     }
 }
 
@@ -98,6 +107,75 @@ void console_write(const char *s, size_t n)
     }
     f = spin_lock_irqsave(&out_lock);
     console_write_raw(s, n);
+    spin_unlock_irqrestore(&out_lock, f);
+}
+
+void console_set_prompt_hooks(void (*hide)(void), void (*show)(void))
+{
+    prompt_hide = hide;
+    prompt_show = show;
+}
+
+void console_prompt_visible_locked(bool on)
+{
+    prompt_on = on;
+}
+
+void console_prompt_visible(bool on)
+{
+    uint64_t f = spin_lock_irqsave(&out_lock);
+
+    prompt_on = on;
+    spin_unlock_irqrestore(&out_lock, f);
+}
+
+uint64_t console_lock(void)
+{
+    return spin_lock_irqsave(&out_lock);
+}
+
+void console_unlock(uint64_t flags)
+{
+    spin_unlock_irqrestore(&out_lock, flags);
+}
+
+static void hold(const char *s, size_t n)
+{
+    n = MIN(n, sizeof(held) - held_len); /* a full buffer drops the newest lines */
+    memcpy(held + held_len, s, n);
+    held_len += n;
+}
+
+void console_write_async(const char *s, size_t n)
+{
+    uint64_t f;
+
+    if (panic_mode) {
+        console_write_raw(s, n);
+        return;
+    }
+    f = spin_lock_irqsave(&out_lock);
+    if (attached) {
+        hold(s, n);
+    } else if (prompt_on && prompt_hide && prompt_show) {
+        prompt_hide();
+        console_write_raw(s, n);
+        prompt_show();
+    } else {
+        console_write_raw(s, n);
+    }
+    spin_unlock_irqrestore(&out_lock, f);
+}
+
+void console_set_attached(bool on)
+{
+    uint64_t f = spin_lock_irqsave(&out_lock);
+
+    attached = on;
+    if (!on && held_len) {
+        console_write_raw(held, held_len);
+        held_len = 0;
+    }
     spin_unlock_irqrestore(&out_lock, f);
 }
 

@@ -39,7 +39,7 @@ void log_vprintf(enum log_level lvl, const char *fmt, va_list ap)
     if ((size_t)n >= sizeof(line) - 1)
         n = sizeof(line) - 2;
     line[n++] = '\n';
-    console_write(line, (size_t)n);
+    console_write_async(line, (size_t)n);
 }
 
 void log_printf(enum log_level lvl, const char *fmt, ...)

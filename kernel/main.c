@@ -25,12 +25,19 @@
 #include "drivers/lapic.h"
 #include "drivers/pic8259.h"
 #include "vmm/launch.h"
+#include "vmm/vm_shell.h"
 #include "vmm/vmx/vmx.h"
 
 #define MAX_MBI_SIZE MiB(1)
 #define DEFAULT_LAPIC_PHYS 0xFEE00000ULL
 
 extern char __image_phys_start[], __image_phys_end[];
+extern const uint64_t boot_tsc; /* boot/multiboot2.S, in the identity-mapped boot section */
+
+static uint64_t boot_tsc_at_entry(void)
+{
+    return *(const volatile uint64_t *)phys_to_virt((uint64_t)&boot_tsc);
+}
 void log_percpu_ready(void);
 
 static struct percpu bsp_cpu;
@@ -193,6 +200,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     interrupts_init(ai);
     smp_boot(ai);
     vmx_init_all();
+    pr_info("hv: ready in %lu TSC ticks from the multiboot entry", rdtsc() - boot_tsc_at_entry());
+    vm_shell_init();
     run_boot_guests(boot_info.cmdline);
     shell_run();
 }

@@ -13,7 +13,7 @@
 #include "kernel/printf.h"
 #include "kernel/string.h"
 #include "kernel/x86/cpu.h"
-#include "drivers/lapic.h"
+#include "kernel/smp.h"
 
 enum panic_action { PANIC_HALT, PANIC_REBOOT, PANIC_POWEROFF };
 
@@ -132,7 +132,7 @@ static void backtrace(uint64_t rip, uint64_t rbp)
 
 static __noreturn void panic_finish(void)
 {
-    lapic_send_nmi_others();
+    smp_nmi_others();
     power_run_cpu_stop_hooks();
     pprintf("all CPUs stopped\n");
     if (action == PANIC_POWEROFF)

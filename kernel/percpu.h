@@ -44,7 +44,7 @@ struct percpu {
     struct tss tss;
     uint64_t ist_stacks[3]; /* tops of the NMI, #DF and #MC stacks */
     volatile uint64_t ipi_count;
-    volatile uint64_t call_ack; /* last smp_call_all sequence this CPU finished */
+    volatile uint64_t call_ack;          /* last smp_call_all sequence this CPU finished */
     void (*volatile work_fn)(void *arg); /* long-running work for the idle loop (a vCPU) */
     void *volatile work_arg;
     volatile uint64_t irq_count;

@@ -12,8 +12,8 @@
 struct pmm {
     uint64_t *bitmap;  /* set = not available (allocated, hole or removed) */
     uint64_t *managed; /* set = handed to the allocator and not removed */
-    uint64_t npages; /* pages covered by the bitmap, from physical 0 */
-    uint64_t total;  /* pages handed to the allocator */
+    uint64_t npages;   /* pages covered by the bitmap, from physical 0 */
+    uint64_t total;    /* pages handed to the allocator */
     uint64_t free;
     uint64_t hint; /* lowest page that may be free */
 };

@@ -17,15 +17,35 @@
 #include "kernel/timer.h"
 #include "drivers/lapic.h"
 
-struct shell_cmd {
-    const char *name;
-    const char *usage;
-    const char *help;
-    int (*fn)(int argc, char **argv);
-};
+#define MAX_TABLES 4
 
 static const struct shell_cmd commands[];
+static const struct shell_cmd *tables[MAX_TABLES] = {commands};
+static unsigned ntables = 1;
 static struct line_edit editor;
+
+int shell_register(const struct shell_cmd *table)
+{
+    if (ntables == MAX_TABLES)
+        return -ENOSPC;
+    tables[ntables++] = table;
+    return 0;
+}
+
+static const struct shell_cmd *find_cmd(const char *name)
+{
+    for (unsigned t = 0; t < ntables; t++)
+        for (const struct shell_cmd *c = tables[t]; c->name; c++)
+            if (!strcmp(c->name, name))
+                return c;
+    return NULL;
+}
+
+int shell_usage(const struct shell_cmd *c)
+{
+    shell_printf("usage: %s %s\n", c->name, c->usage);
+    return -EINVAL;
+}
 
 void shell_printf(const char *fmt, ...)
 {
@@ -47,12 +67,32 @@ static int no_args(int argc, char **argv)
     return -EINVAL;
 }
 
+static int help_one(const char *name)
+{
+    const struct shell_cmd *c = find_cmd(name);
+
+    if (!c) {
+        shell_printf("help: no command '%.40s'\n", name);
+        return -ENOENT;
+    }
+    shell_printf("%s %s\n  %s\n", c->name, c->usage, c->help);
+    if (c->details)
+        shell_printf("%s\n", c->details);
+    return 0;
+}
+
 static int cmd_help(int argc, char **argv)
 {
-    if (no_args(argc, argv))
+    if (argc > 2) {
+        shell_printf("usage: help [command]\n");
         return -EINVAL;
-    for (const struct shell_cmd *c = commands; c->name; c++)
-        shell_printf("  %-10s %s\n", c->name, c->help);
+    }
+    if (argc == 2)
+        return help_one(argv[1]);
+    for (unsigned t = 0; t < ntables; t++)
+        for (const struct shell_cmd *c = tables[t]; c->name; c++)
+            shell_printf("  %-10s %s\n", c->name, c->help);
+    shell_printf("'help <command>' tells more about one command.\n");
     return 0;
 }
 
@@ -133,20 +173,22 @@ static int cmd_crash(int argc, char **argv)
 }
 
 static const struct shell_cmd commands[] = {
-    {"help", "", "list commands", cmd_help},
-    {"cpus", "", "CPUs with APIC id and state", cmd_cpus},
-    {"mem", "", "free/used pages and the memory map", cmd_mem},
-    {"modules", "", "multiboot2 modules: name, size, address", cmd_modules},
-    {"reboot", "", "reset the machine", cmd_reboot},
-    {"poweroff", "", "power the machine off (ACPI S5)", cmd_poweroff},
-    {"crash", "", "debug: fault in the hypervisor to test the panic path", cmd_crash},
-    {NULL, NULL, NULL, NULL},
+    {"help", "[command]", "list commands, or tell more about one", NULL, cmd_help},
+    {"cpus", "", "CPUs with APIC id and state", NULL, cmd_cpus},
+    {"mem", "", "free/used pages and the memory map", NULL, cmd_mem},
+    {"modules", "", "multiboot2 modules: name, size, address", NULL, cmd_modules},
+    {"reboot", "", "reset the machine (VMX is switched off on every CPU first)", NULL, cmd_reboot},
+    {"poweroff", "", "power the machine off through ACPI S5", NULL, cmd_poweroff},
+    {"crash", "", "debug: fault in the hypervisor to test the panic path",
+     "  Dereferences an unmapped address on purpose; the panic dump follows.", cmd_crash},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 int shell_execute(char *line)
 {
     char *argv[SHELL_MAX_ARGS];
     const char *err = NULL;
+    const struct shell_cmd *c;
     int argc = shell_split(line, argv, SHELL_MAX_ARGS, &err);
 
     if (argc < 0) {
@@ -155,27 +197,64 @@ int shell_execute(char *line)
     }
     if (argc == 0)
         return 0;
-    for (const struct shell_cmd *c = commands; c->name; c++)
-        if (!strcmp(c->name, argv[0]))
-            return c->fn(argc, argv);
+    c = find_cmd(argv[0]);
+    if (c)
+        return c->fn(argc, argv);
     shell_printf("unknown command: '%.40s' (try 'help')\n", argv[0]);
     return -ENOENT;
 }
 
+/* The editor runs under the console lock (see shell_run), so its echo writes raw. */
 static void emit(const char *s, size_t n, void *ctx)
 {
-    console_write(s, n);
+    console_write_raw(s, n);
+}
+
+/* Under the console lock: erase the input line before asynchronous output... */
+static void prompt_hide(void)
+{
+    console_write_raw("\r\x1b[K", 4);
+}
+
+/* ...and put the prompt and the half-typed line back after it. */
+static void prompt_show(void)
+{
+    console_write_raw(SHELL_PROMPT, sizeof(SHELL_PROMPT) - 1);
+    console_write_raw(editor.buf, editor.len);
+}
+
+/* Prompt and "visible" flag change together, so async output always sees them agree. */
+static void show_prompt(void)
+{
+    uint64_t f = console_lock();
+
+    console_write_raw(SHELL_PROMPT, sizeof(SHELL_PROMPT) - 1);
+    console_prompt_visible_locked(true);
+    console_unlock(f);
+}
+
+static enum line_status feed(char c)
+{
+    uint64_t f = console_lock();
+    enum line_status st = line_edit_feed(&editor, c);
+
+    if (st == LINE_DONE)
+        console_prompt_visible_locked(false); /* command output is not an interruption */
+    console_unlock(f);
+    return st;
 }
 
 void shell_run(void)
 {
     line_edit_init(&editor, emit, NULL);
-    shell_printf("%s", SHELL_PROMPT);
+    console_set_prompt_hooks(prompt_hide, prompt_show);
+    show_prompt();
     for (;;) {
-        enum line_status st = line_edit_feed(&editor, (char)console_getc());
+        enum line_status st = feed((char)console_getc());
+        if (st == LINE_PENDING)
+            continue;
         if (st == LINE_DONE)
             shell_execute(editor.line);
-        if (st != LINE_PENDING)
-            shell_printf("%s", SHELL_PROMPT);
+        show_prompt();
     }
 }

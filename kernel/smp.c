@@ -93,8 +93,7 @@ int smp_run_on(unsigned cpu, smp_fn_t fn, void *arg)
         return -EBUSY;
     }
     pc->work_arg = arg;
-    __atomic_compare_exchange_n(&pc->work_fn, &none, fn, false, __ATOMIC_ACQ_REL,
-                                __ATOMIC_ACQUIRE);
+    __atomic_compare_exchange_n(&pc->work_fn, &none, fn, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
     spin_unlock(&run_lock);
     lapic_send_ipi(pc->apic_id, VEC_IPI_KICK);
     return 0;
@@ -317,6 +316,15 @@ int smp_call_all(smp_fn_t fn, void *arg, uint64_t timeout_us)
     return err;
 }
 
+void smp_nmi_others(void)
+{
+    unsigned self = this_cpu_id();
+
+    for (unsigned i = 0; i < cpu_count; i++)
+        if (i != self && (cpu_table[i]->state == CPU_ONLINE || cpu_table[i]->state == CPU_FAILED))
+            lapic_send_nmi(cpu_table[i]->apic_id);
+}
+
 /* Waits (bounded) for the others to run their stop hooks, e.g. VMXOFF, before power goes. */
 void smp_stop_others(void)
 {
@@ -324,7 +332,7 @@ void smp_stop_others(void)
     unsigned self = this_cpu_id();
 
     stop_requested = true;
-    lapic_send_nmi_others();
+    smp_nmi_others();
     end = uptime_us() + 100000;
     for (unsigned i = 0; i < cpu_count; i++)
         while (i != self && cpu_table[i]->state == CPU_ONLINE && uptime_us() < end)

@@ -29,6 +29,8 @@ bool smp_cpu_busy(unsigned cpu);
 /* Wakes a CPU from HLT or makes a running guest exit (IPI, no work). */
 void smp_kick(unsigned cpu);
 
+/* NMIs every other CPU we started (online or failed), never firmware-parked ones. */
+void smp_nmi_others(void);
 /* Stops every other CPU (NMI); used by power-off and reboot. */
 void smp_stop_others(void);
 bool smp_stop_requested(void);

@@ -32,7 +32,7 @@ import harness  # noqa: E402  (needs the path above)
 TAIL_LINES = 40
 UNIT_TIMEOUT = 120
 HARD_TIMEOUT_GRACE = 30  # on top of a test's own budget: ISO build, shutdown
-ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
+ANSI_RE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 
 _print_lock = threading.Lock()
 
@@ -48,7 +48,8 @@ def report(res):
     with _print_lock:
         if res.failed:
             print(f"FAIL {res.name}: {res.reason}")
-            for line in res.tail.splitlines()[-TAIL_LINES:]:
+            tail = "" if res.tail is None else res.tail or "(no output)"
+            for line in tail.splitlines()[-TAIL_LINES:]:
                 print(f"    | {line}")
         else:
             print(f"PASS {res.name} ({res.secs:.1f}s)")
@@ -66,7 +67,7 @@ def parse_cmocka(out):
     """(passed, failed, found, failed_names) summed over every group in the output."""
     passed = re.findall(r"\[  PASSED  \] (\d+) test\(s\)\.", out)
     failed = re.findall(r"\[  FAILED  \] (\d+) test\(s\)", out)
-    names = re.findall(r"^\[  FAILED  \] (\w+)\s*$", out, re.M)
+    names = list(dict.fromkeys(re.findall(r"^\[  FAILED  \] (\w+)\s*$", out, re.M)))
     found = bool(passed or failed)
     return sum(map(int, passed)), sum(map(int, failed)), found, names
 
@@ -104,7 +105,7 @@ def run_unit(path, verbose):
             sys.stdout.write(out if out.endswith("\n") or not out else out + "\n")
     passed, failed, found, names = parse_cmocka(out)
     reason, nfail = unit_failure_reason(rc, passed, failed, found, names)
-    return Result(name, passed, nfail, secs, reason, "" if verbose else clean(out))
+    return Result(name, passed, nfail, secs, reason, None if verbose else clean(out))
 
 
 def unit_binaries():
@@ -131,7 +132,8 @@ def load_e2e_tests():
 
 def serial_tail(name):
     try:
-        with open(os.path.join(harness.e2e_dir(), f"{name}.log"), errors="replace") as f:
+        with open(os.path.join(harness.e2e_dir(), f"{name}.log"), errors="replace",
+                  newline="") as f:
             return clean(f.read())
     except OSError:
         return "(no serial log)"
@@ -153,7 +155,7 @@ def run_e2e(test, started, timed_out):
         harness.kill_machines(test.name)
     if test.name in timed_out:
         reason = f"hard timeout after {test.timeout + HARD_TIMEOUT_GRACE}s ({reason})"
-    tail = serial_tail(test.name)
+    tail = serial_tail(test.name) or "(no serial output)"
     return Result(test.name, 0, 1, time.monotonic() - t0, reason, tail + extra)
 
 

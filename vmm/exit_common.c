@@ -12,6 +12,7 @@
 #define COM1_BASE 0x3F8
 #define HC_PRINT 1
 #define HC_EXIT 2
+#define HC_SELF_IRQ 3
 #define HC_PRINT_MAX 256
 
 static bool in_range(uint16_t port, uint16_t base, uint16_t len)
@@ -24,10 +25,12 @@ void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val
     struct vm *vm = v->vm;
 
     if (in_range(port, COM1_BASE, 8)) {
+        uint64_t f = spin_lock_irqsave(&vm->lock); /* per VM: the shell feeds its input */
         if (in)
             *val = uart_model_read(&vm->uart, port - COM1_BASE);
         else
             uart_model_write(&vm->uart, port - COM1_BASE, (uint8_t)*val);
+        spin_unlock_irqrestore(&vm->lock, f);
         return;
     }
     if (!in && in_range(port, DEBUG_EXIT_PORT, DEBUG_EXIT_PORT_SIZE)) {
@@ -43,14 +46,17 @@ void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val
 static uint64_t hc_print(struct vcpu *v, uint64_t gpa, uint64_t len)
 {
     const char *s;
+    uint64_t f;
 
     if (len > HC_PRINT_MAX)
         return (uint64_t)-EINVAL;
     s = vm_gpa_to_hva(v->vm, gpa, len);
     if (!s)
         return (uint64_t)-EFAULT; /* outside the guest's memory or across chunks */
+    f = spin_lock_irqsave(&v->vm->lock);
     for (uint64_t i = 0; i < len; i++)
-        vm_console_put(v->vm, s[i]);
+        vm_console_put_locked(v->vm, s[i]);
+    spin_unlock_irqrestore(&v->vm->lock, f);
     return 0;
 }
 
@@ -62,6 +68,10 @@ uint64_t vm_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1)
     case HC_EXIT:
         vm_exit_code(v->vm, (int)a0);
         return 0;
+    case HC_SELF_IRQ: /* test hook for interrupt injection and interrupt windows */
+        if (a0 < 32 || a0 > 255)
+            return (uint64_t)-EINVAL;
+        return (uint64_t)(int64_t)v->vm->ops->inject_irq(v, (uint8_t)a0);
     default:
         return (uint64_t)-ENOSYS;
     }

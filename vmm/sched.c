@@ -7,8 +7,7 @@
 
 static bool cpu_free(const struct vm *vm, unsigned cpu)
 {
-    return cpu_table[cpu]->state == CPU_ONLINE && !smp_cpu_busy(cpu) &&
-           vm->ops->cpu_usable(cpu);
+    return cpu_table[cpu]->state == CPU_ONLINE && !smp_cpu_busy(cpu) && vm->ops->cpu_usable(cpu);
 }
 
 unsigned sched_free_cpus(const struct vm *vm)
@@ -27,10 +26,19 @@ static void vcpu_thread(void *arg)
     struct vm *vm = v->vm;
     int err;
 
+    if (v->id > 0) {
+        /* Secondary vCPUs wait for a start-up IPI, as real APs do; nothing models the
+         * guest's local APIC yet, so they wait until the VM ends. */
+        while (vcpu_halt_wait(v))
+            ;
+        err = 0;
+        goto done;
+    }
     v->state = VCPU_RUNNING;
     err = vm->ops->vcpu_run(v);
     if (err)
         vm_stop(vm, "vCPU %u could not run (error %d)", v->id, err);
+done:
     v->state = VCPU_DONE;
     /* The last vCPU out gives the memory back; the VM stays listed with its reason. */
     if (__atomic_add_fetch(&vm->vcpus_done, 1, __ATOMIC_ACQ_REL) == vm->nvcpus)

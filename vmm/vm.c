@@ -8,19 +8,23 @@
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/printf.h"
+#include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/x86/cpu.h"
 #include "vmm/sched.h"
 
 #define CHUNK_PAGES 512 /* 2 MiB: lets EPT use large pages */
 
-static struct vm *vms[VM_MAX];
+/* Static slots: a VM's bookkeeping never takes pages, so `mem` after a VM ends matches before. */
+static struct vm vm_table[VM_MAX];
+static char history_store[VM_MAX][VM_HISTORY];
 static spinlock_t vms_lock = SPINLOCK_INIT;
 static unsigned next_id = 1;
+static struct vm *attached;
 
 static void uart_tx(void *ctx, uint8_t byte)
 {
-    vm_console_put(ctx, (char)byte);
+    vm_console_put_locked(ctx, (char)byte); /* called from the UART model, under vm->lock */
 }
 
 static int add_chunk(struct vm *vm, uint64_t gpa, uint64_t pages)
@@ -42,8 +46,8 @@ static int alloc_memory(struct vm *vm)
     while (gpa < vm->mem_size) {
         uint64_t left = (vm->mem_size - gpa) / PAGE_SIZE;
         unsigned i = 0;
-        while (i < ARRAY_SIZE(sizes) && (sizes[i] > left || (gpa / PAGE_SIZE) % sizes[i] ||
-                                         add_chunk(vm, gpa, sizes[i])))
+        while (i < ARRAY_SIZE(sizes) &&
+               (sizes[i] > left || (gpa / PAGE_SIZE) % sizes[i] || add_chunk(vm, gpa, sizes[i])))
             i++;
         if (i == ARRAY_SIZE(sizes) || vm->nchunks == VM_MAX_CHUNKS)
             return -ENOMEM;
@@ -73,47 +77,46 @@ static int map_memory(struct vm *vm)
 static bool name_taken(const char *name)
 {
     for (unsigned i = 0; i < VM_MAX; i++)
-        if (vms[i] && vms[i]->state <= VM_HALTED && !strcmp(vms[i]->name, name))
+        if (vm_table[i].used && vm_table[i].state <= VM_HALTED && !strcmp(vm_table[i].name, name))
             return true;
     return false;
 }
 
-/* A free slot, or the oldest ended VM's slot (its memory is already back). */
-static int take_slot(struct vm *vm)
+static bool slot_reusable(const struct vm *vm)
 {
-    int victim = -1;
-
-    for (unsigned i = 0; i < VM_MAX; i++) {
-        if (!vms[i]) {
-            victim = (int)i;
-            break;
-        }
-        if (vms[i]->state >= VM_EXITED && vms[i]->vcpus_done == vms[i]->nvcpus &&
-            (victim < 0 || vms[i]->id < vms[victim]->id))
-            victim = (int)i;
-    }
-    if (victim < 0)
-        return -ENOSPC;
-    kfree(vms[victim]);
-    vms[victim] = vm;
-    return 0;
+    return !vm->used || (vm->state >= VM_EXITED && vm->vcpus_done == vm->nvcpus);
 }
 
-static struct vm *vm_alloc(const struct vm_config *cfg, const char **err)
+/* A free slot, or the one of the VM that ended first. */
+static struct vm *take_slot(void)
 {
-    struct vm *vm = kzalloc(sizeof(*vm));
+    struct vm *best = NULL;
 
-    if (!vm) {
-        *err = "out of memory for the VM structure";
-        return NULL;
+    for (unsigned i = 0; i < VM_MAX; i++) {
+        struct vm *vm = &vm_table[i];
+        if (slot_reusable(vm) && (!best || !vm->used || (best->used && vm->id < best->id)))
+            best = vm;
+        if (best && !best->used)
+            break;
     }
+    return best;
+}
+
+static void vm_init_slot(struct vm *vm, const struct vm_config *cfg)
+{
+    char *hist = history_store[vm - vm_table];
+
+    memset(vm, 0, sizeof(*vm));
+    vm->used = true;
+    vm->id = next_id++;
     kstrlcpy(vm->name, cfg->name, sizeof(vm->name));
     vm->ops = cfg->ops;
     vm->mem_size = ALIGN_UP(cfg->mem_size, PAGE_SIZE);
     vm->nvcpus = cfg->nvcpus;
     vm->state = VM_STOPPED; /* not running until vm_start */
+    vm->vcpus_done = cfg->nvcpus;
     uart_model_init(&vm->uart, uart_tx, vm);
-    return vm;
+    ring_init(&vm->history, hist, VM_HISTORY);
 }
 
 static int vm_setup(struct vm *vm, const char **err)
@@ -139,36 +142,27 @@ struct vm *vm_create(const struct vm_config *cfg, const char **err)
 {
     struct vm *vm;
     uint64_t f;
-    int e;
 
     if (!cfg->nvcpus || cfg->nvcpus > VM_MAX_VCPUS || !cfg->mem_size) {
         *err = "bad vCPU count or memory size";
         return NULL;
     }
-    if (name_taken(cfg->name)) {
-        *err = "a running VM already has that name";
-        return NULL;
-    }
-    vm = vm_alloc(cfg, err);
-    if (!vm)
-        return NULL;
-    if (vm_setup(vm, err)) {
-        vm->ops->vm_destroy(vm);
-        free_memory(vm);
-        kfree(vm);
-        return NULL;
-    }
     f = spin_lock_irqsave(&vms_lock);
-    e = take_slot(vm);
-    if (!e)
-        vm->id = next_id++;
+    vm = name_taken(cfg->name) ? NULL : take_slot();
+    if (vm)
+        vm_init_slot(vm, cfg);
     spin_unlock_irqrestore(&vms_lock, f);
-    if (e) {
-        *err = "too many VMs";
-        vm_destroy(vm);
-        kfree(vm);
+    if (!vm) {
+        *err = name_taken(cfg->name) ? "a running VM already has that name"
+                                     : "too many VMs (16 slots)";
         return NULL;
     }
+    if (vm_setup(vm, err)) {
+        vm_destroy(vm);
+        kstrlcpy(vm->reason, *err, sizeof(vm->reason));
+        return NULL;
+    }
+    vm->vcpus_done = 0;
     return vm;
 }
 
@@ -210,7 +204,16 @@ int vm_copy_to_guest(struct vm *vm, uint64_t gpa, const void *src, uint64_t len)
 
 struct vm *vm_get(unsigned idx)
 {
-    return idx < VM_MAX ? vms[idx] : NULL;
+    return idx < VM_MAX && vm_table[idx].used ? &vm_table[idx] : NULL;
+}
+
+unsigned vm_count(void)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < VM_MAX; i++)
+        n += vm_table[i].used;
+    return n;
 }
 
 struct vm *vm_find(const char *key)
@@ -218,9 +221,9 @@ struct vm *vm_find(const char *key)
     struct vm *best = NULL;
 
     for (unsigned i = 0; i < VM_MAX; i++) {
-        struct vm *vm = vms[i];
+        struct vm *vm = &vm_table[i];
         char id[12];
-        if (!vm)
+        if (!vm->used)
             continue;
         ksnprintf(id, sizeof(id), "%u", vm->id);
         if ((!strcmp(vm->name, key) || !strcmp(id, key)) && (!best || vm->id > best->id))
@@ -243,8 +246,12 @@ static bool vm_end(struct vm *vm, int state)
 
     while (cur == VM_RUNNING || cur == VM_HALTED) {
         if (__atomic_compare_exchange_n(&vm->state, &cur, state, false, __ATOMIC_ACQ_REL,
-                                        __ATOMIC_ACQUIRE))
+                                        __ATOMIC_ACQUIRE)) {
+            vm->end_tsc = rdtsc();
+            if (READ_ONCE(attached) == vm)
+                smp_kick(0); /* the console CPU waits for input: tell it the VM ended */
             return true;
+        }
     }
     return false;
 }
@@ -312,11 +319,11 @@ static void console_flush(struct vm *vm)
     char out[VM_NAME_MAX + sizeof(vm->line) + 4];
     int n = ksnprintf(out, sizeof(out), "[%s] %.*s\n", vm->name, (int)vm->line_len, vm->line);
 
-    console_write(out, MIN((size_t)n, sizeof(out) - 1));
+    console_write_async(out, MIN((size_t)n, sizeof(out) - 1));
     vm->line_len = 0;
 }
 
-void vm_console_put(struct vm *vm, char c)
+static void line_put(struct vm *vm, char c)
 {
     if (c == '\r')
         return;
@@ -328,4 +335,59 @@ void vm_console_put(struct vm *vm, char c)
         console_flush(vm); /* an endless line goes out in pieces */
     /* A guest must not drive the user's terminal: no escape sequences. */
     vm->line[vm->line_len++] = ((unsigned char)c >= 0x20 && c != 0x7f) || c == '\t' ? c : '?';
+}
+
+void vm_console_put_locked(struct vm *vm, char c)
+{
+    ring_put(&vm->history, &c, 1);
+    if (READ_ONCE(attached) == vm)
+        console_write(&c, 1); /* the user asked for this guest's raw console */
+    else
+        line_put(vm, c);
+}
+
+bool vm_console_attach_at(struct vm *vm, uint64_t pos)
+{
+    uint64_t f = spin_lock_irqsave(&vm->lock);
+    bool caught_up = pos >= vm->history.total;
+
+    if (caught_up)
+        WRITE_ONCE(attached, vm);
+    spin_unlock_irqrestore(&vm->lock, f);
+    return caught_up;
+}
+
+void vm_console_detach(void)
+{
+    WRITE_ONCE(attached, NULL);
+}
+
+struct vm *vm_console_attached(void)
+{
+    return READ_ONCE(attached);
+}
+
+bool vm_console_input(struct vm *vm, char c)
+{
+    uint64_t f = spin_lock_irqsave(&vm->lock);
+    bool ok = uart_model_rx_push(&vm->uart, (uint8_t)c);
+
+    spin_unlock_irqrestore(&vm->lock, f);
+    if (ok)
+        sched_kick(&vm->vcpus[0]); /* a guest waiting in HLT for input wakes up */
+    return ok;
+}
+
+size_t vm_console_history(struct vm *vm, uint64_t *pos, char *dst, size_t len)
+{
+    uint64_t f = spin_lock_irqsave(&vm->lock);
+    uint64_t oldest = vm->history.total - ring_used(&vm->history);
+    size_t n;
+
+    if (*pos < oldest)
+        *pos = oldest;
+    n = ring_read(&vm->history, (size_t)(*pos - oldest), dst, len);
+    *pos += n;
+    spin_unlock_irqrestore(&vm->lock, f);
+    return n;
 }

@@ -5,12 +5,14 @@
 #include "kernel/compiler.h"
 #include "kernel/spinlock.h"
 #include "vmm/dev/uart_model.h"
+#include "vmm/ring.h"
 #include "vmm/vm_ops.h"
 
 #define VM_MAX 16
 #define VM_MAX_VCPUS 8
 #define VM_NAME_MAX 32
-#define VM_MAX_CHUNKS 512 /* guest memory in chunks of up to 2 MiB: 1 GiB max */
+#define VM_MAX_CHUNKS 512      /* guest memory in chunks of up to 2 MiB: 1 GiB max */
+#define VM_HISTORY (64 * 1024) /* console output kept per VM */
 
 enum vm_state {
     VM_RUNNING,
@@ -40,6 +42,7 @@ struct mem_chunk {
 };
 
 struct vm {
+    bool used; /* slot taken (the VM may have ended) */
     unsigned id;
     char name[VM_NAME_MAX];
     const struct vm_ops *ops;
@@ -56,9 +59,12 @@ struct vm {
     struct uart_model uart;
     char line[160]; /* console output being assembled */
     unsigned line_len;
+    struct ring history;
+    char *history_buf;
     uint64_t unhandled_io;
     uint64_t start_tsc;
-    spinlock_t lock;
+    uint64_t end_tsc;
+    spinlock_t lock; /* the UART model and console history */
 };
 
 struct vm_config {
@@ -90,7 +96,26 @@ void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val
 uint64_t vm_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1);
 /* The vCPU executed HLT: waits until it must run again; false when it must stop. */
 bool vcpu_halt_wait(struct vcpu *v);
-/* Console output of the VM (UART or hypercall print): line-buffered, prefixed [name]. */
-void vm_console_put(struct vm *vm, char c);
+/*
+ * Console output of the VM (UART or hypercall print), with vm->lock held:
+ * kept in its history; shown raw when its console is attached, else as
+ * "[name] line" lines.
+ */
+void vm_console_put_locked(struct vm *vm, char c);
+/* Detaches the terminal from any VM console. */
+void vm_console_detach(void);
+struct vm *vm_console_attached(void);
+/* Queues input for the VM's UART; false when its FIFO is full. */
+bool vm_console_input(struct vm *vm, char c);
+/*
+ * Copies console history from absolute byte position *pos (0 = the first
+ * byte the VM ever wrote; older bytes than the ring holds are skipped) and
+ * advances *pos. Returns the bytes copied, 0 when caught up.
+ */
+size_t vm_console_history(struct vm *vm, uint64_t *pos, char *dst, size_t len);
+/* Attaches the terminal to vm if *pos has caught up with its output; true when attached. */
+bool vm_console_attach_at(struct vm *vm, uint64_t pos);
+/* Free page count is unchanged by VMs that ended: every VM page is back. */
+unsigned vm_count(void);
 
 #endif

@@ -87,6 +87,9 @@ def make_iso(out, kind, cmdline, kernel):
     if not os.path.exists(kernel):
         raise TestFailure(f"kernel {os.path.relpath(kernel, ROOT)} not found (run make all)")
     env = dict(os.environ, KERNEL=kernel)
+    modules = os.path.join(os.path.dirname(kernel), "guests", "modules.list")
+    if os.path.exists(modules):  # the project's test guests, as `make` puts them in its ISOs
+        env["MODULE_LIST"] = modules
     r = subprocess.run([os.path.join(ROOT, "scripts", "mkiso.sh"), out, kind, cmdline],
                        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     if r.returncode:
@@ -362,14 +365,14 @@ class Machine:
                 time.sleep(0.2)
         if self.alive():
             return None
-        if self.emu == "qemu":
-            self.child.close()
-            self.exit_status = self.child.exitstatus
-            if self.exit_status is None:
-                self.exit_status = -(self.child.signalstatus or 0)
-        else:
-            self._drain()
+        self._drain()  # the last output may still sit in the pty
+        if self.emu == "bochs":
             self.exit_status = self.proc.returncode
+            return self.exit_status
+        self.child.close()
+        self.exit_status = self.child.exitstatus
+        if self.exit_status is None:
+            self.exit_status = -(self.child.signalstatus or 0)
         return self.exit_status
 
     def describe_exit(self, status):

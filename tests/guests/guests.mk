@@ -10,7 +10,8 @@
 # Defines:
 #   GUEST_NAMES         the guests; a guest's name is its multiboot2 module name
 #   GUEST_MODULE_FILES  their images: $(BUILD)/guests/<name>.bin (flat, real
-#                       mode) or $(BUILD)/guests/<name>.elf (ELF64)
+#                       mode) or $(BUILD)/guests/<name>.elf (ELF64, or ELF32
+#                       multiboot1)
 #   GUEST_ARGS_<name>   the key=value words of a guest's module string (may be empty)
 #   GUEST_MODULE_LIST   $(BUILD)/guests/modules.list (generated), see below
 #   all-guests          target building all of the above
@@ -24,9 +25,11 @@
 # No comments and no blank lines. Example:
 #   build/guests/hello16.bin hello16 mode=real load=0x8000
 #   build/guests/hello64.elf hello64
-# (Every name is also the file's base name without extension and every key
-# is the loader's default, so the bare paths $(GUEST_MODULE_FILES) are valid
-# mkiso.sh arguments as well.)
+#   build/guests/mb1hello.elf mb1hello greeting=hi
+# (Every name is also the file's base name without extension and every flat
+# image key is the loader's default, so the bare paths $(GUEST_MODULE_FILES)
+# are valid mkiso.sh arguments as well; only mb1hello then misses its
+# command line, "greeting=hi": it then prints cmdline ''.)
 
 GUESTS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 guests_saved_goal := $(.DEFAULT_GOAL)
@@ -41,11 +44,14 @@ GUEST_LDFLAGS := -nostdlib -static --fatal-warnings --build-id=none -z noexecsta
 	--no-warn-rwx-segments
 
 GUESTS_FLAT16 := hello16 triplefault
-GUESTS_ELF64 := hello64 exerciser bench wildwrite vmxinguest badmsr
-GUEST_NAMES := $(GUESTS_FLAT16) $(GUESTS_ELF64)
+GUESTS_ELF64 := hello64 exerciser bench wildwrite vmxinguest badmsr irqtest echo
+GUESTS_MB1 := mb1hello
+GUEST_NAMES := $(GUESTS_FLAT16) $(GUESTS_ELF64) $(GUESTS_MB1)
 
 GUEST_ARGS_hello16 := mode=real load=0x8000
 GUEST_ARGS_triplefault := mode=real load=0x8000
+# multiboot1: the words after the name are the kernel's command line
+GUEST_ARGS_mb1hello := greeting=hi
 
 GUEST_OUT := $(BUILD)/guests
 guest_file = $(if $(filter $(1),$(GUESTS_FLAT16)),$(GUEST_OUT)/$(1).bin,$(GUEST_OUT)/$(1).elf)
@@ -54,6 +60,7 @@ GUEST_MODULE_LIST := $(GUEST_OUT)/modules.list
 
 GUEST_FLAT16_OBJS := $(GUESTS_FLAT16:%=$(GUEST_OUT)/%.o)
 GUEST_ELF64_OBJS := $(GUESTS_ELF64:%=$(GUEST_OUT)/%.o)
+GUEST_MB1_OBJS := $(GUESTS_MB1:%=$(GUEST_OUT)/%.o)
 
 .DELETE_ON_ERROR:
 
@@ -69,6 +76,12 @@ $(GUEST_ELF64_OBJS): $(GUEST_OUT)/%.o: $(GUESTS_DIR)/%.S
 	@echo "  AS64    $<"
 	@$(GUEST_CC) -m64 $(GUEST_ASFLAGS) -c $< -o $@
 
+# GUEST_PROT32: lib.S as 32-bit protected-mode code
+$(GUEST_MB1_OBJS): $(GUEST_OUT)/%.o: $(GUESTS_DIR)/%.S
+	@mkdir -p $(@D)
+	@echo "  AS32    $<"
+	@$(GUEST_CC) -m32 -DGUEST_PROT32 $(GUEST_ASFLAGS) -c $< -o $@
+
 # flat: link at 0x8000 as ELF32, then strip to the raw bytes
 $(GUESTS_FLAT16:%=$(GUEST_OUT)/%.16.elf): $(GUEST_OUT)/%.16.elf: $(GUEST_OUT)/%.o $(GUESTS_DIR)/flat16.ld
 	@echo "  LD      $@"
@@ -82,6 +95,12 @@ $(GUESTS_ELF64:%=$(GUEST_OUT)/%.elf): $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUE
 	@echo "  LD      $@"
 	@$(GUEST_LD) -m elf_x86_64 $(GUEST_LDFLAGS) -z max-page-size=0x1000 -T $(GUESTS_DIR)/guest64.ld -o $@ $<
 
+# multiboot1 ELF32: max-page-size keeps the header (first in the segment, at
+# file offset 0x1000) inside the file's first 8 KiB
+$(GUESTS_MB1:%=$(GUEST_OUT)/%.elf): $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUESTS_DIR)/guest32.ld
+	@echo "  LD      $@"
+	@$(GUEST_LD) -m elf_i386 $(GUEST_LDFLAGS) -z max-page-size=0x1000 -T $(GUESTS_DIR)/guest32.ld -o $@ $<
+
 $(GUEST_MODULE_LIST): $(GUESTS_DIR)/guests.mk
 	@mkdir -p $(@D)
 	@echo "  GEN     $@"
@@ -89,7 +108,7 @@ $(GUEST_MODULE_LIST): $(GUESTS_DIR)/guests.mk
 
 .PHONY: all-guests
 
--include $(GUEST_FLAT16_OBJS:.o=.d) $(GUEST_ELF64_OBJS:.o=.d)
+-include $(GUEST_FLAT16_OBJS:.o=.d) $(GUEST_ELF64_OBJS:.o=.d) $(GUEST_MB1_OBJS:.o=.d)
 
 ifeq ($(notdir $(firstword $(MAKEFILE_LIST))),guests.mk)
 .DEFAULT_GOAL := all-guests

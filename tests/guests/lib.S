@@ -4,12 +4,17 @@
  * place after .text, so a guest's first instruction is its entry point.
  *
  * Built with gcc -m32 (__x86_64__ undefined) the file is 16-bit real-mode
- * code for flat images; with -m64 it is 64-bit code for ELF64 images.
+ * code for flat images; with -m32 -DGUEST_PROT32 it is 32-bit protected-mode
+ * code (flat segments, paging off) for multiboot1 ELF32 images; with -m64 it
+ * is 64-bit code for ELF64 images.
  * Routines preserve every register except RAX, RCX, RDX, RSI, RDI.
  */
 #include "lib.h"
 
-#ifndef __x86_64__
+#if defined(__x86_64__)
+#elif defined(GUEST_PROT32)
+	.code32
+#else
 	.code16
 #endif
 
@@ -71,7 +76,7 @@ uart_puts:
 2:	ret
 	.popsection
 
-#ifndef __x86_64__
+#if !defined(__x86_64__) && !defined(GUEST_PROT32)
 /* ------------------------------------------------- 16-bit real mode only */
 
 /* Entry: CS = 0 (the loader may start at 0x800:0), DS = ES = SS = 0, the
@@ -97,6 +102,91 @@ _start:
 	mov $.Lstr\@, %si
 	call uart_puts
 .endm
+
+#elif defined(GUEST_PROT32)
+/* ------------------------------------- 32-bit protected mode, paging off */
+
+/* Entry: own stack (multiboot promises none), then the UART. EAX and EBX
+ * (the loader's magic and information pointer) are preserved. */
+.macro START32
+	.globl _start
+_start:
+	cli
+	mov $stack_top, %esp
+	cld
+	push %eax
+	UART_INIT
+	pop %eax
+.endm
+
+.macro PUTS str
+	.pushsection .rodata
+.Lstr\@: .asciz "\str"
+	.popsection
+	mov $.Lstr\@, %esi
+	call uart_puts
+.endm
+
+	.pushsection .text.lib, "ax"
+/* EAX = unsigned value, printed in decimal */
+uart_putdec:
+	push %ebx
+	sub $12, %esp
+	lea 12(%esp), %esi		/* digits are stored backwards from here */
+	mov $10, %ebx
+1:	xor %edx, %edx
+	div %ebx
+	add $'0', %dl
+	dec %esi
+	mov %dl, (%esi)
+	test %eax, %eax
+	jnz 1b
+	lea 12(%esp), %ecx
+	sub %esi, %ecx
+2:	lodsb
+	call uart_putc
+	loop 2b
+	add $12, %esp
+	pop %ebx
+	ret
+
+/* EDX:EAX = 64-bit value, printed as 0x and 16 hex digits */
+uart_puthex:
+	push %ebx
+	push %ebp
+	mov %edx, %ebx			/* EBX:EBP, shifted left a digit at a time */
+	mov %eax, %ebp
+	mov $'0', %al
+	call uart_putc
+	mov $'x', %al
+	call uart_putc
+	mov $16, %ecx
+1:	mov %ebx, %eax
+	shr $28, %eax
+	shld $4, %ebp, %ebx
+	shl $4, %ebp
+	add $'0', %al
+	cmp $'9', %al
+	jbe 2f
+	add $('A' - '9' - 1), %al
+2:	call uart_putc
+	dec %ecx
+	jnz 1b
+	pop %ebp
+	pop %ebx
+	ret
+
+/* AL = exit code: debug exit, halts if that is ignored */
+debug_exit:
+	out %al, $DEBUG_EXIT_PORT
+	HALT_FOREVER
+	.popsection
+
+	.pushsection .bss
+	.balign 16
+stack:	.skip 16384
+stack_top:
+	.popsection
 
 #else
 /* ------------------------------------------------------------ 64-bit only */
@@ -231,6 +321,31 @@ idt_install:
 	lidt idt_desc(%rip)
 	ret
 
+/* After idt_install: EDI = vector, RAX = handler. Installs an interrupt gate
+ * (DPL 0, IST 0) for it, growing the IDT limit to cover it if need be. A
+ * handler for an external interrupt gets no error code: it ends in iretq. */
+idt_set_gate:
+	movzbl %dil, %ecx
+	mov %rcx, %rdi
+	shl $4, %rdi
+	lea idt(%rip), %rdx
+	add %rdx, %rdi
+	mov %ax, (%rdi)			/* offset 15:0 */
+	movw $SEL_CODE64, 2(%rdi)
+	movw $0x8E00, 4(%rdi)		/* present, DPL 0, interrupt gate, IST 0 */
+	shr $16, %rax
+	mov %ax, 6(%rdi)		/* offset 31:16 */
+	shr $16, %rax
+	mov %rax, 8(%rdi)		/* offset 63:32, reserved */
+	inc %ecx
+	shl $4, %ecx
+	dec %ecx			/* the limit that covers the gate */
+	cmp idt_desc(%rip), %cx
+	jbe 1f
+	mov %cx, idt_desc(%rip)
+1:	lidt idt_desc(%rip)
+	ret
+
 /* one stub per vector; those without an error code push a 0 */
 .macro ISR vec
 isr\vec:
@@ -305,7 +420,7 @@ fault_exit_code: .long 255	/* debug-exit code of a fatal exception */
 
 	.pushsection .bss
 	.balign 16
-idt:	.skip 32 * 16
+idt:	.skip IDT_VECTORS * 16		/* idt_install loads 32, idt_set_gate more */
 stack:	.skip 16384
 stack_top:
 	.popsection

@@ -26,8 +26,32 @@
 /* hypercalls: function in RAX, arguments in RBX, RCX, RDX, result in RAX */
 #define HC_PRINT 1
 #define HC_EXIT 2
+#define HC_SELF_IRQ 3 /* RBX = vector (32-255): queue an external interrupt for this vCPU */
 #define HC_UNKNOWN 99
+#define HC_EINVAL (-22)
 #define HC_ENOSYS (-38)
+
+/* Multiboot 0.6.96: OS image header (3.1.1) and the loader's hand-off (3.2, 3.3) */
+#define MB1_HEADER_MAGIC 0x1BADB002
+#define MB1_HEADER_MEMORY_INFO 0x2      /* flags bit 1: mem_* fields wanted */
+#define MB1_BOOTLOADER_MAGIC 0x2BADB002 /* EAX on entry */
+#define MB1_INFO_MEM 0x1                /* info flags: mem_lower/mem_upper valid */
+#define MB1_INFO_CMDLINE 0x4            /* cmdline valid */
+#define MB1_INFO_MMAP 0x40              /* mmap_length/mmap_addr valid */
+#define MB1_INFO_LOADER 0x200           /* boot_loader_name valid */
+/* byte offsets in the multiboot information structure (3.3) */
+#define MB1I_FLAGS 0
+#define MB1I_MEM_LOWER 4
+#define MB1I_MEM_UPPER 8
+#define MB1I_CMDLINE 16
+#define MB1I_MMAP_LENGTH 44
+#define MB1I_MMAP_ADDR 48
+#define MB1I_BOOT_LOADER_NAME 64
+/* a memory map entry: size (of the rest, not counting itself), base, length, type */
+#define MB1M_SIZE 0
+#define MB1M_BASE 4
+#define MB1M_LENGTH 12
+#define MB1M_TYPE 20
 
 /* CPUID */
 #define CPUID1_ECX_VMX 5
@@ -49,6 +73,7 @@
 /* exception vectors */
 #define VEC_UD 6
 #define VEC_GP 13
+#define IDT_VECTORS 256 /* room lib.S reserves; idt_install loads the first 32 */
 
 /* selectors of the GDT lib.S loads in 64-bit guests */
 #define SEL_CODE64 0x08

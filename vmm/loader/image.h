@@ -33,8 +33,8 @@ struct image_seg {
 struct image_plan {
     enum image_kind kind;
     enum start_mode mode;
-    uint64_t entry;        /* guest address where execution starts */
-    uint64_t mem_needed;   /* highest guest-physical byte the segments touch, rounded to 4 KiB */
+    uint64_t entry;      /* guest address where execution starts */
+    uint64_t mem_needed; /* highest guest-physical byte the segments touch, rounded to 4 KiB */
     unsigned nsegs;
     struct image_seg segs[IMAGE_MAX_SEGS];
     /* multiboot1 only (Multiboot 0.6.96, 3.1): the header's flags word */

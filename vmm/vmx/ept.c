@@ -150,8 +150,7 @@ int ept_unmap(struct ept *e, uint64_t gpa, uint64_t size)
     return 0;
 }
 
-int ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa, uint64_t *prot,
-                  unsigned *level)
+int ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa, uint64_t *prot, unsigned *level)
 {
     const uint64_t *t = e->mm.virt(e->mm.ctx, e->pml4);
 

@@ -264,7 +264,9 @@ static bool h_ept_violation(struct vmx_vcpu *vv)
     uint64_t q = vv->exit_qual;
 
     vm_stop(vv->vcpu->vm, "%s of guest-physical %#lx outside its memory at rip %#lx",
-            q & EPT_QUAL_FETCH ? "fetch" : q & EPT_QUAL_WRITE ? "write" : "read",
+            q & EPT_QUAL_FETCH   ? "fetch"
+            : q & EPT_QUAL_WRITE ? "write"
+                                 : "read",
             vmread(VMCS_GUEST_PHYS_ADDR), vmread(VMCS_GUEST_RIP));
     return false;
 }

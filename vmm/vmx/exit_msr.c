@@ -37,9 +37,8 @@
 #define XCR0_X87 1ULL
 
 static const uint32_t passthrough[] = {
-    MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR,         MSR_LSTAR,
-    MSR_CSTAR,   MSR_FMASK,   MSR_SYSENTER_CS,    MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
-    MSR_TSC_AUX,
+    MSR_FS_BASE, MSR_GS_BASE,     MSR_KERNEL_GS_BASE, MSR_STAR,         MSR_LSTAR,   MSR_CSTAR,
+    MSR_FMASK,   MSR_SYSENTER_CS, MSR_SYSENTER_ESP,   MSR_SYSENTER_EIP, MSR_TSC_AUX,
 };
 
 /* Bitmap quarters: read low, read high, write low, write high (SDM 25.6.9). */

@@ -32,19 +32,18 @@ static void w(uint64_t field, uint64_t v)
 static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
 {
     const struct vmx_caps *c = &vmx_caps;
-    uint32_t proc2 = PROC2_EPT | PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES |
-                     PROC2_UNRESTRICTED | (vv->vpid ? PROC2_VPID : 0);
+    uint32_t proc2 = PROC2_EPT | PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES | PROC2_UNRESTRICTED |
+                     (vv->vpid ? PROC2_VPID : 0);
 
     w(VMCS_PIN_CONTROLS,
       vmx_adjust_ctl(&c->pin, PIN_EXT_INT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS));
-    w(VMCS_PROC_CONTROLS, vmx_adjust_ctl(&c->proc, PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
-                                                       PROC_USE_MSR_BITMAPS | PROC_SECONDARY |
-                                                       PROC_MWAIT_EXITING |
-                                                       PROC_MONITOR_EXITING));
+    w(VMCS_PROC_CONTROLS,
+      vmx_adjust_ctl(&c->proc, PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING | PROC_USE_MSR_BITMAPS |
+                                   PROC_SECONDARY | PROC_MWAIT_EXITING | PROC_MONITOR_EXITING));
     w(VMCS_PROC2_CONTROLS, vmx_adjust_ctl(&c->proc2, proc2));
-    w(VMCS_EXIT_CONTROLS, vmx_adjust_ctl(&c->exit, EXIT_HOST_ADDR64 | EXIT_SAVE_EFER |
-                                                       EXIT_LOAD_EFER | EXIT_SAVE_PAT |
-                                                       EXIT_LOAD_PAT));
+    w(VMCS_EXIT_CONTROLS,
+      vmx_adjust_ctl(&c->exit, EXIT_HOST_ADDR64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |
+                                   EXIT_LOAD_PAT));
     w(VMCS_ENTRY_CONTROLS, vmx_adjust_ctl(&c->entry, ENTRY_LOAD_EFER | ENTRY_LOAD_PAT));
     w(VMCS_EXCEPTION_BITMAP, 1U << EXC_MC);
     w(VMCS_CR3_TARGET_COUNT, 0);

@@ -10,7 +10,6 @@
 #include "vmm/vm.h"
 #include "vmm/loader/image.h"
 #include "kernel/errno.h"
-#include "kernel/heap.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
@@ -77,13 +76,13 @@ static void *ept_virt(void *ctx, uint64_t pa)
 static int vmx_vm_create(struct vm *vm)
 {
     static const struct ept_mm mm = {ept_alloc, ept_free, ept_virt, NULL};
-    struct vmx_vm *xv = kzalloc(sizeof(*xv));
+    uint64_t pa = page_alloc(1); /* whole pages: a VM's end returns exactly what it took */
+    struct vmx_vm *xv = pa ? phys_to_virt(pa) : NULL;
 
     if (!xv)
         return -ENOMEM;
     vm->arch = xv;
-    return ept_init(&xv->ept, &mm, vmx_caps.ept_vpid & EPT_CAP_2M,
-                    vmx_caps.ept_vpid & EPT_CAP_1G);
+    return ept_init(&xv->ept, &mm, vmx_caps.ept_vpid & EPT_CAP_2M, vmx_caps.ept_vpid & EPT_CAP_1G);
 }
 
 static void vmx_vm_destroy(struct vm *vm)
@@ -93,7 +92,7 @@ static void vmx_vm_destroy(struct vm *vm)
     if (!xv)
         return;
     ept_destroy(&xv->ept);
-    kfree(xv);
+    page_free(virt_to_phys(xv), 1);
     vm->arch = NULL;
 }
 
@@ -120,12 +119,15 @@ static bool mode_supported(int mode)
 static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_start *start)
 {
     struct vmx_vcpu *vv;
+    uint64_t pa;
 
     if (!mode_supported(start->mode))
         return -EOPNOTSUPP; /* real/protected mode without paging needs unrestricted guest */
-    vv = kzalloc(sizeof(*vv) + sizeof(*start));
-    if (!vv)
+    _Static_assert(sizeof(*vv) + sizeof(*start) <= PAGE_SIZE, "vmx_vcpu fits a page");
+    pa = page_alloc(1);
+    if (!pa)
         return -ENOMEM;
+    vv = phys_to_virt(pa);
     v->arch = vv;
     vv->vcpu = v;
     vv->pending_irq = -1;
@@ -151,7 +153,7 @@ static void vmx_vcpu_destroy(struct vcpu *v)
     if (vv->msr_bitmap)
         page_free(vv->msr_bitmap, 1);
     vpid_free(vv->vpid);
-    kfree(vv);
+    page_free(virt_to_phys(vv), 1);
     v->arch = NULL;
 }
 
@@ -176,7 +178,8 @@ static void deliver_pending(struct vmx_vcpu *vv)
     uint64_t rflags = vmread(VMCS_GUEST_RFLAGS), intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 
     if ((rflags & (1UL << 9)) && !(intr & 3) && !(vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID)) {
-        vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INT | (uint8_t)vv->pending_irq);
+        vmwrite(VMCS_ENTRY_INTR_INFO,
+                INTR_INFO_VALID | INTR_TYPE_EXT_INT | (uint8_t)vv->pending_irq);
         vv->pending_irq = -1;
         return;
     }
@@ -192,8 +195,7 @@ static void run_loop(struct vmx_vcpu *vv)
             deliver_pending(vv);
         if (vmx_enter(&vv->regs, vv->launched)) {
             vmcs_dump_entry_failure(vv, true);
-            vm_stop(v->vm, "VM entry failed (VM-instruction error %lu)",
-                    vmread(VMCS_INSTR_ERROR));
+            vm_stop(v->vm, "VM entry failed (VM-instruction error %lu)", vmread(VMCS_INSTR_ERROR));
             return;
         }
         vv->launched = true;
@@ -229,10 +231,16 @@ static int vmx_inject_irq(struct vcpu *v, uint8_t vector)
 }
 
 static const char *const class_names[VMEXIT_CLASSES] = {
-    [VMEXIT_CPUID] = "cpuid",     [VMEXIT_HLT] = "hlt",           [VMEXIT_IO] = "io",
-    [VMEXIT_MSR] = "msr",         [VMEXIT_CR] = "cr-access",      [VMEXIT_MMIO] = "ept-violation",
-    [VMEXIT_EXTINT] = "external-interrupt", [VMEXIT_HYPERCALL] = "vmcall",
-    [VMEXIT_WINDOW] = "interrupt-window",   [VMEXIT_OTHER] = "other",
+    [VMEXIT_CPUID] = "cpuid",
+    [VMEXIT_HLT] = "hlt",
+    [VMEXIT_IO] = "io",
+    [VMEXIT_MSR] = "msr",
+    [VMEXIT_CR] = "cr-access",
+    [VMEXIT_MMIO] = "ept-violation",
+    [VMEXIT_EXTINT] = "external-interrupt",
+    [VMEXIT_HYPERCALL] = "vmcall",
+    [VMEXIT_WINDOW] = "interrupt-window",
+    [VMEXIT_OTHER] = "other",
 };
 
 static const char *vmx_class_name(int cls)
