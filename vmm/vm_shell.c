@@ -138,7 +138,8 @@ static void print_vm(const struct vm *vm)
     shell_printf("%-3u %-12s %-4s %-8s %u@%-6s %5lu MiB %10lu %6lu.%01lu s", vm->id, vm->name,
                  vm->ops->name, vm_state_name(vm->state), vm->nvcpus, cpus, vm->mem_size >> 20,
                  vm_exits(vm), vm_uptime_ms(vm) / 1000, vm_uptime_ms(vm) % 1000 / 100);
-    shell_printf(vm->state >= VM_EXITED ? "  (%s)\n" : "%s\n", vm->state >= VM_EXITED ? vm->reason : "");
+    shell_printf(vm->state >= VM_EXITED ? "  (%s)\n" : "%s\n",
+                 vm->state >= VM_EXITED ? vm->reason : "");
 }
 
 static int cmd_vms(int argc, char **argv)
@@ -187,8 +188,8 @@ static int cmd_log(int argc, char **argv)
     if (!vm)
         return -ENOENT;
     dump_history(vm, &pos);
-    if (pos && vm->history.buf[(vm->history.head + vm->history.size - 1) % vm->history.size] !=
-                   '\n')
+    if (pos &&
+        vm->history.buf[(vm->history.head + vm->history.size - 1) % vm->history.size] != '\n')
         shell_printf("\n");
     return 0;
 }
@@ -305,25 +306,22 @@ static int cmd_stats(int argc, char **argv)
 
 static const struct shell_cmd vm_commands[] = {
     {"guests", "", "guest images from the boot modules: name, size, kind", NULL, cmd_guests},
-    {"launch",
-     "<image> [name=<vm>] [backend=vmx|tdx] [mem=<size>] [cpus=<n>] [cmdline=\"...\"]",
+    {"launch", "<image> [name=<vm>] [backend=vmx|tdx] [mem=<size>] [cpus=<n>] [cmdline=\"...\"]",
      "create and start a VM from a guest image",
      "  Defaults: name = the image's name, backend=vmx, mem=32M, cpus=1.\n"
      "  Sizes take K, M or G. cmdline= is passed to multiboot kernels.\n"
      "  Each vCPU gets a CPU of its own, never the console CPU.",
      cmd_launch},
-    {"vms", "", "list VMs: id, name, backend, state, CPUs, memory, exits, uptime", NULL,
-     cmd_vms},
+    {"vms", "", "list VMs: id, name, backend, state, CPUs, memory, exits, uptime", NULL, cmd_vms},
     {"console", "<vm>", "attach the terminal to a VM's serial port (Ctrl-] q detaches)",
      "  What the VM wrote before is shown first (up to 64 KiB).\n"
      "  Ctrl-] Ctrl-] sends one Ctrl-] to the guest.",
      cmd_console},
     {"log", "<vm>", "print a VM's console output without attaching", NULL, cmd_log},
-    {"stop", "<vm>", "stop a VM (forced: no guest shutdown request yet) and free its memory",
-     NULL, cmd_stop},
+    {"stop", "<vm>", "stop a VM (forced: no guest shutdown request yet) and free its memory", NULL,
+     cmd_stop},
     {"kill", "<vm>", "stop a VM at once and free its memory", NULL, cmd_kill},
-    {"stats", "<vm>", "a VM's exits by reason: count and mean cost in TSC ticks", NULL,
-     cmd_stats},
+    {"stats", "<vm>", "a VM's exits by reason: count and mean cost in TSC ticks", NULL, cmd_stats},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
