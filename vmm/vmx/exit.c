@@ -191,7 +191,7 @@ static uint64_t gpr_read(struct vmx_vcpu *vv, unsigned n)
 
 static bool h_cr(struct vmx_vcpu *vv)
 {
-    uint64_t q = vv->exit_qual;
+    uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
     uint64_t val = gpr_read(vv, CR_QUAL_GPR(q));
     int err;
 
@@ -212,7 +212,7 @@ static bool h_cr(struct vmx_vcpu *vv)
 
 static bool h_io(struct vmx_vcpu *vv)
 {
-    uint64_t q = vv->exit_qual;
+    uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
     unsigned size = (q & IO_QUAL_SIZE_MASK) + 1;
     bool in = q & IO_QUAL_IN;
     uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
@@ -261,7 +261,7 @@ static bool h_entry_fail(struct vmx_vcpu *vv)
 
 static bool h_ept_violation(struct vmx_vcpu *vv)
 {
-    uint64_t q = vv->exit_qual;
+    uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
 
     vm_stop(vv->vcpu->vm, "%s of guest-physical %#lx outside its memory at rip %#lx",
             q & EPT_QUAL_FETCH   ? "fetch"
@@ -334,7 +334,6 @@ bool vmx_handle_exit(struct vmx_vcpu *vv)
 
     vv->exit_reason = (uint32_t)vmread(VMCS_EXIT_REASON);
     basic = vv->exit_reason & 0xffff;
-    vv->exit_qual = vmread(VMCS_EXIT_QUALIFICATION);
     e = basic < EXIT_REASON_MAX && exit_table[basic].fn ? &exit_table[basic] : NULL;
     go = e ? e->fn(vv) : h_unhandled(vv);
     v->exits++;

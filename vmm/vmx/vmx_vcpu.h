@@ -21,8 +21,7 @@ struct vmx_vcpu {
     uint16_t vpid;
     bool launched;
     uint64_t cr0_shadow, cr4_shadow;
-    int pending_irq;    /* vector waiting for an interrupt window, or -1 */
-    uint64_t exit_qual; /* of the exit being handled */
+    int pending_irq; /* vector waiting for an interrupt window, or -1 */
     uint32_t exit_reason;
 };
 
