@@ -1,6 +1,7 @@
 /* IDT set-up and the C side of interrupt dispatch. */
 #include "kernel/idt.h"
 #include "kernel/errno.h"
+#include "kernel/extable.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
@@ -69,8 +70,14 @@ void interrupt_dispatch(struct irq_frame *f)
 
     if (v == VEC_NMI && (panic_in_progress() || smp_stop_requested()))
         panic_stop_this_cpu();
-    if (v < 32)
-        panic_exception(f);
+    if (v < 32) {
+        uint64_t fixup = extable_find(f->rip);
+        if (!fixup || v == VEC_NMI || v == VEC_DF || v == VEC_MC)
+            panic_exception(f);
+        f->rip = fixup; /* an expected fault: resume at the recovery code */
+        f->rax = v;
+        return;
+    }
     if (v == VEC_SPURIOUS)
         return; /* spurious interrupts take no EOI (SDM Vol. 3A 11.9) */
     if (v >= VEC_PIC_BASE && v < VEC_PIC_BASE + 16) {

@@ -74,7 +74,8 @@ static void parse_mmap(struct boot_info *bi, const uint8_t *t, uint32_t size)
         pr_warn("mb2: malformed memory map tag");
         return;
     }
-    for (uint32_t off = 16; off + 24 <= size; off += esize) {
+    /* 64-bit offset: a huge esize must end the loop, not wrap it back into the tag. */
+    for (uint64_t off = 16; off + 24 <= size; off += esize) {
         uint32_t type = rd32(t + off + 16);
         add_range(bi, rd64(t + off), rd64(t + off + 8),
                   type >= 1 && type <= 7 ? type : MEM_RESERVED);
@@ -104,7 +105,7 @@ static void parse_efi_mmap(struct boot_info *bi, const uint8_t *t, uint32_t size
         pr_warn("mb2: malformed EFI memory map tag");
         return;
     }
-    for (uint32_t off = 16; off + 40 <= size; off += dsize) {
+    for (uint64_t off = 16; off + 40 <= size; off += dsize) {
         uint64_t pages = rd64(t + off + 24);
         if (pages > (1ULL << 40))
             continue; /* absurd size: cannot be real memory */

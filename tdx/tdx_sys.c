@@ -1,0 +1,86 @@
+/*
+ * SEAMCALL helpers shared by module init and the tdx backend: retries for
+ * the statuses the ABI says to retry (tdx-host-abi.md 4.8), metadata reads,
+ * and per-CPU / per-package execution.
+ */
+#include "tdx/tdx_sys.h"
+#include "tdx/tdx_abi.h"
+#include "kernel/errno.h"
+#include "kernel/percpu.h"
+#include "kernel/smp.h"
+#include "kernel/x86/cpu.h"
+
+#define RETRIES 10
+
+seamcall_fn tdx_seamcall = seamcall_hw;
+
+static bool retryable(uint64_t st)
+{
+    st &= TDX_STATUS_MASK;
+    return st == TDX_RND_NO_ENTROPY || st == TDX_KEY_GENERATION_FAILED || st == TDX_SYS_BUSY ||
+           st == TDX_OPERAND_BUSY;
+}
+
+uint64_t tdx_call(uint64_t fn, struct tdx_args *a)
+{
+    struct tdx_args saved = *a;
+    uint64_t st;
+
+    for (int i = 0;; i++) {
+        st = tdx_seamcall(fn, a);
+        if (!retryable(st) || i == RETRIES)
+            return st;
+        *a = saved; /* outputs may have clobbered the inputs */
+    }
+}
+
+int tdx_md_read(uint64_t field, uint64_t *val, uint64_t *status)
+{
+    struct tdx_args a = {0};
+
+    a.rdx = field;
+    *status = tdx_call(TDH_SYS_RD, &a);
+    if (*status != TDX_SUCCESS)
+        return -EIO;
+    *val = a.r8;
+    return 0;
+}
+
+/* Package of a CPU from its APIC id: CPUID leaf 0xB gives the bits below the package. */
+unsigned tdx_package_of(uint32_t apic_id)
+{
+    struct cpuid_regs r;
+    unsigned shift = 0;
+
+    cpuid(0, 0, &r);
+    if (r.eax < 0xB)
+        return 0;
+    for (uint32_t sub = 0; sub < 8; sub++) {
+        cpuid(0xB, sub, &r);
+        if (((r.ecx >> 8) & 0xff) == 0)
+            break; /* invalid level: the previous shift covers every level below the package */
+        shift = r.eax & 0x1f;
+    }
+    return apic_id >> shift;
+}
+
+struct on_cpu {
+    unsigned cpu;
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void on_cpu_filter(void *p)
+{
+    struct on_cpu *o = p;
+
+    if (this_cpu_id() == o->cpu)
+        o->fn(o->arg);
+}
+
+int tdx_run_on_cpu(unsigned cpu, void (*fn)(void *), void *arg)
+{
+    struct on_cpu o = {cpu, fn, arg};
+
+    return smp_call_all(on_cpu_filter, &o, 2000000);
+}

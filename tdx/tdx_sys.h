@@ -1,0 +1,15 @@
+/* SEAMCALL helpers shared by TDX module init and the tdx backend. */
+#ifndef TDX_TDX_SYS_H
+#define TDX_TDX_SYS_H
+
+#include "tdx/seamcall.h"
+
+/* SEAMCALL with the ABI's bounded retries (entropy, busy); returns the final status. */
+uint64_t tdx_call(uint64_t fn, struct tdx_args *a);
+/* TDH.SYS.RD of one field: 0, or -EIO with *status set. */
+int tdx_md_read(uint64_t field, uint64_t *val, uint64_t *status);
+unsigned tdx_package_of(uint32_t apic_id);
+/* Runs fn(arg) on one CPU (through the cross-CPU call) and waits. */
+int tdx_run_on_cpu(unsigned cpu, void (*fn)(void *), void *arg);
+
+#endif
