@@ -24,6 +24,9 @@
 #include "drivers/ioapic.h"
 #include "drivers/lapic.h"
 #include "drivers/pic8259.h"
+#include "tdx/tdx.h"
+#include "tdx/tdx_init_steps.h"
+#include "tdx/tdx_shell.h"
 #include "vmm/launch.h"
 #include "vmm/vm_shell.h"
 #include "vmm/vmx/vmx.h"
@@ -199,9 +202,13 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     pr_info("timer: TSC %lu kHz (calibrated against %s)", tsc_khz(), timer_source());
     interrupts_init(ai);
     smp_boot(ai);
+    tdx_setup(boot_info.cmdline);
     vmx_init_all();
+    if (!vmx_ready())
+        tdx_vmx_unavailable();
     pr_info("hv: ready in %lu TSC ticks from the multiboot entry", rdtsc() - boot_tsc_at_entry());
     vm_shell_init();
+    tdx_shell_init();
     run_boot_guests(boot_info.cmdline);
     shell_run();
 }

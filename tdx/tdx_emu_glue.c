@@ -1,0 +1,90 @@
+/*
+ * tdx=emulate: describes this machine to the emulated TDX module (tdx/emu/)
+ * and points the SEAMCALL primitive at it. Everything above tdx_seamcall is
+ * the same code as on hardware.
+ */
+#include "tdx/tdx.h"
+#include "tdx/tdx_init_steps.h"
+#include "tdx/tdx_sys.h"
+#include "tdx/emu/tdx_emu.h"
+#include "kernel/bootinfo.h"
+#include "kernel/errno.h"
+#include "kernel/layout.h"
+#include "kernel/memmap.h"
+#include "kernel/percpu.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+
+/* A plausible KeyID split: 31 MKTME KeyIDs, then 32 TDX KeyIDs (global + 31 TDs). */
+#define EMU_FIRST_TDX_KEYID 32
+#define EMU_TDX_KEYIDS 32
+
+static struct tdx_emu_platform plat;
+static spinlock_t emu_lock = SPINLOCK_INIT;
+static uint64_t emu_flags;
+
+static void emu_this_lp(void *ctx, unsigned *lp, unsigned *pkg)
+{
+    *lp = this_cpu_id();
+    *pkg = tdx_package_of(this_cpu()->apic_id);
+}
+
+static void *emu_p2v(void *ctx, uint64_t pa)
+{
+    return pa < (1ULL << 46) ? phys_to_virt(pa) : NULL;
+}
+
+/* One SEAMCALL at a time, as the emulator's header asks. */
+static void emu_lock_fn(void *ctx)
+{
+    uint64_t f = spin_lock_irqsave(&emu_lock);
+
+    emu_flags = f;
+}
+
+static void emu_unlock_fn(void *ctx)
+{
+    spin_unlock_irqrestore(&emu_lock, emu_flags);
+}
+
+/* CMRs: the firmware's usable RAM above 1 MiB, as MCHECK would report it. */
+static void set_cmrs(void)
+{
+    const struct boot_info *bi = boot_info_get();
+    static struct mem_range out[TDX_EMU_MAX_CMRS];
+    struct mem_range low = {0, MiB(1), MEM_RESERVED};
+    int n = memmap_usable(bi->mmap, bi->nmmap, &low, 1, out, TDX_EMU_MAX_CMRS);
+
+    for (int i = 0; i < n; i++)
+        plat.cmrs[i] = (struct tdx_emu_cmr){out[i].base, out[i].end - out[i].base};
+    plat.nr_cmrs = n > 0 ? (unsigned)n : 0;
+}
+
+static unsigned count_packages(void)
+{
+    unsigned max = 0;
+
+    for (unsigned c = 0; c < cpu_count; c++)
+        if (cpu_table[c]->state == CPU_ONLINE)
+            max = MAX(max, tdx_package_of(cpu_table[c]->apic_id));
+    return max + 1;
+}
+
+int tdx_emu_attach(struct tdx_status *st)
+{
+    memset(&plat, 0, sizeof(plat));
+    plat.nr_lps = cpu_count;
+    plat.nr_pkgs = count_packages();
+    plat.this_lp = emu_this_lp;
+    plat.phys_to_virt = emu_p2v;
+    plat.lock = emu_lock_fn;
+    plat.unlock = emu_unlock_fn;
+    plat.tdx_keyid_start = EMU_FIRST_TDX_KEYID;
+    plat.nr_tdx_keyids = EMU_TDX_KEYIDS;
+    set_cmrs();
+    tdx_emu_init(&plat);
+    tdx_seamcall = tdx_emu_seamcall;
+    st->first_keyid = EMU_FIRST_TDX_KEYID;
+    st->nkeyids = EMU_TDX_KEYIDS;
+    return 0;
+}

@@ -1,0 +1,703 @@
+/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c kernel/string.c */
+/*
+ * Emulated TDX module, TD part: building a TD (create, key config, TDCS,
+ * MNG.INIT, vCPUs, S-EPT, PAGE.ADD, MR.EXTEND, finalize), the op-state and
+ * lifecycle gates, page ownership, and teardown in the order KVM uses,
+ * with every out-of-order step answered by the real module's status. Same
+ * fake platform as test_tdx_emu.c: 4 LPs in 2 packages (LP/2), 2 GiB of
+ * "physical" memory, one TDMR [1 GiB, 2 GiB), brought up before each test.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "tdx/emu/emu_internal.h"
+
+#define MEM_SIZE GiB(2)
+#define NR_LPS 4
+#define KEYID_START 32
+#define NR_KEYIDS 16
+#define HKID (KEYID_START + 1)
+#define TDMR_BASE GiB(1)
+#define RSVD_SIZE MiB(8)
+#define ARRAY_PA MiB(16)
+#define INFO_PA (MiB(16) + KiB(4))
+#define PARAMS_PA MiB(17)
+#define SRC_PA MiB(18)
+#define POOL_PA (TDMR_BASE + MiB(16))
+
+static uint8_t *mem;
+static unsigned cur_lp, enter_calls;
+static uint64_t next_page;
+static struct tdx_args args;
+static struct tdx_emu_platform plat;
+
+static void fake_this_lp(void *ctx, unsigned *lp, unsigned *pkg)
+{
+    *lp = cur_lp;
+    *pkg = cur_lp / 2;
+}
+
+static void *fake_p2v(void *ctx, uint64_t pa)
+{
+    return pa < MEM_SIZE ? mem + pa : NULL;
+}
+
+static uint64_t fake_enter(void *ctx, uint64_t tdvpr, unsigned index, struct tdx_args *a)
+{
+    enter_calls++;
+    a->rcx = index;
+    return 12; /* exit reason HLT, status SUCCESS */
+}
+
+static void *va(uint64_t pa)
+{
+    return mem + pa;
+}
+
+#define assert_status(expr, want) assert_int_equal((expr), (want))
+#define assert_ok(expr) assert_status((expr), TDX_SUCCESS)
+
+static uint64_t call4(uint64_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8, uint64_t r9)
+{
+    memset(&args, 0, sizeof(args));
+    args.rcx = rcx;
+    args.rdx = rdx;
+    args.r8 = r8;
+    args.r9 = r9;
+    return tdx_emu_seamcall(fn, &args);
+}
+
+static uint64_t call(uint64_t fn, uint64_t rcx, uint64_t rdx)
+{
+    return call4(fn, rcx, rdx, 0, 0);
+}
+
+static void on_each_package(uint64_t fn, uint64_t rcx)
+{
+    cur_lp = 0;
+    assert_ok(call(fn, rcx, 0));
+    cur_lp = 2;
+    assert_ok(call(fn, rcx, 0));
+    cur_lp = 0;
+}
+
+static void tdmr_info(void)
+{
+    struct tdmr_info *t = va(INFO_PA);
+
+    memset(t, 0, sizeof(*t));
+    t->base = TDMR_BASE;
+    t->size = GiB(1);
+    t->pamt_4k_base = TDMR_BASE;
+    t->pamt_4k_size = MiB(4);
+    t->pamt_2m_base = TDMR_BASE + MiB(4);
+    t->pamt_2m_size = KiB(8);
+    t->pamt_1g_base = TDMR_BASE + MiB(4) + KiB(8);
+    t->pamt_1g_size = KiB(4);
+    t->rsvd[0].size = RSVD_SIZE;
+    *(uint64_t *)va(ARRAY_PA) = INFO_PA;
+}
+
+static void bring_up(void)
+{
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
+    for (cur_lp = 0; cur_lp < NR_LPS; cur_lp++)
+        assert_ok(call(TDH_SYS_LP_INIT, 0, 0));
+    cur_lp = 0;
+    tdmr_info();
+    assert_ok(call4(TDH_SYS_CONFIG, ARRAY_PA, 1, KEYID_START, 0));
+    on_each_package(TDH_SYS_KEY_CONFIG, 0);
+    assert_ok(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0));
+}
+
+static int group_setup(void **state)
+{
+    mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+               -1, 0);
+    return mem == MAP_FAILED ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+    munmap(mem, MEM_SIZE);
+    return 0;
+}
+
+static void platform(void)
+{
+    memset(&plat, 0, sizeof(plat));
+    plat.nr_lps = NR_LPS;
+    plat.nr_pkgs = 2;
+    plat.this_lp = fake_this_lp;
+    plat.phys_to_virt = fake_p2v;
+    plat.nr_cmrs = 1;
+    plat.cmrs[0].base = MiB(1);
+    plat.cmrs[0].size = MEM_SIZE - MiB(1);
+    plat.tdx_keyid_start = KEYID_START;
+    plat.nr_tdx_keyids = NR_KEYIDS;
+}
+
+static int setup(void **state)
+{
+    platform();
+    tdx_emu_init(&plat);
+    cur_lp = 0;
+    next_page = POOL_PA;
+    enter_calls = 0;
+    bring_up();
+    return 0;
+}
+
+/* ------------------------------------------------------------ TD helpers */
+
+struct td {
+    uint64_t tdr, tdcx[6], tdvpr, vcx[5], sept[3], page[2];
+};
+
+static uint64_t page_alloc(void)
+{
+    uint64_t pa = next_page;
+
+    next_page += PAGE_SIZE;
+    return pa;
+}
+
+static struct td *td_alloc(struct td *td)
+{
+    uint64_t *p = &td->tdr;
+
+    for (size_t i = 0; i < sizeof(*td) / sizeof(uint64_t); i++)
+        p[i] = page_alloc();
+    return td;
+}
+
+static struct td_params *params(void)
+{
+    struct td_params *p = va(PARAMS_PA);
+
+    memset(p, 0, sizeof(*p));
+    p->attributes = TD_ATTR_SEPT_VE_DISABLE;
+    p->xfam = 3;
+    p->max_vcpus = 2;
+    p->eptp_controls = EPTP_MEMTYPE_WB | 3 << 3; /* 4-level */
+    p->config_flags = TD_CONFIG_FLAGS_NO_RBP_MOD;
+    p->tsc_frequency = 100;     /* 2.5 GHz */
+    p->cpuid_config[0].ecx = 1; /* SSE3: configurable */
+    return p;
+}
+
+/* MNG.CREATE, MNG.KEY.CONFIG on both packages, all TDCS pages. */
+static void td_create(struct td *td, uint16_t hkid)
+{
+    assert_ok(call(TDH_MNG_CREATE, td->tdr, hkid));
+    on_each_package(TDH_MNG_KEY_CONFIG, td->tdr);
+    for (unsigned i = 0; i < 6; i++)
+        assert_ok(call(TDH_MNG_ADDCX, td->tdcx[i], td->tdr));
+}
+
+static void td_init(struct td *td)
+{
+    td_create(td, HKID);
+    params();
+    assert_ok(call(TDH_MNG_INIT, td->tdr, PARAMS_PA));
+}
+
+static void vcpu_add(struct td *td)
+{
+    assert_ok(call(TDH_VP_CREATE, td->tdvpr, td->tdr));
+    for (unsigned i = 0; i < 5; i++)
+        assert_ok(call(TDH_VP_ADDCX, td->vcx[i], td->tdvpr));
+    assert_ok(call4(TDH_VP_INIT | 1 << 16, td->tdvpr, 0x1234, 0, 0)); /* x2APIC ID 0 */
+}
+
+/* S-EPT levels for GPA 0 (4-level: tables at levels 2, 1, 0). */
+static void sept_add(struct td *td)
+{
+    for (unsigned l = 3; l >= 1; l--)
+        assert_ok(call4(TDH_MEM_SEPT_ADD, 0 | l, td->tdr, td->sept[3 - l], 0));
+}
+
+static void page_add(struct td *td, unsigned i, uint8_t fill)
+{
+    memset(va(SRC_PA), fill, PAGE_SIZE);
+    assert_ok(call4(TDH_MEM_PAGE_ADD, i * PAGE_SIZE, td->tdr, td->page[i], SRC_PA));
+}
+
+static void extend(struct td *td, uint64_t gpa)
+{
+    for (uint64_t off = 0; off < PAGE_SIZE; off += 256)
+        assert_ok(call(TDH_MR_EXTEND, gpa + off, td->tdr));
+}
+
+static void td_build(struct td *td)
+{
+    td_init(td_alloc(td));
+    vcpu_add(td);
+    sept_add(td);
+    page_add(td, 0, 0xAB);
+    extend(td, 0);
+    page_add(td, 1, 0xCD);
+    assert_ok(call(TDH_MR_FINALIZE, td->tdr, 0));
+}
+
+/* VP.FLUSH, VPFLUSHDONE, CACHE.WB per package, KEY.FREEID. */
+static void td_release_hkid(struct td *td)
+{
+    assert_ok(call(TDH_VP_FLUSH, td->tdvpr, 0));
+    assert_ok(call(TDH_MNG_VPFLUSHDONE, td->tdr, 0));
+    on_each_package(TDH_PHYMEM_CACHE_WB, 0);
+    assert_ok(call(TDH_MNG_KEY_FREEID, td->tdr, 0));
+}
+
+static void reclaim(uint64_t pa, unsigned type, uint64_t owner)
+{
+    assert_ok(call(TDH_PHYMEM_PAGE_RECLAIM, pa, 0));
+    assert_int_equal(args.rcx, type);
+    assert_int_equal(args.rdx, owner);
+}
+
+/* Every page, then the TDR, then WBINVD of the TDR with the global KeyID. */
+static void td_reclaim_all(struct td *td)
+{
+    for (unsigned i = 0; i < 2; i++)
+        reclaim(td->page[i], TDX_PT_REG, td->tdr);
+    for (unsigned i = 0; i < 3; i++)
+        reclaim(td->sept[i], TDX_PT_EPT, td->tdr);
+    for (unsigned i = 0; i < 5; i++)
+        reclaim(td->vcx[i], TDX_PT_TDCX, td->tdr);
+    reclaim(td->tdvpr, TDX_PT_TDVPR, td->tdr);
+    for (unsigned i = 0; i < 6; i++)
+        reclaim(td->tdcx[i], TDX_PT_TDCX, td->tdr);
+    reclaim(td->tdr, TDX_PT_TDR, 0);
+    assert_ok(call(TDH_PHYMEM_PAGE_WBINVD, td->tdr | (uint64_t)KEYID_START << 46, 0));
+}
+
+static uint64_t mng_rd(struct td *td, uint64_t field)
+{
+    assert_ok(call(TDH_MNG_RD, td->tdr, field));
+    return args.r8;
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void test_td_build(void **state)
+{
+    struct td td;
+
+    td_build(&td);
+    assert_int_equal(mng_rd(&td, MD_TD_OP_STATE), OP_RUNNABLE);
+    assert_int_equal(mng_rd(&td, MD_TD_LIFECYCLE_STATE), TD_KEYS_CONFIGURED);
+    assert_int_equal(mng_rd(&td, MD_TD_NUM_VCPUS), 1);
+    assert_int_equal(mng_rd(&td, MD_TD_CHLDCNT), 6 + 1 + 5 + 3 + 2);
+    assert_int_equal(mng_rd(&td, MD_TD_HKID), HKID);
+    assert_int_equal(((uint8_t *)va(td.page[0]))[100], 0xAB);
+    assert_int_equal(((uint8_t *)va(td.page[1]))[4095], 0xCD);
+    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, td.sept[2], 0));
+    assert_int_equal(args.rcx, TDX_PT_EPT);
+    assert_int_equal(args.rdx, td.tdr);
+}
+
+static void test_measurement(void **state)
+{
+    struct td a, b;
+    uint64_t mr_a, mr_b;
+
+    td_build(&a);
+    mr_a = mng_rd(&a, MD_TD_MRTD(0));
+    assert_int_not_equal(mr_a, 0);
+    td_alloc(&b);
+    td_create(&b, HKID + 1);
+    assert_ok(call(TDH_MNG_INIT, b.tdr, PARAMS_PA));
+    vcpu_add(&b);
+    sept_add(&b);
+    page_add(&b, 0, 0xAB);
+    extend(&b, 0);
+    page_add(&b, 1, 0xCE); /* unmeasured content: same MRTD */
+    assert_ok(call(TDH_MR_FINALIZE, b.tdr, 0));
+    mr_b = mng_rd(&b, MD_TD_MRTD(0));
+    assert_int_equal(mr_a, mr_b);
+    assert_ok(call(TDH_MNG_RD, b.tdr, MD_TD_MRTD(5)));
+    assert_int_equal(args.rdx, MD_TD_MRCONFIGID(0)); /* next field */
+}
+
+static void test_create_operands(void **state)
+{
+    struct td td;
+
+    td_alloc(&td);
+    assert_status(call(TDH_MNG_CREATE, td.tdr, KEYID_START + NR_KEYIDS),
+                  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
+    assert_status(call(TDH_MNG_CREATE, td.tdr, KEYID_START), TDX_HKID_NOT_FREE); /* global */
+    assert_status(call(TDH_MNG_CREATE, td.tdr + 8, HKID), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+    assert_status(call(TDH_MNG_CREATE, MiB(64), HKID),
+                  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
+    assert_status(call(TDH_MNG_CREATE, TDMR_BASE + PAGE_SIZE, HKID),
+                  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX); /* PAMT */
+    assert_ok(call(TDH_MNG_CREATE, td.tdr, HKID));
+    assert_status(call(TDH_MNG_CREATE, td.tdcx[0], HKID), TDX_HKID_NOT_FREE);
+    assert_status(call(TDH_MNG_CREATE, td.tdr, HKID + 1),
+                  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+}
+
+static void test_key_config_per_package(void **state)
+{
+    struct td td;
+
+    td_alloc(&td);
+    assert_ok(call(TDH_MNG_CREATE, td.tdr, HKID));
+    assert_ok(call(TDH_MNG_KEY_CONFIG, td.tdr, 0));
+    cur_lp = 1;
+    assert_status(call(TDH_MNG_KEY_CONFIG, td.tdr, 0), TDX_KEY_CONFIGURED);
+    assert_status(call(TDH_MNG_ADDCX, td.tdcx[0], td.tdr), TDX_TD_KEYS_NOT_CONFIGURED);
+    cur_lp = 3;
+    assert_ok(call(TDH_MNG_KEY_CONFIG, td.tdr, 0));
+    /* all packages keyed: the TD left HKID_ASSIGNED, as in the module */
+    assert_status(call(TDH_MNG_KEY_CONFIG, td.tdr, 0), TDX_LIFECYCLE_STATE_INCORRECT);
+    assert_ok(call(TDH_MNG_ADDCX, td.tdcx[0], td.tdr));
+}
+
+static void test_tdcs_pages(void **state)
+{
+    struct td td;
+
+    td_alloc(&td);
+    assert_ok(call(TDH_MNG_CREATE, td.tdr, HKID));
+    on_each_package(TDH_MNG_KEY_CONFIG, td.tdr);
+    params();
+    assert_status(call(TDH_MNG_INIT, td.tdr, PARAMS_PA), TDX_TDCS_NOT_ALLOCATED);
+    assert_status(call(TDH_MNG_RD, td.tdr, MD_TD_OP_STATE), TDX_TDCS_NOT_ALLOCATED);
+    for (unsigned i = 0; i < 6; i++)
+        assert_ok(call(TDH_MNG_ADDCX, td.tdcx[i], td.tdr));
+    assert_status(call(TDH_MNG_ADDCX, td.vcx[0], td.tdr), TDX_TDCX_NUM_INCORRECT);
+    assert_status(call(TDH_MNG_ADDCX, td.vcx[0], td.tdcx[0]),
+                  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
+    assert_status(call(TDH_VP_CREATE, td.tdvpr, td.tdr), TDX_OP_STATE_INCORRECT);
+    assert_ok(call(TDH_MNG_INIT, td.tdr, PARAMS_PA));
+    assert_status(call(TDH_MNG_INIT, td.tdr, PARAMS_PA), TDX_OP_STATE_INCORRECT);
+}
+
+static uint64_t mng_init(struct td *td)
+{
+    return call(TDH_MNG_INIT, td->tdr, PARAMS_PA);
+}
+
+static void test_td_params_checks(void **state)
+{
+    uint64_t inval = TDX_OPERAND_INVALID;
+    struct td td;
+
+    td_create(td_alloc(&td), HKID);
+    params()->attributes |= 1ULL << 2; /* not in ATTRIBUTES_FIXED0 */
+    assert_status(mng_init(&td), inval | TDX_OPERAND_ID_ATTRIBUTES);
+    params()->xfam = 1; /* SSE is fixed-1 */
+    assert_status(mng_init(&td), inval | TDX_OPERAND_ID_XFAM);
+    params()->xfam = 3 | 1ULL << 5; /* half of AVX-512 */
+    assert_status(mng_init(&td), inval | TDX_OPERAND_ID_XFAM);
+    params()->max_vcpus = 0;
+    assert_status(mng_init(&td), inval | TDX_OPERAND_ID_MAX_VCPUS);
+    params()->eptp_controls = EPTP_MEMTYPE_WB | 2 << 3; /* 3-level */
+    assert_status(mng_init(&td), inval | TDX_OPERAND_ID_EPTP_CONTROLS);
+    params()->config_flags |= TD_CONFIG_FLAGS_GPAW; /* 52-bit GPA needs 5 levels */
+    assert_status(mng_init(&td), inval | TDX_OPERAND_ID_EPTP_CONTROLS);
+    params()->tsc_frequency = 1;
+    assert_status(mng_init(&td), inval | TDX_OPERAND_ID_TSC_FREQUENCY);
+    params()->reserved1[3] = 1;
+    assert_status(mng_init(&td), inval | TDX_OPERAND_ID_RDX);
+    assert_status(call(TDH_MNG_INIT, td.tdr, PARAMS_PA + 512), inval | TDX_OPERAND_ID_RDX);
+    params()->cpuid_config[1].ebx = 1; /* CPUID(7,0).EBX[0] is not configurable */
+    assert_status(mng_init(&td), inval | TDX_OPERAND_ID_CPUID_CONFIG);
+    assert_int_equal(args.rcx, 7);
+    params();
+    assert_ok(mng_init(&td));
+    assert_int_equal(mng_rd(&td, MD_TD_XFAM), 3);
+    assert_int_equal(mng_rd(&td, MD_TD_MAX_VCPUS), 2);
+}
+
+static void test_vcpu_rules(void **state)
+{
+    struct td td;
+    uint64_t second = page_alloc(), third = page_alloc();
+
+    td_init(td_alloc(&td));
+    assert_ok(call(TDH_VP_CREATE, td.tdvpr, td.tdr));
+    assert_status(call(TDH_VP_INIT, td.tdvpr, 0), TDX_TDCX_NUM_INCORRECT);
+    for (unsigned i = 0; i < 5; i++)
+        assert_ok(call(TDH_VP_ADDCX, td.vcx[i], td.tdvpr));
+    assert_status(call(TDH_VP_ADDCX, td.page[0], td.tdvpr), TDX_TDCX_NUM_INCORRECT);
+    assert_ok(call4(TDH_VP_INIT | 1 << 16, td.tdvpr, 0, 7, 0));
+    assert_status(call(TDH_VP_INIT, td.tdvpr, 0), TDX_VCPU_STATE_INCORRECT | VCPU_READY);
+    assert_status(call(TDH_VP_ADDCX, td.page[0], td.tdvpr), TDX_VCPU_STATE_INCORRECT | VCPU_READY);
+    assert_ok(call(TDH_VP_CREATE, second, td.tdr));
+    for (unsigned i = 0; i < 5; i++)
+        assert_ok(call(TDH_VP_ADDCX, page_alloc(), second));
+    assert_status(call4(TDH_VP_INIT | 1 << 16, second, 0, 7, 0), TDX_X2APIC_ID_NOT_UNIQUE | 7);
+    assert_ok(call4(TDH_VP_INIT | 1 << 16, second, 0, 8, 0));
+    assert_ok(call(TDH_VP_CREATE, third, td.tdr));
+    for (unsigned i = 0; i < 5; i++)
+        assert_ok(call(TDH_VP_ADDCX, page_alloc(), third));
+    assert_status(call(TDH_VP_INIT, third, 0), TDX_MAX_VCPUS_EXCEEDED); /* max_vcpus 2 */
+}
+
+static void test_sept_and_page_add_rules(void **state)
+{
+    struct td td;
+
+    td_init(td_alloc(&td));
+    assert_status(call4(TDH_MEM_PAGE_ADD, 0, td.tdr, td.page[0], SRC_PA),
+                  TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
+    assert_int_equal(args.rdx, 3); /* missing below the root (level 3) */
+    assert_status(call4(TDH_MEM_SEPT_ADD, 1, td.tdr, td.sept[0], 0),
+                  TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
+    assert_status(call4(TDH_MEM_SEPT_ADD, PAGE_SIZE | 1, td.tdr, td.sept[0], 0),
+                  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX); /* level 1 wants 2 MiB alignment */
+    assert_status(call4(TDH_MEM_SEPT_ADD, 4, td.tdr, td.sept[0], 0),
+                  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX); /* above the root */
+    sept_add(&td);
+    assert_status(call4(TDH_MEM_SEPT_ADD, 1, td.tdr, td.page[0], 0),
+                  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+    page_add(&td, 0, 1);
+    assert_status(call4(TDH_MEM_PAGE_ADD, 0, td.tdr, td.page[1], SRC_PA),
+                  TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
+    assert_status(call4(TDH_MEM_PAGE_ADD, 1ULL << 47, td.tdr, td.page[1], SRC_PA),
+                  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX); /* shared GPA */
+    assert_status(call4(TDH_MEM_PAGE_ADD, PAGE_SIZE, td.tdr, td.page[0], SRC_PA),
+                  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
+    assert_status(call4(TDH_MEM_PAGE_ADD, PAGE_SIZE, td.tdr, td.page[1], SRC_PA + 1),
+                  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9);
+    assert_status(call4(TDH_MEM_PAGE_ADD, PAGE_SIZE, td.tdr, td.page[1],
+                        SRC_PA | (uint64_t)KEYID_START << 46),
+                  TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9); /* private KeyID source */
+}
+
+static void test_mr_extend_rules(void **state)
+{
+    struct td td;
+
+    td_init(td_alloc(&td));
+    sept_add(&td);
+    assert_status(call(TDH_MR_EXTEND, 0, td.tdr), TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
+    page_add(&td, 0, 1);
+    assert_status(call(TDH_MR_EXTEND, 128, td.tdr), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+    extend(&td, 0);
+}
+
+static void test_after_finalize(void **state)
+{
+    struct td td;
+
+    td_build(&td);
+    memset(va(SRC_PA), 0, PAGE_SIZE);
+    assert_status(call4(TDH_MEM_PAGE_ADD, 2 * PAGE_SIZE, td.tdr, page_alloc(), SRC_PA),
+                  TDX_OP_STATE_INCORRECT);
+    assert_status(call(TDH_VP_CREATE, page_alloc(), td.tdr), TDX_OP_STATE_INCORRECT);
+    assert_status(call(TDH_MR_EXTEND, 0, td.tdr), TDX_OP_STATE_INCORRECT);
+    assert_status(call(TDH_MR_FINALIZE, td.tdr, 0), TDX_OP_STATE_INCORRECT);
+    assert_ok(call4(TDH_MEM_SEPT_ADD, GiB(1) | 2, td.tdr, page_alloc(), 0)); /* S-EPT may grow */
+}
+
+static void test_teardown_in_order(void **state)
+{
+    struct td td;
+
+    td_build(&td);
+    td_release_hkid(&td);
+    assert_int_equal(mng_rd(&td, MD_TD_LIFECYCLE_STATE), TD_TEARDOWN);
+    td_reclaim_all(&td);
+    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, td.tdr, 0));
+    assert_int_equal(args.rcx, TDX_PT_NDA);
+    assert_status(call(TDH_PHYMEM_PAGE_RECLAIM, td.tdr, 0),
+                  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+}
+
+static void test_reclaim_tdr_first(void **state)
+{
+    struct td td;
+
+    td_build(&td);
+    td_release_hkid(&td);
+    assert_status(call(TDH_PHYMEM_PAGE_RECLAIM, td.tdr, 0), TDX_TD_ASSOCIATED_PAGES_EXIST);
+    assert_int_equal(args.rcx, TDX_PT_TDR);
+    td_reclaim_all(&td);
+}
+
+static void test_reclaim_before_freeid(void **state)
+{
+    struct td td;
+
+    td_build(&td);
+    assert_status(call(TDH_PHYMEM_PAGE_RECLAIM, td.page[0], 0), TDX_LIFECYCLE_STATE_INCORRECT);
+    assert_status(call(TDH_PHYMEM_PAGE_RECLAIM, td.tdr, 0), TDX_LIFECYCLE_STATE_INCORRECT);
+    assert_status(call(TDH_MNG_KEY_FREEID, td.tdr, 0), TDX_LIFECYCLE_STATE_INCORRECT);
+    assert_status(call(TDH_PHYMEM_PAGE_WBINVD, td.page[0], 0),
+                  TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+}
+
+static void test_freeid_before_cache_wb(void **state)
+{
+    struct td td;
+
+    td_build(&td);
+    assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+    assert_ok(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0));
+    assert_status(call(TDH_MNG_KEY_FREEID, td.tdr, 0), TDX_WBCACHE_NOT_COMPLETE);
+    assert_ok(call(TDH_PHYMEM_CACHE_WB, 0, 0));
+    assert_status(call(TDH_MNG_KEY_FREEID, td.tdr, 0), TDX_WBCACHE_NOT_COMPLETE);
+    cur_lp = 3;
+    assert_ok(call(TDH_PHYMEM_CACHE_WB, 0, 0));
+    assert_ok(call(TDH_MNG_KEY_FREEID, td.tdr, 0));
+    assert_status(call(TDH_PHYMEM_CACHE_WB, 0, 0), TDX_NO_HKID_READY_TO_WBCACHE);
+}
+
+static void test_cache_wb_operands(void **state)
+{
+    assert_status(call(TDH_PHYMEM_CACHE_WB, 0, 0), TDX_NO_HKID_READY_TO_WBCACHE);
+    assert_status(call(TDH_PHYMEM_CACHE_WB, 1, 0), TDX_WBCACHE_RESUME_ERROR);
+    assert_status(call(TDH_PHYMEM_CACHE_WB, 2, 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+}
+
+static void test_flush_on_associated_lp(void **state)
+{
+    struct td td;
+
+    td_build(&td); /* VP.INIT ran on LP 0 and associated the vCPU there */
+    assert_int_equal(mng_rd(&td, MD_TD_NUM_ASSOC_VCPUS), 1);
+    assert_status(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0), TDX_FLUSHVP_NOT_DONE);
+    cur_lp = 1;
+    assert_status(call(TDH_VP_FLUSH, td.tdvpr, 0), TDX_VCPU_NOT_ASSOCIATED);
+    cur_lp = 0;
+    assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+    assert_status(call(TDH_VP_FLUSH, td.tdvpr, 0), TDX_VCPU_NOT_ASSOCIATED);
+    assert_ok(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0));
+    assert_status(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0), TDX_LIFECYCLE_STATE_INCORRECT);
+    assert_status(call(TDH_VP_FLUSH, td.tdvpr, 0), TDX_TD_KEYS_NOT_CONFIGURED);
+}
+
+static void test_hkid_reuse_after_teardown(void **state)
+{
+    struct td td, again;
+
+    td_build(&td);
+    assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+    assert_ok(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0));
+    td_alloc(&again);
+    assert_status(call(TDH_MNG_CREATE, again.tdr, HKID), TDX_HKID_NOT_FREE); /* flushed, not free */
+    on_each_package(TDH_PHYMEM_CACHE_WB, 0);
+    assert_ok(call(TDH_MNG_KEY_FREEID, td.tdr, 0));
+    td_reclaim_all(&td);
+    td_create(&again, HKID);
+    assert_ok(call(TDH_MNG_INIT, again.tdr, PARAMS_PA));
+}
+
+static void test_teardown_of_partial_td(void **state)
+{
+    struct td td;
+
+    td_alloc(&td);
+    assert_ok(call(TDH_MNG_CREATE, td.tdr, HKID));
+    assert_ok(call(TDH_MNG_KEY_CONFIG, td.tdr, 0)); /* only one package keyed */
+    assert_ok(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0));
+    on_each_package(TDH_PHYMEM_CACHE_WB, 0);
+    assert_ok(call(TDH_MNG_KEY_FREEID, td.tdr, 0));
+    reclaim(td.tdr, TDX_PT_TDR, 0);
+}
+
+static void test_vp_enter_callback(void **state)
+{
+    struct td td;
+
+    plat.vp_enter = fake_enter;
+    tdx_emu_init(&plat);
+    bring_up();
+    td_init(td_alloc(&td));
+    vcpu_add(&td);
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_OP_STATE_INCORRECT);
+    assert_ok(call(TDH_MR_FINALIZE, td.tdr, 0));
+    cur_lp = 1;
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_VCPU_ASSOCIATED);
+    cur_lp = 0;
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 12);
+    assert_int_equal(enter_calls, 1);
+    assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+    cur_lp = 1; /* migrate: flushed on the old LP, entered on the new one */
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 12);
+    assert_status(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0), TDX_FLUSHVP_NOT_DONE);
+    assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+}
+
+static void test_vp_rd_wr(void **state)
+{
+    const uint64_t pi_nv = 0x0000000000000002ULL; /* VMCS POSTED_INTR_NV, class 0 */
+    const uint64_t pend_nmi = (uint64_t)TDVPS_CLASS_MANAGEMENT << 56 | TDVPS_MGMT_PEND_NMI;
+    const uint64_t details = 1ULL << 63 | (uint64_t)TDVPS_CLASS_OTHER_GUEST << 56 | 0x100;
+    struct td td;
+
+    td_build(&td);
+    assert_ok(call4(TDH_VP_WR, td.tdvpr, pi_nv, 0xF2, 0xFFFF));
+    assert_ok(call4(TDH_VP_WR, td.tdvpr, pi_nv, 0x1FF, 0xFF)); /* masked write */
+    assert_int_equal(args.r8, 0xF2);
+    assert_ok(call(TDH_VP_RD, td.tdvpr, pi_nv));
+    assert_int_equal(args.r8, 0xFF);
+    assert_ok(call4(TDH_VP_WR, td.tdvpr, pend_nmi, 1, ~0ULL));
+    assert_ok(call(TDH_VP_RD, td.tdvpr, details));
+    assert_int_equal(args.r8, 0);
+    assert_status(call4(TDH_VP_WR, td.tdvpr, details, 1, ~0ULL), TDX_METADATA_FIELD_NOT_WRITABLE);
+    assert_status(call(TDH_VP_RD, td.tdvpr, 16ULL << 56), TDX_METADATA_FIELD_ID_INCORRECT);
+    assert_status(call(TDH_VP_RD, td.tdr, pi_nv), TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+}
+
+static void test_mng_rd_gates(void **state)
+{
+    struct td td;
+
+    td_alloc(&td);
+    assert_ok(call(TDH_MNG_CREATE, td.tdr, HKID));
+    assert_int_equal(mng_rd(&td, MD_TD_LIFECYCLE_STATE), TD_HKID_ASSIGNED);
+    assert_status(call(TDH_MNG_RD, td.tdr, MD_TD_OP_STATE), TDX_TD_KEYS_NOT_CONFIGURED);
+    assert_status(call(TDH_MNG_RD, td.tdr, 0x1234ULL), TDX_METADATA_FIELD_ID_INCORRECT);
+    assert_status(call(TDH_MNG_RD, td.tdr, 0), TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT);
+    assert_int_equal(args.rdx, MD_TD_NUM_TDCX);
+    /* KVM's TDCS_EXEC(TSC_OFFSET) form: class 17, field 10, no size bits */
+    on_each_package(TDH_MNG_KEY_CONFIG, td.tdr);
+    for (unsigned i = 0; i < 6; i++)
+        assert_ok(call(TDH_MNG_ADDCX, td.tdcx[i], td.tdr));
+    params();
+    assert_ok(mng_init(&td));
+    assert_int_equal(mng_rd(&td, 17ULL << 56 | 10), 0);
+    assert_int_equal(mng_rd(&td, MD_TD_TSC_MULTIPLIER), 1ULL << 48);
+}
+
+#define T(f) cmocka_unit_test_setup(f, setup)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_td_build),
+        T(test_measurement),
+        T(test_create_operands),
+        T(test_key_config_per_package),
+        T(test_tdcs_pages),
+        T(test_td_params_checks),
+        T(test_vcpu_rules),
+        T(test_sept_and_page_add_rules),
+        T(test_mr_extend_rules),
+        T(test_after_finalize),
+        T(test_teardown_in_order),
+        T(test_reclaim_tdr_first),
+        T(test_reclaim_before_freeid),
+        T(test_freeid_before_cache_wb),
+        T(test_cache_wb_operands),
+        T(test_flush_on_associated_lp),
+        T(test_hkid_reuse_after_teardown),
+        T(test_teardown_of_partial_td),
+        T(test_vp_enter_callback),
+        T(test_vp_rd_wr),
+        T(test_mng_rd_gates),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
