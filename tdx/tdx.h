@@ -32,6 +32,7 @@ struct tdx_status {
     unsigned ntdmrs;
     uint64_t pamt_bytes;
     uint32_t first_keyid, nkeyids, global_keyid;
+    unsigned keyid_shift;
     unsigned keyids_in_use;
 };
 

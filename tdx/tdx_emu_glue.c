@@ -86,5 +86,6 @@ int tdx_emu_attach(struct tdx_status *st)
     tdx_seamcall = tdx_emu_seamcall;
     st->first_keyid = EMU_FIRST_TDX_KEYID;
     st->nkeyids = EMU_TDX_KEYIDS;
+    st->keyid_shift = 46; /* the emulator's default phys_bits */
     return 0;
 }

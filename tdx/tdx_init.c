@@ -18,7 +18,9 @@
 #include "kernel/percpu.h"
 #include "kernel/printf.h"
 #include "kernel/smp.h"
+#include "kernel/spinlock.h"
 #include "kernel/string.h"
+#include "tdx/tdx_td.h"
 #include "kernel/x86/cpu.h"
 #include "drivers/lapic.h"
 #include "vmm/vmx/vmx.h"
@@ -29,6 +31,48 @@ static enum { MODE_AUTO, MODE_EMULATE, MODE_OFF } mode;
 const struct tdx_status *tdx_get_status(void)
 {
     return &st;
+}
+
+const struct tdx_sysinfo *tdx_sysinfo(void)
+{
+    return &st.info;
+}
+
+static uint8_t hkid_used[128]; /* bitmap over TD KeyIDs, index = KeyID - first_keyid */
+static spinlock_t hkid_lock = SPINLOCK_INIT;
+
+/* TD KeyIDs follow the global one (tdx-host-abi.md 4.6). */
+uint16_t tdx_hkid_alloc(void)
+{
+    uint64_t f = spin_lock_irqsave(&hkid_lock);
+    uint16_t id = 0;
+
+    for (uint32_t i = 1; i < st.nkeyids && i < 8 * sizeof(hkid_used) && !id; i++)
+        if (!(hkid_used[i / 8] & (1U << (i % 8)))) {
+            hkid_used[i / 8] |= (uint8_t)(1U << (i % 8));
+            id = (uint16_t)(st.first_keyid + i);
+            st.keyids_in_use++;
+        }
+    spin_unlock_irqrestore(&hkid_lock, f);
+    return id;
+}
+
+void tdx_hkid_free(uint16_t hkid)
+{
+    uint32_t i = hkid - st.first_keyid;
+    uint64_t f = spin_lock_irqsave(&hkid_lock);
+
+    if (hkid > st.first_keyid && i < 8 * sizeof(hkid_used)) {
+        hkid_used[i / 8] &= (uint8_t) ~(1U << (i % 8));
+        st.keyids_in_use--;
+    }
+    spin_unlock_irqrestore(&hkid_lock, f);
+}
+
+/* KeyIDs sit above the physical-address bits the CPU uses (tdx-host-abi.md 1.1). */
+uint64_t tdx_global_keyid_bits(void)
+{
+    return (uint64_t)st.global_keyid << st.keyid_shift;
 }
 
 static void unavailable(const char *why)
@@ -42,11 +86,21 @@ int tdx_step_failed(const char *step, uint64_t status)
 {
     char why[128];
 
-    ksnprintf(why, sizeof(why), "%s failed: %s (0x%016lx)", step, tdx_status_name(status),
-              status);
+    ksnprintf(why, sizeof(why), "%s failed: %s (0x%016lx)", step, tdx_status_name(status), status);
     st.state = TDX_FAILED;
     unavailable(why);
     return -EIO;
+}
+
+/* MAXPHYADDR minus the KeyID bits IA32_TME_ACTIVATE[35:32] reserves (Linux detect_tme_early). */
+static unsigned keyid_shift(void)
+{
+    struct cpuid_regs r;
+    uint64_t tme = 0;
+
+    cpuid(0x80000008, 0, &r);
+    rdmsr_safe(0x982, &tme);
+    return (r.eax & 0xff) - (unsigned)((tme >> 32) & 0xf);
 }
 
 /* Real hardware: the KeyID split is the enumeration of TDX (tdx-host-abi.md 1.2). */
@@ -70,6 +124,7 @@ static int detect_hw(void)
     }
     st.first_keyid = (uint32_t)v + 1; /* TDX KeyIDs follow the MKTME ones */
     st.nkeyids = (uint32_t)(v >> 32);
+    st.keyid_shift = keyid_shift();
     return 0;
 }
 

@@ -1,0 +1,136 @@
+/*
+ * The tdx backend: the second struct vm_ops, building trust domains
+ * through SEAMCALLs in the order the module requires (tdx-host-abi.md 5):
+ * HKID, TDR, MNG.CREATE, MNG.KEY.CONFIG per package, TDCS pages, MNG.INIT
+ * with TD_PARAMS, vCPUs (TDVPR, TDCX, VP.INIT), memory (S-EPT pages,
+ * PAGE.ADD with MR.EXTEND), MR.FINALIZE; and the teardown pipeline in
+ * tdx_teardown.c. Running a TD (TDH.VP.ENTER) is not implemented yet.
+ */
+#include "tdx/tdx.h"
+#include "tdx/tdx_abi.h"
+#include "tdx/tdx_backend.h"
+#include "tdx/tdx_sys.h"
+#include "tdx/tdx_td.h"
+#include "vmm/vm.h"
+#include "vmm/vmx/vmx.h"
+#include "kernel/errno.h"
+#include "kernel/layout.h"
+#include "kernel/log.h"
+#include "kernel/page_alloc.h"
+#include "kernel/percpu.h"
+#include "kernel/string.h"
+
+static int tdx_available(const char **why)
+{
+    const struct tdx_status *st = tdx_get_status();
+
+    if (st->state == TDX_READY)
+        return 0;
+    *why = st->reason[0] ? st->reason : "the TDX module is not initialized";
+    return -ENODEV;
+}
+
+static bool tdx_cpu_ok(unsigned cpu)
+{
+    return vmx_cpu_usable(cpu);
+}
+
+static int tdx_vm_create(struct vm *vm)
+{
+    uint64_t pa = page_alloc(1);
+    struct tdx_td *td = pa ? phys_to_virt(pa) : NULL;
+
+    if (!td)
+        return -ENOMEM;
+    vm->arch = td;
+    if (vm->mem_size > TD_MAX_MEM || vm->nvcpus > 1) {
+        pr_warn("tdx: TDs are limited to %lu MiB and 1 vCPU for now", TD_MAX_MEM >> 20);
+        return -EINVAL;
+    }
+    return td_create(td, vm->nvcpus);
+}
+
+static void tdx_vm_destroy(struct vm *vm)
+{
+    struct tdx_td *td = vm->arch;
+
+    if (!td)
+        return;
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        if (vm->vcpus[i].arch)
+            td_vcpu_teardown_prepare(td, vm->vcpus[i].arch);
+    td_teardown(td);
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        if (vm->vcpus[i].arch && !td->leaked)
+            page_free(virt_to_phys(vm->vcpus[i].arch), 1);
+        vm->vcpus[i].arch = NULL;
+    }
+    if (!td->leaked)
+        page_free(virt_to_phys(td), 1);
+    vm->arch = NULL;
+}
+
+/* Guest memory stays ordinary until the last vCPU exists; then it is added as private pages. */
+static int tdx_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size)
+{
+    return 0;
+}
+
+static int tdx_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
+{
+    return -EOPNOTSUPP;
+}
+
+static int tdx_vcpu_create(struct vcpu *v, const struct vcpu_start *start)
+{
+    struct tdx_td *td = v->vm->arch;
+    uint64_t pa = page_alloc(1);
+    int err;
+
+    if (!pa)
+        return -ENOMEM;
+    v->arch = phys_to_virt(pa);
+    err = td_vcpu_create(td, v->arch, start->rip);
+    if (!err && v->id == v->vm->nvcpus - 1)
+        err = td_add_memory_and_finalize(td, v->vm);
+    return err;
+}
+
+static void tdx_vcpu_destroy(struct vcpu *v)
+{
+    /* Everything is given back by the TD's teardown in tdx_vm_destroy. */
+}
+
+static int tdx_vcpu_run(struct vcpu *v)
+{
+    uint64_t s = td_vcpu_enter(v->vm->arch, v->arch);
+
+    vm_stop(v->vm, "TD built; running TDs is not implemented yet (VP.ENTER: %s)",
+            tdx_status_name(s));
+    return 0;
+}
+
+static int tdx_inject_irq(struct vcpu *v, uint8_t vector)
+{
+    return -EOPNOTSUPP;
+}
+
+static const char *tdx_class_name(int cls)
+{
+    return "td-exit";
+}
+
+const struct vm_ops tdx_vm_ops = {
+    .name = "tdx",
+    .available = tdx_available,
+    .cpu_usable = tdx_cpu_ok,
+    .vm_create = tdx_vm_create,
+    .vm_destroy = tdx_vm_destroy,
+    .map_memory = tdx_map,
+    .unmap_memory = tdx_unmap,
+    .vcpu_create = tdx_vcpu_create,
+    .vcpu_destroy = tdx_vcpu_destroy,
+    .vcpu_run = tdx_vcpu_run,
+    .inject_irq = tdx_inject_irq,
+    .exit_class_name = tdx_class_name,
+};

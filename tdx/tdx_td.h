@@ -1,0 +1,32 @@
+/* TD build and teardown through SEAMCALLs (tdx/tdx_td.c, tdx/tdx_teardown.c). */
+#ifndef TDX_TDX_TD_H
+#define TDX_TDX_TD_H
+
+#include "tdx/tdx_backend.h"
+
+struct vm;
+
+/* HKID, TDR, MNG.CREATE, MNG.KEY.CONFIG on every package, TDCS pages, MNG.INIT. */
+int td_create(struct tdx_td *td, unsigned max_vcpus);
+/* TDVPR, VP.CREATE, TDCX pages, VP.INIT (on the calling CPU, which it becomes tied to). */
+int td_vcpu_create(struct tdx_td *td, struct tdx_vcpu *tv, uint64_t initial_rcx);
+/* Every guest page: S-EPT tables, PAGE.ADD, MR.EXTEND of pages with data; then MR.FINALIZE. */
+int td_add_memory_and_finalize(struct tdx_td *td, struct vm *vm);
+uint64_t td_vcpu_enter(struct tdx_td *td, struct tdx_vcpu *tv);
+/* VP.FLUSH on the vCPU's CPU. */
+void td_vcpu_teardown_prepare(struct tdx_td *td, struct tdx_vcpu *tv);
+/*
+ * VPFLUSHDONE, CACHE.WB per package, KEY.FREEID, RECLAIM every page with
+ * the TDR last, WBINVD of the TDR. A failing step leaks the pages and the
+ * HKID (td->leaked) rather than reuse them, and says so.
+ */
+void td_teardown(struct tdx_td *td);
+
+/* TD KeyIDs (tdx/tdx_init.c): 0 when none is left. */
+uint16_t tdx_hkid_alloc(void);
+void tdx_hkid_free(uint16_t hkid);
+const struct tdx_sysinfo *tdx_sysinfo(void);
+/* The global KeyID placed above the physical-address bits (for TDH.PHYMEM.PAGE.WBINVD). */
+uint64_t tdx_global_keyid_bits(void);
+
+#endif
