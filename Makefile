@@ -16,7 +16,7 @@ KCFLAGS := -std=gnu11 -ffreestanding -nostdlib -nostdinc -isystem $(shell $(CC) 
 KASFLAGS := -D__ASSEMBLY__ -I. -g -MMD -MP
 KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -T linker.ld --no-warn-rwx-segments -z noexecstack
 
-KSRCS := $(wildcard boot/*.S boot/*.c kernel/*.c kernel/x86/*.c kernel/*.S drivers/*.c vmm/*.c vmm/*/*.c vmm/*/*.S tdx/*.c tdx/*.S)
+KSRCS := $(wildcard boot/*.S boot/*.c kernel/*.c kernel/x86/*.c kernel/*.S drivers/*.c vmm/*.c vmm/*/*.c vmm/*/*.S tdx/*.c tdx/*.S tdx/emu/*.c)
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 .DELETE_ON_ERROR:
@@ -89,6 +89,40 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/host_stubs.c $$(call unit_deps,tests/
 
 unit: deps $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
+
+# ---------------------------------------------------------------- fuzzing
+# Each tests/fuzz/fuzz_*.c names its kernel sources on a first line
+# "/* fuzz-srcs: a.c b.c */"; they are built with clang's libFuzzer, ASan and
+# UBSan. `make fuzz` runs each target for FUZZ_TIME seconds; `make test` runs
+# each for HV_FUZZ_SECONDS (default FUZZ_SHORT) seconds (tests/fuzz/run.sh).
+FUZZ_CC := clang-14
+FUZZ_TIME ?= 60
+FUZZ_SHORT ?= 15
+HV_FUZZ_SECONDS ?= $(FUZZ_SHORT)
+export HV_FUZZ_SECONDS
+FCFLAGS := -std=gnu11 -g -O1 -DHOST_TEST -I. -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+fuzz_deps = $(shell sed -n '1s/.*fuzz-srcs:\(.*\)\*\/.*/\1/p' $(1))
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/unit/host_stubs.c $$(call fuzz_deps,tests/fuzz/%.c)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	@$(FUZZ_CC) $(FCFLAGS) -o $@ $(filter %.c,$^)
+
+fuzz-build: deps $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@BUILD=$(BUILD) tests/fuzz/run.sh $(FUZZ_TIME)
+
+# Rewrites the committed seed corpora in tests/fuzz/corpus/.
+fuzz-seeds:
+	@python3 tests/fuzz/mkseeds.py tests/fuzz/corpus
+
+test: fuzz-build
+
+.PHONY: fuzz-build fuzz fuzz-seeds
 
 # ---------------------------------------------------------------- top level
 deps:

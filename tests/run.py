@@ -3,9 +3,12 @@
 
 1. Runs every $BUILD/unit/test_* binary (cmocka) and counts individual test cases; a
    binary that crashes or exits non-zero without a failure count is one failure.
-2. Runs the end-to-end tests (TESTS lists in tests/e2e/test_*.py), two at a time,
+2. Runs each libFuzzer target (tests/fuzz/fuzz_*.c, built by `make fuzz-build`) for
+   HV_FUZZ_SECONDS seconds (default 15) through tests/fuzz/run.sh, two at a time, as
+   the test "fuzz/<name>": it passes if no input crashed.
+3. Runs the end-to-end tests (TESTS lists in tests/e2e/test_*.py), two at a time,
    each under a hard timeout after which its emulators' process groups are killed.
-3. Prints "PASS name (12.3s)" or "FAIL name: reason" per test (a failed test is
+4. Prints "PASS name (12.3s)" or "FAIL name: reason" per test (a failed test is
    followed by the end of its output; serial logs are in $BUILD/e2e/<name>.log) and
    ends with the line "N passed, N failed". Exits 1 if anything failed.
 
@@ -18,6 +21,7 @@ import glob
 import importlib.util
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -29,6 +33,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "e2e"))
 import harness  # noqa: E402  (needs the path above)
 
+FUZZ_DIR = os.path.join(HERE, "fuzz")
+FUZZ_JOBS = 2
+FUZZ_GRACE = 60  # on top of the fuzzing time: regression replays, slow last input
+FUZZ_LINE_RE = re.compile(r"^fuzz (\S+): (\d+) execs in ([\d.]+) s, (\d+) crashes$", re.M)
+
 TAIL_LINES = 40
 UNIT_TIMEOUT = 120
 HARD_TIMEOUT_GRACE = 30  # on top of a test's own budget: ISO build, shutdown
@@ -38,9 +47,10 @@ _print_lock = threading.Lock()
 
 
 class Result:
-    def __init__(self, name, passed, failed, secs, reason="", tail=""):
+    def __init__(self, name, passed, failed, secs, reason="", tail="", info=""):
         self.name, self.passed, self.failed = name, passed, failed
         self.secs, self.reason, self.tail = secs, reason, tail
+        self.info = info  # shown after the time of a pass, e.g. ", 12345 execs"
 
 
 def report(res):
@@ -52,7 +62,7 @@ def report(res):
             for line in tail.splitlines()[-TAIL_LINES:]:
                 print(f"    | {line}")
         else:
-            print(f"PASS {res.name} ({res.secs:.1f}s)")
+            print(f"PASS {res.name} ({res.secs:.1f}s{res.info})")
         sys.stdout.flush()
 
 
@@ -112,6 +122,73 @@ def unit_binaries():
     paths = glob.glob(os.path.join(harness.build_dir(), "unit", "test_*"))
     return sorted(p for p in paths if os.path.isfile(p) and os.access(p, os.X_OK)
                   and "." not in os.path.basename(p))
+
+
+# ---------------------------------------------------------------- fuzz tests
+def fuzz_targets():
+    names = (os.path.basename(p)[len("fuzz_"):-len(".c")]
+             for p in glob.glob(os.path.join(FUZZ_DIR, "fuzz_*.c")))
+    return ["fuzz/" + n for n in sorted(names)]
+
+
+def fuzz_seconds():
+    value = os.environ.get("HV_FUZZ_SECONDS", "15")
+    try:
+        return max(1, int(value))
+    except ValueError:
+        sys.exit(f"run.py: HV_FUZZ_SECONDS={value!r} is not a number of seconds")
+
+
+def fuzz_failure_reason(rc, out, name):
+    """Why a fuzz run failed, or "" if it passed; also its exec count."""
+    m = next((m for m in FUZZ_LINE_RE.finditer(out) if m.group(1) == name), None)
+    if not m:
+        return f"no result line from tests/fuzz/run.sh (exit status {rc})", 0
+    execs, crashes = int(m.group(2)), int(m.group(4))
+    if crashes:
+        arts = re.findall(r"artifact: (\S+)", out)
+        return f"{crashes} crash(es) after {execs} execs" + (
+            f"; input in {arts[0]}" if arts else ""), execs
+    if rc != 0:
+        return f"exit status {rc} after {execs} execs", execs
+    return "", execs
+
+
+def run_fuzz(test, secs):
+    """Runs tests/fuzz/run.sh for one target, killing its process group if it overruns."""
+    name = test[len("fuzz/"):]
+    env = dict(os.environ, HV_BUILD=harness.build_dir())
+    t0 = time.monotonic()
+    try:
+        proc = subprocess.Popen([os.path.join(FUZZ_DIR, "run.sh"), str(secs), name],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+    except OSError as e:
+        return Result(test, 0, 1, 0, f"cannot run: {e}")
+    try:
+        out = proc.communicate(timeout=secs + FUZZ_GRACE)[0]
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        out = proc.communicate()[0]
+        return Result(test, 0, 1, time.monotonic() - t0,
+                      f"timed out after {secs + FUZZ_GRACE}s", clean(out.decode(errors="replace")))
+    out = clean(out.decode(errors="replace"))
+    reason, execs = fuzz_failure_reason(proc.returncode, out, name)
+    if reason:
+        return Result(test, 0, 1, time.monotonic() - t0, reason, out)
+    return Result(test, 1, 0, time.monotonic() - t0, info=f", {execs} execs")
+
+
+def run_fuzz_all(tests, secs):
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=FUZZ_JOBS) as pool:
+        for f in concurrent.futures.as_completed([pool.submit(run_fuzz, t, secs) for t in tests]):
+            results.append(f.result())
+            report(results[-1])
+    return results
 
 
 # ---------------------------------------------------------------- e2e tests
@@ -194,6 +271,7 @@ def parse_args():
     ap.add_argument("--unit-only", action="store_true",
                     help="unit tests only, printing their output")
     ap.add_argument("--e2e-only", action="store_true", help="end-to-end tests only")
+    ap.add_argument("--no-fuzz", action="store_true", help="skip the fuzz/* tests")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="e2e tests in parallel (2)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print unit test output")
     ap.add_argument("binaries", nargs="*", help="unit test binaries (default: all built)")
@@ -204,24 +282,30 @@ def main():
     args = parse_args()
     units = [os.path.abspath(b) for b in args.binaries] or unit_binaries()
     e2e = [] if args.unit_only else load_e2e_tests()
+    fuzz = [] if args.unit_only or args.e2e_only or args.no_fuzz else fuzz_targets()
+    fuzz_secs = fuzz_seconds() if fuzz else 0
     if args.e2e_only:
         units = []
     if args.k:
         units = [u for u in units if args.k in "unit/" + os.path.basename(u)]
+        fuzz = [t for t in fuzz if args.k in t]
         e2e = [t for t in e2e if args.k in t.name]
     if args.list:
         for u in units:
             print("unit/" + os.path.basename(u))
+        for t in fuzz:
+            print(f"{t} ({fuzz_secs}s)")
         for t in e2e:
             print(f"{t.name} (timeout {t.timeout}s)")
         return 0
-    if not units and not e2e:
+    if not units and not fuzz and not e2e:
         print("run.py: no tests selected", file=sys.stderr)
         return 1
     results = []
     for u in units:
         results.append(run_unit(u, args.verbose or args.unit_only))
         report(results[-1])
+    results += run_fuzz_all(fuzz, fuzz_secs)
     results += run_e2e_all(e2e, max(1, args.jobs))
     passed = sum(r.passed for r in results)
     failed = sum(r.failed for r in results)

@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""Writes the fuzzers' seed corpora: mkseeds.py [OUTDIR] (default: tests/fuzz/corpus).
+
+One small valid (or nearly valid) input per case, in OUTDIR/<target>/<case>, laid
+out as each tests/fuzz/fuzz_<target>.c reads its input. The output is committed;
+rerun this (`make fuzz-seeds`) after changing it. Standard library only.
+"""
+
+import os
+import struct
+import sys
+
+
+# ---------------------------------------------------------------- multiboot2
+def mb2_tag(typ, payload):
+    """One tag (Multiboot2 spec 3.6), padded to 8 bytes."""
+    t = struct.pack("<II", typ, 8 + len(payload)) + payload
+    return t + b"\0" * (-len(t) % 8)
+
+
+def mb2_info(tags):
+    body = b"".join(tags) + mb2_tag(0, b"")
+    return struct.pack("<II", 8 + len(body), 0) + body
+
+
+def mb2_mmap(entries):
+    return mb2_tag(6, struct.pack("<II", 24, 0) +
+                   b"".join(struct.pack("<QQII", b, n, t, 0) for b, n, t in entries))
+
+
+def mb2_efi_mmap(descs, dsize=48):
+    out = b"".join(struct.pack("<IIQQQQ", t, 0, pa, 0, pages, 0xf).ljust(dsize, b"\0")
+                   for t, pa, pages in descs)
+    return mb2_tag(17, struct.pack("<II", dsize, 1) + out)
+
+
+def mb2_module(start, end, string):
+    return mb2_tag(3, struct.pack("<II", start, end) + string + b"\0")
+
+
+def mb2_seeds():
+    bios_map = [(0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0xf0000, 0x10000, 2),
+                (0x100000, 0x7ee0000, 1), (0x7fe0000, 0x20000, 3), (0xfffc0000, 0x40000, 2)]
+    rsdp = acpi_rsdp(0, 0xf0000)
+    return {
+        "bios": mb2_info([
+            mb2_tag(1, b"console=com1 loglevel=debug\0"),
+            mb2_tag(2, b"GRUB 2.06\0"),
+            mb2_module(0x200000, 0x201000, b"hello64 mem=16M"),
+            mb2_module(0x201000, 0x201800, b"echo"),
+            mb2_mmap(bios_map),
+            mb2_tag(14, rsdp[:20]),
+        ]),
+        "efi": mb2_info([
+            mb2_tag(1, b"x2apic=on\0"),
+            mb2_tag(12, struct.pack("<Q", 0x7f9e018)),
+            mb2_efi_mmap([(7, 0, 0x9f), (2, 0x100000, 0x100), (7, 0x200000, 0x7000),
+                          (9, 0x7f00000, 0x10), (10, 0x7f10000, 0x10), (0, 0xff000000, 0x10)]),
+            mb2_tag(15, acpi_rsdp(2, 0xf0000, xsdt=0xf0100)),
+        ]),
+        "both-maps": mb2_info([mb2_mmap(bios_map[:2]), mb2_efi_mmap([(7, 0, 0x100)])]),
+        "minimal": mb2_info([mb2_mmap([(0, 0x100000, 1)])]),
+    }
+
+
+# ---------------------------------------------------------------- ACPI
+def checksum(data):
+    return (-sum(data)) & 0xff
+
+
+def with_sum(data, at):
+    data = bytearray(data)
+    data[at] = 0
+    data[at] = checksum(data)
+    return bytes(data)
+
+
+def acpi_rsdp(rev, rsdt, xsdt=0):
+    v1 = with_sum(struct.pack("<8sB6sBI", b"RSD PTR ", 0, b"BOCHS ", rev, rsdt), 8)
+    if rev < 2:
+        return v1
+    return with_sum(v1 + struct.pack("<IQB3x", 36, xsdt, 0), 32)
+
+
+def sdt(sig, body, rev=1):
+    hdr = struct.pack("<4sIBB6s8sIII", sig, 36 + len(body), rev, 0, b"BOCHS ", b"BXPC    ",
+                      1, 0x43505842, 1)
+    return with_sum(hdr + body, 9)
+
+
+def madt(x2apic=False, ncpus=4):
+    ents = b""
+    for i in range(ncpus):
+        if x2apic:
+            ents += struct.pack("<BBHIII", 9, 16, 0, 0x100 + i, 1 if i < 3 else 2, i)
+        else:
+            ents += struct.pack("<BBBBI", 0, 8, i, i, 1)
+    ents += struct.pack("<BBBBII", 1, 12, ncpus, 0, 0xfec00000, 0)
+    ents += struct.pack("<BBBBIH", 2, 10, 0, 0, 2, 0)
+    ents += struct.pack("<BBBBIH", 2, 10, 0, 9, 9, 0xd)
+    if x2apic:
+        ents += struct.pack("<BBHIB3x", 10, 12, 5, 0xffffffff, 1)
+        ents += struct.pack("<BBHQ", 5, 12, 0, 0xfee00000)
+    else:
+        ents += struct.pack("<BBBHB", 4, 6, 0xff, 0, 1)
+    return sdt(b"APIC", struct.pack("<II", 0xfee00000, 1) + ents, rev=5 if x2apic else 1)
+
+
+def fadt(dsdt, rev=1, reset=True):
+    """Bochs's revision 1 FADT is 116 bytes; revision 3+ goes on to 244."""
+    body = bytearray(244 - 36)
+
+    def put(off, fmt, *vals):
+        struct.pack_into(fmt, body, off - 36, *vals)
+
+    put(36, "<I", 0)  # FACS
+    put(40, "<I", dsdt)
+    put(46, "<H", 9)  # SCI
+    put(48, "<I", 0xb2)  # SMI_CMD
+    put(56, "<I", 0x600)  # PM1a_EVT
+    put(64, "<I", 0x604)  # PM1a_CNT
+    put(76, "<I", 0x608)  # PM_TMR
+    put(88, "<BBBB", 4, 2, 0, 4)
+    put(112, "<I", (1 << 10 if reset else 0) | (1 << 8))
+    if rev >= 2:
+        put(116, "<BBBBQ", 1, 8, 0, 0, 0xcf9)  # RESET_REG
+        put(128, "<B", 6)
+    if rev >= 3:
+        put(140, "<Q", dsdt)  # X_DSDT
+        put(172, "<BBBBQ", 1, 16, 0, 2, 0x604)  # X_PM1a_CNT
+        put(208, "<BBBBQ", 1, 32, 0, 3, 0x608)  # X_PM_TMR
+    return sdt(b"FACP", bytes(body[:116 - 36] if rev < 2 else body), rev=rev)
+
+
+def dsdt(style):
+    """An AML body holding Name (_S5, Package () {...}) the ways firmware writes it."""
+    pre = b"\x10\x0a\\_SB_\x08_HID\x0c\x41\xd0\x0a\x03"  # some surrounding AML
+    if style == "bochs":
+        s5 = b"\x08_S5_\x12\x06\x04\x00\x00\x00\x00"
+    elif style == "qemu":
+        s5 = b"\x08\\_S5_\x12\x08\x04\x0a\x05\x0a\x05\x00\x00"
+    else:  # a _S5_ reference before the real one, a 2-byte PkgLength
+        s5 = b"\x70_S5_\x60" + b"\x08_S5_\x12\x46\x00\x02\x0a\x07\x01"
+    return sdt(b"DSDT", pre + s5, rev=1)
+
+
+def acpi_image(rsdp_rev, fadt_rev, x2apic, s5):
+    """Memory image: RSDP at 0, tables 16-byte aligned after it, as fuzz_acpi maps it."""
+    tables = [madt(x2apic), None, dsdt(s5)]
+    # The FADT's size is known before it is built, and it needs the DSDT's offset.
+    sizes = [len(tables[0]), 244 if fadt_rev >= 2 else 116, len(tables[2])]
+    offs, at = [], 64 + 36 + 3 * 8  # after the RSDP and the root table
+    for s in sizes:
+        at += -at % 16
+        offs.append(at)
+        at += s
+    tables[1] = fadt(offs[2], fadt_rev)
+    if rsdp_rev >= 2:
+        root = sdt(b"XSDT", struct.pack("<QQQ", offs[1], offs[0], offs[2]))
+        rsdp = acpi_rsdp(2, 0, xsdt=64)
+    else:
+        root = sdt(b"RSDT", struct.pack("<III", offs[1], offs[0], offs[2]))
+        rsdp = acpi_rsdp(0, 64)
+    img = bytearray(at)
+    img[0:len(rsdp)] = rsdp
+    img[64:64 + len(root)] = root
+    for off, t in zip(offs, tables):
+        img[off:off + len(t)] = t
+    return bytes(img)
+
+
+def acpi_seeds():
+    d = dsdt("qemu")
+    return {
+        "bochs-rsdt": acpi_image(0, 1, False, "bochs"),
+        "qemu-xsdt": acpi_image(2, 3, False, "qemu"),
+        "x2apic-xsdt": acpi_image(2, 2, True, "ref"),
+        # Bare tables for the standalone parsers (the input is the table).
+        "madt": madt(),
+        "madt-x2apic": madt(x2apic=True, ncpus=8),
+        "fadt-dsdt": fadt(244, 3) + d,  # X_DSDT at offset 244 of the same input
+        "dsdt": d,
+    }
+
+
+# ---------------------------------------------------------------- guest images
+def elf64(entry, segs):
+    """ELF64 EXEC for x86-64; segs = [(paddr, data, memsz)], vaddr = paddr."""
+    phoff, n = 64, len(segs)
+    off = phoff + 56 * n
+    ph, body = b"", b""
+    for paddr, data, memsz in segs:
+        ph += struct.pack("<IIQQQQQQ", 1, 7, off + len(body), paddr, paddr, len(data), memsz,
+                          0x1000)
+        body += data
+    eh = struct.pack("<16sHHIQQQIHHHHHH", b"\x7fELF\x02\x01\x01" + b"\0" * 9, 2, 62, 1, entry,
+                     phoff, 0, 0, 64, 56, n, 64, 0, 0)
+    return eh + ph + body
+
+
+def mb1_header(flags, addrs=()):
+    return struct.pack("<III", 0x1BADB002, flags, (-(0x1BADB002 + flags)) & 0xffffffff) + \
+        b"".join(struct.pack("<I", a) for a in addrs)
+
+
+def elf32_mb1(entry_v, paddr, vaddr, code, bss):
+    """ELF32 multiboot1 kernel linked at vaddr, loaded at paddr (a higher-half kernel)."""
+    phoff = 52
+    off = phoff + 32
+    data = mb1_header(3) + code
+    ph = struct.pack("<IIIIIIII", 1, off, vaddr, paddr, len(data), len(data) + bss, 7, 0x1000)
+    eh = struct.pack("<16sHHIIIIIHHHHHH", b"\x7fELF\x01\x01\x01" + b"\0" * 9, 2, 3, 1, entry_v,
+                     phoff, 0, 0, 52, 32, 1, 40, 0, 0)
+    return eh + ph + data
+
+
+def aout_kludge(load):
+    """Multiboot1 a.out kludge: header at offset 0, address fields say where to load."""
+    code = b"\xfa\xf4\xeb\xfd"  # cli; hlt; jmp $-1
+    hdr_len = 32
+    return mb1_header(0x10003, (load, load, load + hdr_len + len(code), load + 0x2000,
+                                load + hdr_len)) + code
+
+
+def image_seeds():
+    code = b"\x48\xc7\xc0\x2a\x00\x00\x00\xf4\xeb\xfd"  # mov rax, 42; hlt; jmp
+    return {
+        "elf64": b"\0" + elf64(0x100000, [(0x100000, code, 0x1000)]),
+        "elf64-two-segs": b"\0" + elf64(0x200010, [(0x100000, code, 0x2000),
+                                                   (0x200000, code * 3, len(code) * 3)]),
+        "elf32-mb1": b"\0" + elf32_mb1(0xc010000c, 0x100000, 0xc0100000, code, 0x1000),
+        "mb1-aout": b"\0" + aout_kludge(0x100000),
+        "flat-real": b"load=0x7c00 mode=real\0" + b"\xfa\xf4" + b"\0" * 510 + b"\x55\xaa",
+        "flat-prot32": b"mode=prot32 load=0x100000 entry=0x100004\0" + code,
+        "flat-long64": b"mode=long64 load=0x200000\0" + code,
+        "flat-no-args": b"\xfa\xf4\xeb\xfd",
+    }
+
+
+# ---------------------------------------------------------------- shell, cmdline
+def shell_seeds():
+    return {
+        "help": b"help\r",
+        "launch": b"launch hello64 mem=16M cpus=1\r\nvms\r\n",
+        "history": b"stats\rvms\r\x1b[A\x1b[A\x1b[B\r\x1bOA\r",
+        "editing": b"stoq\x7fp 0x1z\b0\x15kill 1\x03log  1\r",
+        "quotes": b'console "hello 64" "a\\"b" "c\\\\d" key="x y"\r',
+        "sizes": b"4096 256M 1GiB 2kb 0x1000 18446744073709551615 18446744073709551616 16T\r",
+        "escapes": b"\x1b[1;5A\x1b[200~paste\x1b[201~\x1bx\r",
+    }
+
+
+def cmdline_seeds():
+    return {
+        "typical": b"console=com1 loglevel=debug x2apic=on panic=reboot",
+        "quoted": b'run="hello64 mem=16M" acpi.ignore=APIC,HPET tdx=off',
+        "repeated": b"loglevel=info loglevel=warn console console= \tflag",
+        "unknown": b'foo=bar "quoted word" =value "unterminated',
+    }
+
+
+# ---------------------------------------------------------------- UART
+def uart_seeds():
+    rd = lambda off: bytes([off << 2])  # noqa: E731
+    wr = lambda off, v: bytes([(off << 2) | 1, v])  # noqa: E731
+    push = lambda b: bytes([2, b])  # noqa: E731
+    irq = b"\x03"
+    init = wr(3, 0x80) + wr(0, 1) + wr(1, 0) + wr(3, 3) + wr(2, 0xc7) + wr(4, 0x0b)
+    return {
+        "driver": init + wr(1, 0x01) + push(0x41) + push(0x42) + irq + rd(2) + rd(5) +
+        rd(0) + rd(0) + rd(5) + wr(0, 0x68) + wr(1, 0x03) + rd(2) + rd(2) + irq,
+        "loopback": init + wr(4, 0x1f) + wr(0, 0x55) + wr(0, 0xaa) + rd(5) + rd(0) + rd(6) +
+        rd(0) + rd(0),
+        "overrun": wr(1, 0x05) + b"".join(push(i) for i in range(66)) + rd(2) + rd(5) + rd(5) +
+        wr(2, 0x03) + rd(5),
+        "dlab": wr(3, 0x83) + wr(0, 0x0c) + wr(1, 0x00) + rd(0) + rd(1) + wr(7, 0x5a) + rd(7) +
+        rd(8) + wr(15, 1),
+    }
+
+
+# ---------------------------------------------------------------- EPT
+def ept_op(kind, gunit, gmul, gpages, sunit, smul, spages, hunit, hmul, hpages, prot):
+    """One 5-byte operation as fuzz_ept.c decodes it; units: 0 4K, 1 2M, 2 1G, 3 512G."""
+    return bytes([kind | gunit << 2 | sunit << 4 | hunit << 6, gmul | gpages << 3,
+                  (smul - 1) | spages << 2, hmul | hpages << 3, prot])
+
+
+def ept_seeds():
+    m2 = ept_op(0, 1, 1, 0, 1, 4, 0, 1, 2, 0, 7)  # 8 MiB at 2 MiB, 2M-aligned hpa
+    g1 = ept_op(0, 2, 1, 0, 2, 1, 0, 2, 3, 0, 3)  # 1 GiB at 1 GiB
+    hole = ept_op(1, 1, 2, 3, 3, 1, 1, 0, 0, 0, 0)  # unmap one page inside it
+    chk = ept_op(3, 1, 2, 3, 0, 1, 0, 0, 0, 0, 0)
+    small = ept_op(2, 0, 5, 1, 0, 2, 3, 0, 7, 9, 5)  # a few 4 KiB pages
+    top = ept_op(0, 3, 3, 31, 0, 1, 0, 0, 1, 0, 7)  # near the top of the 48-bit space
+    return {
+        "2m-pages": bytes([1, 0]) + m2 + hole + chk + small,
+        "1g-pages": bytes([3, 0]) + g1 + m2 + ept_op(1, 2, 1, 0, 1, 1, 0, 0, 0, 0, 0) + chk,
+        "4k-only": bytes([0, 0]) + small + m2 + hole + top + chk,
+        "few-allocs": bytes([7, 6]) + m2 + g1 + small + top + hole,
+    }
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "corpus")
+    targets = {"mb2": mb2_seeds, "acpi": acpi_seeds, "image": image_seeds,
+               "shell": shell_seeds, "cmdline": cmdline_seeds, "uart": uart_seeds,
+               "ept": ept_seeds}
+    for name, make in targets.items():
+        d = os.path.join(out, name)
+        os.makedirs(d, exist_ok=True)
+        for case, data in make().items():
+            with open(os.path.join(d, case), "wb") as f:
+                f.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
