@@ -8,6 +8,7 @@
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/mb2.h"
+#include "kernel/printf.h"
 #include "kernel/shell_parse.h"
 #include "kernel/string.h"
 
@@ -26,7 +27,9 @@ static const struct boot_module *find_module(const char *name)
 
 static const struct vm_ops *find_backend(const char *name, const char **err)
 {
+    static char msg[192]; /* launches come from the console CPU only */
     const struct vm_ops *ops;
+    const char *why = "";
 
     if (!name || !strcmp(name, "vmx"))
         ops = &vmx_vm_ops;
@@ -36,8 +39,12 @@ static const struct vm_ops *find_backend(const char *name, const char **err)
         *err = "unknown backend (vmx or tdx)";
         return NULL;
     }
-    if (ops->available(err))
+    if (ops->available(&why)) {
+        /* One line that names the backend, then the backend's own reason. */
+        ksnprintf(msg, sizeof(msg), "the %s backend is unavailable: %s", ops->name, why);
+        *err = msg;
         return NULL;
+    }
     return ops;
 }
 
