@@ -230,6 +230,51 @@ _start:
 	movq $0, fault_resume(%rip)
 .endm
 
+/* After idt_install: \insn (one instruction; set its registers up before the
+ * macro, which preserves every register) must raise exception \vec. Prints
+ * "hostile: \what: ok", or "hostile: \what: no fault" / "...: exception <n>"
+ * and counts a miss in expect_misses. Clobbers RAX, RCX, RDX, RSI, RDI after
+ * \insn has run. */
+.macro EXPECT_FAULT vec, what, insn:vararg
+	movq $-1, fault_vec(%rip)
+	push %rax
+	lea .Lef_fault\@(%rip), %rax
+	mov %rax, fault_resume(%rip)
+	pop %rax
+	\insn
+	FAULT_DISARM
+	PUTS "hostile: \what: no fault\n"
+	jmp .Lef_miss\@
+.Lef_fault\@:
+	cmpq $\vec, fault_vec(%rip)
+	jne .Lef_other\@
+	PUTS "hostile: \what: ok\n"
+	jmp .Lef_end\@
+.Lef_other\@:
+	PUTS "hostile: \what: exception "
+	mov fault_vec(%rip), %rax
+	call uart_putdec
+	PUTS "\n"
+.Lef_miss\@:
+	incq expect_misses(%rip)
+.Lef_end\@:
+.endm
+
+/* Exit code 0 when no EXPECT_FAULT missed, else 1 (after printing the count). */
+.macro EXPECT_DONE name
+	mov expect_misses(%rip), %rax
+	test %rax, %rax
+	jnz .Led_bad\@
+	PUTS "hostile: \name: all faulted as expected\n"
+	DEBUG_EXIT 0
+.Led_bad\@:
+	PUTS "hostile: \name: misses: "
+	mov expect_misses(%rip), %rax
+	call uart_putdec
+	PUTS "\n"
+	DEBUG_EXIT 1
+.endm
+
 	.pushsection .text.lib, "ax"
 /* RSI = bytes, RCX = count */
 uart_write:
@@ -285,6 +330,46 @@ uart_puthex:
 debug_exit:
 	out %al, $DEBUG_EXIT_PORT
 	HALT_FOREVER
+
+/* RAX = the guest's memory size: the loader puts its identity page tables in
+ * the top GUEST_PT_PAGES pages (docs/guest-abi.md), so it is CR3 + their size.
+ * Valid while CR3 is the loader's. */
+guest_mem_size:
+	mov %cr3, %rax
+	and $~0xFFF, %rax
+	add $(GUEST_PT_PAGES * 4096), %rax
+	ret
+
+/* RDI = start (8-aligned), RCX = bytes (a multiple of 8), RAX = pattern:
+ * fills the range with the pattern, a quadword at a time. */
+mem_fill_q:
+	shr $3, %rcx
+	rep stosq
+	ret
+
+/* RDI = start (8-aligned), RCX = bytes (a multiple of 8), RDX = a pattern of
+ * eight equal bytes. RAX = address of the first run of PATTERN_RUN_QWORDS
+ * aligned quadwords equal to the pattern, or -1. Any 64-byte run of the
+ * pattern byte, aligned or not, holds 7 aligned such quadwords. */
+mem_find_run:
+	shr $3, %rcx
+	xor %esi, %esi			/* quadwords in the current run */
+1:	jrcxz 3f
+	cmp (%rdi), %rdx
+	je 2f
+	xor %esi, %esi
+	add $8, %rdi
+	dec %rcx
+	jmp 1b
+2:	add $8, %rdi
+	dec %rcx
+	inc %esi
+	cmp $PATTERN_RUN_QWORDS, %esi
+	jne 1b
+	lea (-8 * PATTERN_RUN_QWORDS)(%rdi), %rax
+	ret
+3:	mov $-1, %rax
+	ret
 
 /* IDTR limit 0: any exception then escalates to a triple fault */
 idt_zero:
@@ -416,6 +501,8 @@ fault_vec:	.quad -1	/* vector of the last exception */
 fault_err:	.quad 0		/* its error code (0 when it has none) */
 fault_count:	.quad 0
 fault_exit_code: .long 255	/* debug-exit code of a fatal exception */
+	.balign 8
+expect_misses:	.quad 0		/* EXPECT_FAULTs that got no fault or another one */
 	.popsection
 
 	.pushsection .bss

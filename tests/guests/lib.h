@@ -69,11 +69,38 @@
 #define EFER_LMA 0x400
 #define MSR_KERNEL_GS_BASE 0xC0000102
 #define MSR_UNKNOWN 0x12345678
+#define MSR_FS_BASE 0xC0000100
+#define MSR_GS_BASE 0xC0000101
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define MSR_LSTAR 0xC0000082
+#define MSR_PAT 0x277
+#define MSR_APIC_BASE 0x1B
+#define MSR_X2APIC_ICR 0x830
+#define EFER_RESERVED_BIT1 0x2
+#define NONCANONICAL_HI 0x80000000 /* EDX of 0x8000000000000000 */
 
 /* exception vectors */
 #define VEC_UD 6
 #define VEC_GP 13
 #define IDT_VECTORS 256 /* room lib.S reserves; idt_install loads the first 32 */
+
+/* the loader's identity page tables for 64-bit images: the top pages of guest
+ * memory (PML4, PDPT, 4 PDs: 0-4 GiB in 2 MiB pages); CR3 points at the first */
+#define GUEST_PT_PAGES 6
+#define GUEST_IMAGE_BASE 0x100000 /* where guest64.ld links ELF64 guests */
+
+/* hostile isolation guests: the byte patterns and the run length searched */
+#define ISO_PATTERN_A 0xA5A5A5A5A5A5A5A5
+#define ISO_PATTERN_B 0x5A5A5A5A5A5A5A5A
+#define PATTERN_RUN_QWORDS 7
+
+/* local APIC and IOAPIC default bases, ICR (SDM Vol. 3A 11.6.1) */
+#define APIC_BASE_ADDR 0xFEE00000
+#define APIC_ICR_LO 0xFEE00300
+#define IOAPIC_BASE_ADDR 0xFEC00000
+#define ICR_INIT_SELF 0x00044500 /* INIT, level assert, shorthand self */
+#define ICR_SIPI_SELF 0x00044610 /* start-up at 0x10000, shorthand self */
 
 /* selectors of the GDT lib.S loads in 64-bit guests */
 #define SEL_CODE64 0x08

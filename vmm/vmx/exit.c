@@ -189,12 +189,42 @@ static uint64_t gpr_read(struct vmx_vcpu *vv, unsigned n)
     return n == 4 ? vmread(VMCS_GUEST_RSP) : *gpr(vv, n);
 }
 
+static void gpr_write(struct vmx_vcpu *vv, unsigned n, uint64_t v)
+{
+    if (n == 4)
+        vmwrite(VMCS_GUEST_RSP, v);
+    else
+        *gpr(vv, n) = v;
+}
+
+/*
+ * CR8 is the task priority. It exits, so a guest never writes the real local
+ * APIC's TPR: a guest TPR of 15 would mask the IPIs that stop its vCPU.
+ */
+static bool h_cr8(struct vmx_vcpu *vv, uint64_t q)
+{
+    if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_FROM) {
+        gpr_write(vv, CR_QUAL_GPR(q), vv->tpr);
+    } else {
+        uint64_t val = gpr_read(vv, CR_QUAL_GPR(q));
+        if (val > 15) {
+            vmx_inject_exception(EXC_GP, true, 0);
+            return true;
+        }
+        vv->tpr = (uint8_t)val;
+    }
+    vmx_skip_instruction();
+    return true;
+}
+
 static bool h_cr(struct vmx_vcpu *vv)
 {
     uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
     uint64_t val = gpr_read(vv, CR_QUAL_GPR(q));
     int err;
 
+    if (CR_QUAL_NUM(q) == 8)
+        return h_cr8(vv, q);
     if (CR_QUAL_TYPE(q) != CR_TYPE_MOV_TO)
         return h_unhandled(vv);
     if (CR_QUAL_NUM(q) == 0)

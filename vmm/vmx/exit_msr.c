@@ -201,12 +201,49 @@ int vmx_xsetbv(struct vmx_vcpu *vv, uint32_t xcr, uint64_t val)
     return 0;
 }
 
+/* An XSAVE image with XSTATE_BV = 0: XRSTOR from it puts every component in its init state. */
+static uint8_t init_image[4096] __aligned(64);
+#define MXCSR_DEFAULT 0x1F80
+#define XSAVE_MXCSR_OFFSET 24
+#define CPUID1_ECX_XSAVE (1U << 26)
+#define CPUID1_EDX_FXSR (1U << 24)
+#define XCR0_GUEST_START 3ULL /* x87 | SSE, as after reset; XSETBV exits set more */
+
+static void reset_fpu_xsave(void)
+{
+    uint64_t mask = host_xcr0_mask();
+
+    write_cr4(read_cr4() | CR4_OSXSAVE | CR4_OSFXSR);
+    __asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)));
+    __asm__ volatile("xrstor64 %0" ::"m"(init_image), "a"(~0U), "d"(~0U) : "memory");
+    __asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)XCR0_GUEST_START), "d"(0));
+}
+
+/* Without XSAVE: FXRSTOR of a zeroed image clears the x87 and XMM registers. */
+static void reset_fpu_fxsave(void)
+{
+    write_cr4(read_cr4() | CR4_OSFXSR);
+    __asm__ volatile("fxrstor64 %0" ::"m"(init_image) : "memory");
+    __asm__ volatile("fninit");
+}
+
 void vmx_reset_guest_cpu_state(void)
 {
     static const uint32_t zeroed[] = {MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
                                       MSR_FMASK};
+    struct cpuid_regs r;
 
     for (unsigned i = 0; i < ARRAY_SIZE(zeroed); i++)
         wrmsr(zeroed[i], 0);
-    __asm__ volatile("fninit");
+    cpuid(0x80000001, 0, &r);
+    if (r.edx & (1U << 27)) /* RDTSCP: TSC_AUX exists and guests write it directly */
+        wrmsr(MSR_TSC_AUX, 0);
+    *(uint32_t *)&init_image[XSAVE_MXCSR_OFFSET] = MXCSR_DEFAULT;
+    cpuid(1, 0, &r);
+    if (r.ecx & CPUID1_ECX_XSAVE)
+        reset_fpu_xsave();
+    else if (r.edx & CPUID1_EDX_FXSR)
+        reset_fpu_fxsave();
+    else
+        __asm__ volatile("fninit");
 }

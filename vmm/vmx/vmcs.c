@@ -37,9 +37,11 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
 
     w(VMCS_PIN_CONTROLS,
       vmx_adjust_ctl(&c->pin, PIN_EXT_INT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS));
+    /* CR8 exits: the guest's TPR is virtual, never the real APIC's (it could mask our IPIs). */
     w(VMCS_PROC_CONTROLS,
       vmx_adjust_ctl(&c->proc, PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING | PROC_USE_MSR_BITMAPS |
-                                   PROC_SECONDARY | PROC_MWAIT_EXITING | PROC_MONITOR_EXITING));
+                                   PROC_SECONDARY | PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
+                                   PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING));
     w(VMCS_PROC2_CONTROLS, vmx_adjust_ctl(&c->proc2, proc2));
     w(VMCS_EXIT_CONTROLS,
       vmx_adjust_ctl(&c->exit, EXIT_HOST_ADDR64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |

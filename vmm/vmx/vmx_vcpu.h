@@ -21,6 +21,7 @@ struct vmx_vcpu {
     uint16_t vpid;
     bool launched;
     uint64_t cr0_shadow, cr4_shadow;
+    uint8_t tpr;     /* the guest's CR8: virtual, never the real APIC's */
     int pending_irq; /* vector waiting for an interrupt window, or -1 */
     uint32_t exit_reason;
 };

@@ -1,0 +1,3 @@
+/* memlimitw (hostile): memlimit.S ending with a write of the first byte outside. */
+#define MEMLIMIT_WRITE 1
+#include "memlimit.S"
