@@ -144,8 +144,7 @@ static void parse_rsdp(struct boot_info *bi, const uint8_t *t, uint32_t size, bo
     bi->rsdp_len = len;
 }
 
-static void parse_tag(struct boot_info *bi, const uint8_t *t, uint32_t type, uint32_t size,
-                      bool *have_mmap, bool *have_efi_mmap)
+static void parse_tag(struct boot_info *bi, const uint8_t *t, uint32_t type, uint32_t size)
 {
     switch (type) {
     case TAG_CMDLINE:
@@ -157,11 +156,7 @@ static void parse_tag(struct boot_info *bi, const uint8_t *t, uint32_t type, uin
     case TAG_MODULE:
         parse_module(bi, t, size);
         break;
-    case TAG_MMAP:
-        *have_mmap = true;
-        break;
     case TAG_EFI_MMAP:
-        *have_efi_mmap = true;
         bi->efi = true;
         break;
     case TAG_EFI64:
@@ -176,19 +171,22 @@ static void parse_tag(struct boot_info *bi, const uint8_t *t, uint32_t type, uin
     }
 }
 
-/* Walks the tags; calls parse_tag for each valid one, returns -EINVAL if the chain is broken. */
-static int walk_tags(const uint8_t *p, uint32_t total, struct boot_info *bi, bool *mm, bool *em,
-                     const uint8_t **mmap_tag, const uint8_t **efi_tag)
+/*
+ * Walks the tags, calling parse_tag for each valid one and noting the memory-map tags.
+ * A broken chain is warned about; what was parsed before it is kept.
+ */
+static void walk_tags(const uint8_t *p, uint32_t total, struct boot_info *bi,
+                      const uint8_t **mmap_tag, const uint8_t **efi_tag)
 {
     for (uint32_t off = 8; off + 8 <= total;) {
         uint32_t type = rd32(p + off), size = rd32(p + off + 4);
         if (size < 8 || size > total - off) {
             pr_warn("mb2: tag %u at offset %u has bad size %u; stopping", type, off, size);
-            return -EINVAL;
+            return;
         }
         if (type == TAG_END)
-            return 0;
-        parse_tag(bi, p + off, type, size, mm, em);
+            return;
+        parse_tag(bi, p + off, type, size);
         if (type == TAG_MMAP)
             *mmap_tag = p + off;
         if (type == TAG_EFI_MMAP)
@@ -196,15 +194,12 @@ static int walk_tags(const uint8_t *p, uint32_t total, struct boot_info *bi, boo
         off += (size + 7) & ~7U;
     }
     pr_warn("mb2: no end tag");
-    return -EINVAL;
 }
 
 int mb2_parse(const void *mbi, size_t avail, uint64_t mbi_phys, struct boot_info *bi)
 {
     const uint8_t *p = mbi, *mmap_tag = NULL, *efi_tag = NULL;
-    bool have_mmap = false, have_efi = false;
     uint32_t total;
-    int err;
 
     memset(bi, 0, sizeof(*bi));
     if (avail < 16 || (total = rd32(p)) < 16 || total > avail) {
@@ -213,7 +208,7 @@ int mb2_parse(const void *mbi, size_t avail, uint64_t mbi_phys, struct boot_info
     }
     bi->mbi_phys = mbi_phys;
     bi->mbi_size = total;
-    err = walk_tags(p, total, bi, &have_mmap, &have_efi, &mmap_tag, &efi_tag);
+    walk_tags(p, total, bi, &mmap_tag, &efi_tag);
     if (mmap_tag)
         parse_mmap(bi, mmap_tag, rd32(mmap_tag + 4));
     if (!bi->nmmap && efi_tag) { /* also when tag 6 was malformed and skipped */
@@ -224,7 +219,7 @@ int mb2_parse(const void *mbi, size_t avail, uint64_t mbi_phys, struct boot_info
         pr_err("mb2: no memory map");
         return -ENODATA;
     }
-    return err < 0 && !bi->nmmap ? err : 0;
+    return 0;
 }
 
 void mb2_module_name(const struct boot_module *m, char *buf, size_t len)

@@ -30,11 +30,6 @@ static int tdx_available(const char **why)
     return -ENODEV;
 }
 
-static bool tdx_cpu_ok(unsigned cpu)
-{
-    return vmx_cpu_usable(cpu);
-}
-
 static int tdx_vm_create(struct vm *vm)
 {
     uint64_t pa = page_alloc(1);
@@ -123,7 +118,7 @@ static const char *tdx_class_name(int cls)
 const struct vm_ops tdx_vm_ops = {
     .name = "tdx",
     .available = tdx_available,
-    .cpu_usable = tdx_cpu_ok,
+    .cpu_usable = vmx_cpu_usable,
     .vm_create = tdx_vm_create,
     .vm_destroy = tdx_vm_destroy,
     .map_memory = tdx_map,

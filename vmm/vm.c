@@ -3,7 +3,6 @@
 #include "vmm/vm.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
-#include "kernel/heap.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"

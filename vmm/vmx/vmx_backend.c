@@ -53,11 +53,6 @@ static int vmx_available(const char **why)
     return -ENODEV;
 }
 
-static bool vmx_cpu_ok(unsigned cpu)
-{
-    return vmx_cpu_usable(cpu);
-}
-
 static uint64_t ept_alloc(void *ctx)
 {
     return page_alloc(1);
@@ -251,7 +246,7 @@ static const char *vmx_class_name(int cls)
 const struct vm_ops vmx_vm_ops = {
     .name = "vmx",
     .available = vmx_available,
-    .cpu_usable = vmx_cpu_ok,
+    .cpu_usable = vmx_cpu_usable,
     .vm_create = vmx_vm_create,
     .vm_destroy = vmx_vm_destroy,
     .map_memory = vmx_map,
