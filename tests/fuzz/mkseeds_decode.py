@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of fuzz_decode.c: mkseeds_decode.py [OUTDIR] (default: tests/fuzz/corpus).
+"""Writes the seed corpora of fuzz_decode.c and fuzz_guest_walk.c:
+mkseeds_decode.py [OUTDIR] (default: tests/fuzz/corpus).
 
-Each seed is: byte 0 mode/flags, byte 1 register seed, then one real
-instruction encoding (produced by GNU as; the AT&T text is beside it).
-Standard library only; the layout is described at the top of fuzz_decode.c.
+decode: byte 0 mode/flags, byte 1 register seed, then one real instruction
+encoding (produced by GNU as; the AT&T text is beside it).
+guest_walk: paging flags, MAXPHYADDR, access, linear address, copy length,
+then guest memory holding page tables (CR3 = 0).
+The layouts are described at the top of each fuzz_*.c. Standard library only.
 """
 
 import os
+import struct
 import sys
 
 M16, M32, M64 = 0, 1, 2
@@ -45,14 +49,61 @@ SEEDS = {
 }
 
 
+def decode_seeds():
+    return {name: bytes([flags, (i * 37) & 0xff]) + bytes.fromhex(hexbytes)
+            for i, (name, (flags, hexbytes)) in enumerate(SEEDS.items())}
+
+
+P, W, U, PS = 1, 2, 4, 0x80
+
+
+def gmem(entries, esize=8):
+    """Guest memory with {address: entry} written in."""
+    top = max(entries) + esize
+    m = bytearray(top)
+    for addr, val in entries.items():
+        m[addr:addr + esize] = val.to_bytes(esize, "little")
+    return bytes(m)
+
+
+def walk_seed(mode, flags, access, la, length, memory, maxphy=40):
+    """mode: 0 off, 1 32-bit, 2 PSE, 3 PAE, 4 4-level, 6 5-level; flags: bits 7:3 of byte 0."""
+    return bytes([mode | flags, maxphy - 32, access]) + struct.pack("<Q", la) + \
+        bytes([length]) + memory
+
+
+def guest_walk_seeds():
+    lvl4 = gmem({0x0: 0x1000 | P | W | U, 0x1000: 0x2000 | P | W | U, 0x2008: 0x3000 | P | W | U,
+                 0x3000: 0x5000 | P | W | U, 0x3008: 0x6000 | P, 0x2010: 0x400000 | P | PS,
+                 0x5ff8: 0x0123456789abcdef})
+    lvl5 = gmem({0x0: 0x1000 | P | W, 0x1000: 0x2000 | P | W, 0x2000: 0x3000 | P | W,
+                 0x3008: 0x4000 | P | W, 0x4000: 0x5000 | P | W})
+    pae = gmem({0x0: 0x1000 | P, 0x1000: 0x2000 | P | W, 0x2008: 0x3000 | P,
+                0x1008: 0x200000 | P | PS | (1 << 63)})
+    m32 = gmem({0x4: 0x1000 | P | W | U, 0x1000: 0x2000 | P | W, 0x8: 0x800000 | P | PS | (5 << 13),
+                0x1004: 0x3000 | P}, esize=4)
+    return {
+        "4level-4k-cross": walk_seed(4, 0x08 | 0x10, 0, 0x200ffc, 8, lvl4),
+        "4level-2m": walk_seed(4, 0x10, 2, 0x400123, 4, lvl4),
+        "4level-user-ro": walk_seed(4, 0x08 | 0x20 | 0x40, 6, 0x201010, 2, lvl4),
+        "5level": walk_seed(6, 0x10, 0x10, 0x200000, 3, lvl5),
+        "pae": walk_seed(3, 0x10, 0, 0x1abc, 4, pae),
+        "pae-2m-nx": walk_seed(3, 0x10, 0x10, 0x200000, 1, pae),
+        "32bit": walk_seed(1, 0x08, 2, 0x401ffe, 4, m32),
+        "32bit-pse36": walk_seed(2, 0, 0, 0x800010, 1, m32),
+        "paging-off": walk_seed(0, 0, 0, 0x1000, 16, m32),
+    }
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    out = os.path.join(sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "corpus"),
-                       "decode")
-    os.makedirs(out, exist_ok=True)
-    for i, (name, (flags, hexbytes)) in enumerate(SEEDS.items()):
-        with open(os.path.join(out, name), "wb") as f:
-            f.write(bytes([flags, (i * 37) & 0xff]) + bytes.fromhex(hexbytes))
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "corpus")
+    for target, make in (("decode", decode_seeds), ("guest_walk", guest_walk_seeds)):
+        d = os.path.join(out, target)
+        os.makedirs(d, exist_ok=True)
+        for case, data in make().items():
+            with open(os.path.join(d, case), "wb") as f:
+                f.write(data)
     return 0
 
 
