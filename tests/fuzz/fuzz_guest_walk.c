@@ -9,8 +9,8 @@
  *   then       guest-physical memory from address 0 (CR3 = 0); the rest is 0
  * Checked: results and error codes are consistent with the access, a
  * translation keeps the page offset and fits MAXPHYADDR, weaker accesses
- * succeed where stronger ones do, and guest_read_linear returns the bytes
- * the per-byte walks point at.
+ * succeed where stronger ones do, guest_read_linear returns the bytes
+ * the per-byte walks point at, and guest_fetch_insn a prefix of them.
  */
 #include <string.h>
 #include "kernel/errno.h"
@@ -109,6 +109,22 @@ static void check_copy(const struct guest_paging *pg, uint64_t la, unsigned acce
     }
 }
 
+/* guest_fetch_insn returns a prefix of what a fetch-access copy of the same bytes returns. */
+static void check_fetch(const struct guest_paging *pg, uint64_t la, unsigned access, size_t len)
+{
+    uint8_t a[16], b[16];
+    struct guest_fault f;
+    int got = guest_fetch_insn(pg, &mem, la, access, a, len, &f);
+
+    CHECK(got < 0 || (got > 0 && (size_t)got <= len));
+    if (got <= 0)
+        return;
+    CHECK(guest_read_linear(pg, &mem, la, access | GW_FETCH, b, got, &f) == 0);
+    CHECK(memcmp(a, b, got) == 0);
+    if ((size_t)got < len)
+        CHECK(guest_read_linear(pg, &mem, la, access | GW_FETCH, b, len, &f) != 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct guest_paging pg;
@@ -131,5 +147,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ret == 0)
         check_weaker(pg, la, gpa);
     check_copy(&pg, la, access, 1 + data[11] % 16);
+    check_fetch(&pg, la, access & GW_USER, 1 + data[11] % 16);
     return 0;
 }

@@ -453,6 +453,30 @@ static void test_read_linear_wraps_at_4g(void **state)
     assert_memory_equal(buf, "abcd", 4);
 }
 
+static void test_fetch_insn_stops_at_unmapped_page(void **state)
+{
+    uint64_t *lv[5];
+    uint8_t buf[15] = {0};
+
+    map64(0x200000, 0x97000, 39, 12, P, false, lv);
+    memcpy(gmem + 0x97ffd, "\x89\x83\x00", 3);
+    assert_int_equal(guest_fetch_insn(&pg, &mem, 0x200ffd, 0, buf, 15, &flt), 3);
+    assert_memory_equal(buf, "\x89\x83\x00", 3);
+    assert_int_equal(flt.addr, 0x201000);
+    assert_int_equal(flt.error, PFERR_I); /* not present, fetch with NXE */
+    map64(0x201000, 0x98000, 39, 12, P, false, lv);
+    memcpy(gmem + 0x98000, "\x03\x00\x00", 3);
+    assert_int_equal(guest_fetch_insn(&pg, &mem, 0x200ffd, 0, buf, 15, &flt), 15);
+    assert_memory_equal(buf, "\x89\x83\x00\x03\x00\x00", 6);
+    /* a fault on the first page is an error */
+    assert_int_equal(guest_fetch_insn(&pg, &mem, 0x300000, GW_USER, buf, 15, &flt), -EFAULT);
+    assert_int_equal(flt.error, PFERR_I | PFERR_U);
+    /* a non-executable page is a fault, even as the second page */
+    *lv[3] |= XD;
+    assert_int_equal(guest_fetch_insn(&pg, &mem, 0x200ffd, 0, buf, 15, &flt), 3);
+    assert_int_equal(flt.error, PFERR_P | PFERR_I);
+}
+
 static void test_write_linear(void **state)
 {
     uint64_t *lv[5];
@@ -494,6 +518,7 @@ int main(void)
         cmocka_unit_test_setup(test_read_linear_crosses_pages, setup),
         cmocka_unit_test_setup(test_read_linear_fault_on_second_page, setup),
         cmocka_unit_test_setup(test_read_linear_wraps_at_4g, setup),
+        cmocka_unit_test_setup(test_fetch_insn_stops_at_unmapped_page, setup),
         cmocka_unit_test_setup(test_write_linear, setup),
     };
 

@@ -246,6 +246,23 @@ int guest_read_linear(const struct guest_paging *pg, const struct guest_mem *mem
     return ret;
 }
 
+int guest_fetch_insn(const struct guest_paging *pg, const struct guest_mem *mem, uint64_t la,
+                     unsigned access, void *dst, size_t len, struct guest_fault *f)
+{
+    size_t first = chunk(la, len);
+    int ret;
+
+    access |= GW_FETCH;
+    ret = guest_read_linear(pg, mem, la, access, dst, first, f);
+    if (ret || first == len)
+        return ret ? ret : (int)first;
+    ret = guest_read_linear(pg, mem, la_add(pg, la, first), access, (uint8_t *)dst + first,
+                            len - first, f);
+    if (ret == -EFAULT)
+        return first;
+    return ret ? ret : (int)len;
+}
+
 int guest_write_linear(const struct guest_paging *pg, const struct guest_mem *mem, uint64_t la,
                        unsigned access, const void *src, size_t len, struct guest_fault *f)
 {

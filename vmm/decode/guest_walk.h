@@ -63,6 +63,16 @@ int guest_walk(const struct guest_paging *pg, const struct guest_mem *mem, uint6
 int guest_read_linear(const struct guest_paging *pg, const struct guest_mem *mem, uint64_t la,
                       unsigned access, void *dst, size_t len, struct guest_fault *fault);
 
+/*
+ * Instruction fetch: reads up to len (<= 4096) bytes at la with GW_FETCH
+ * added, stopping at a second page that faults. Returns the number of bytes
+ * read (> 0), or the first page's error. When it returns fewer than len,
+ * *fault describes the second page: inject it only if the decoder then says
+ * -ENODATA, since the CPU faults there only when the instruction reaches it.
+ */
+int guest_fetch_insn(const struct guest_paging *pg, const struct guest_mem *mem, uint64_t la,
+                     unsigned access, void *dst, size_t len, struct guest_fault *fault);
+
 /* The same for a write (GW_WRITE is implied); needs mem->write_gpa. */
 int guest_write_linear(const struct guest_paging *pg, const struct guest_mem *mem, uint64_t la,
                        unsigned access, const void *src, size_t len, struct guest_fault *fault);
