@@ -1,0 +1,983 @@
+/* unit-srcs: vmm/decode/insn_decode.c vmm/decode/insn_emulate.c vmm/decode/insn_regs.c vmm/decode/alu.c */
+/*
+ * Instruction decoder and emulator tests. The bytes of every case were
+ * produced by GNU as from the AT&T text in the comment above it (or written
+ * by hand where as does not emit the form, marked "raw" in the text).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/errno.h"
+#include "vmm/decode/insn.h"
+
+#define M16 INSN_MODE_16
+#define M32 INSN_MODE_32
+#define M64 INSN_MODE_64
+#define NO INSN_REG_NONE
+#define RAX 0
+#define RCX 1
+#define RDX 2
+#define RBX 3
+#define RSP 4
+#define RBP 5
+#define RSI 6
+#define RDI 7
+#define AH 16
+#define CH 17
+#define DH 18
+#define BH 19
+
+/* RFLAGS bits, spelled out so the tests don't share the emulator's mistakes. */
+#define CF 0x1
+#define PF 0x4
+#define AF 0x10
+#define ZF 0x40
+#define SF 0x80
+#define DF 0x400
+#define OF 0x800
+#define FIXED 0x2 /* RFLAGS bit 1 is always 1 */
+#define ARITH (CF | PF | AF | ZF | SF | OF)
+
+/* ------------------------------------------------------------------ decoding */
+
+struct dcase {
+    uint8_t mode;
+    const char *bytes;
+    int len;
+    uint8_t op, alu, opsize, mem_size;
+    int8_t reg;
+    bool mem_dst, has_imm;
+    int64_t imm;
+    uint8_t rep, rex;
+    bool lock;
+    struct insn_mem mem, src;
+};
+
+#define MOV(sz) .op = INSN_MOV, .opsize = sz, .mem_size = sz
+#define MOVZX(sz, ms) .op = INSN_MOVZX, .opsize = sz, .mem_size = ms
+#define MOVSX(sz, ms) .op = INSN_MOVSX, .opsize = sz, .mem_size = ms
+#define XCHG(sz) .op = INSN_XCHG, .opsize = sz, .mem_size = sz
+#define ALU(a, sz) .op = INSN_ALU, .alu = ALU_##a, .opsize = sz, .mem_size = sz
+#define STRING(o, sz) .op = INSN_##o, .opsize = sz, .mem_size = sz, .mem_dst = true
+#define ST(r) .reg = r, .mem_dst = true
+#define LD(r) .reg = r, .mem_dst = false
+#define IMM(v) .reg = NO, .mem_dst = true, .has_imm = true, .imm = v
+#define REG_OP(r) .reg = r
+#define MEM(b, i, sc, d, sg, as)                                                             \
+    {                                                                                        \
+        .base = b, .index = i, .scale = sc, .seg = INSN_SEG_##sg, .addr_size = as, .disp = d \
+    }
+#define RIPREL(d, as)                                                                              \
+    {                                                                                              \
+        .base = NO, .index = NO, .scale = 1, .seg = INSN_SEG_DS, .addr_size = as, .rip_rel = true, \
+        .disp = d                                                                                  \
+    }
+
+static const struct dcase dcases[] = {
+    /* mov %eax,0x300(%rbx) */
+    {M64, "\x89\x83\x00\x03\x00\x00", 6, MOV(4), ST(RAX), .mem = MEM(RBX, NO, 1, 0x300, DS, 8)},
+    /* mov 0x20(%rip),%ecx */
+    {M64, "\x8b\x0d\x20\x00\x00\x00", 6, MOV(4), LD(RCX), .mem = RIPREL(0x20, 8)},
+    /* movl $0x1,0xb0(%rax) */
+    {M64, "\xc7\x80\xb0\x00\x00\x00\x01\x00\x00\x00", 10, MOV(4), IMM(1),
+     .mem = MEM(RAX, NO, 1, 0xb0, DS, 8)},
+    /* movzbl (%rdx),%eax */
+    {M64, "\x0f\xb6\x02", 3, MOVZX(4, 1), LD(RAX), .mem = MEM(RDX, NO, 1, 0, DS, 8)},
+    /* mov %ah,(%rsi) */
+    {M64, "\x88\x26", 2, MOV(1), ST(AH), .mem = MEM(RSI, NO, 1, 0, DS, 8)},
+    /* mov %sil,(%rdi) */
+    {M64, "\x40\x88\x37", 3, MOV(1), ST(RSI), .mem = MEM(RDI, NO, 1, 0, DS, 8), .rex = 0x40},
+    /* mov (%rbx),%bh */
+    {M64, "\x8a\x3b", 2, MOV(1), LD(BH), .mem = MEM(RBX, NO, 1, 0, DS, 8)},
+    /* mov (%rbx),%dil */
+    {M64, "\x40\x8a\x3b", 3, MOV(1), LD(RDI), .mem = MEM(RBX, NO, 1, 0, DS, 8), .rex = 0x40},
+    /* mov %r9,-0x8(%r12,%r13,8) */
+    {M64, "\x4f\x89\x4c\xec\xf8", 5, MOV(8), ST(9), .mem = MEM(12, 13, 8, -8, DS, 8), .rex = 0x4f},
+    /* mov 0x10(,%rax,4),%edx */
+    {M64, "\x8b\x14\x85\x10\x00\x00\x00", 7, MOV(4), LD(RDX), .mem = MEM(NO, RAX, 4, 0x10, DS, 8)},
+    /* mov 0x1234,%eax */
+    {M64, "\x8b\x04\x25\x34\x12\x00\x00", 7, MOV(4), LD(RAX), .mem = MEM(NO, NO, 1, 0x1234, DS, 8)},
+    /* mov 0x0(,%r12,2),%eax */
+    {M64, "\x42\x8b\x04\x65\x00\x00\x00\x00", 8, MOV(4), LD(RAX), .mem = MEM(NO, 12, 2, 0, DS, 8),
+     .rex = 0x42},
+    /* mov %eax,(%r13) */
+    {M64, "\x41\x89\x45\x00", 4, MOV(4), ST(RAX), .mem = MEM(13, NO, 1, 0, DS, 8), .rex = 0x41},
+    /* mov %eax,(%r12) */
+    {M64, "\x41\x89\x04\x24", 4, MOV(4), ST(RAX), .mem = MEM(12, NO, 1, 0, DS, 8), .rex = 0x41},
+    /* mov %eax,0x8(%rsp) */
+    {M64, "\x89\x44\x24\x08", 4, MOV(4), ST(RAX), .mem = MEM(RSP, NO, 1, 8, SS, 8)},
+    /* mov %eax,-0x4(%rbp) */
+    {M64, "\x89\x45\xfc", 3, MOV(4), ST(RAX), .mem = MEM(RBP, NO, 1, -4, SS, 8)},
+    /* movabs 0xfee00300,%eax */
+    {M64, "\xa1\x00\x03\xe0\xfe\x00\x00\x00\x00", 9, MOV(4), LD(RAX),
+     .mem = MEM(NO, NO, 1, 0xfee00300, DS, 8)},
+    /* movabs %al,0x8877665544332211 */
+    {M64, "\xa2\x11\x22\x33\x44\x55\x66\x77\x88", 9, MOV(1), ST(RAX),
+     .mem = MEM(NO, NO, 1, (int64_t)0x8877665544332211, DS, 8)},
+    /* addr32 mov 0xfec00000,%eax */
+    {M64, "\x67\xa1\x00\x00\xc0\xfe", 6, MOV(4), LD(RAX), .mem = MEM(NO, NO, 1, 0xfec00000, DS, 4)},
+    /* addr32 mov 0x10(%eax),%ecx */
+    {M64, "\x67\x8b\x48\x10", 4, MOV(4), LD(RCX), .mem = MEM(RAX, NO, 1, 0x10, DS, 4)},
+    /* mov %ecx,0x10(%eip) */
+    {M64, "\x67\x89\x0d\x10\x00\x00\x00", 7, MOV(4), ST(RCX), .mem = RIPREL(0x10, 4)},
+    /* movw $0x1234,%fs:0x8(%rbx) */
+    {M64, "\x64\x66\xc7\x43\x08\x34\x12", 7, MOV(2), IMM(0x1234), .mem = MEM(RBX, NO, 1, 8, FS, 8)},
+    /* movq $-1,(%rax) */
+    {M64, "\x48\xc7\x00\xff\xff\xff\xff", 7, MOV(8), IMM(-1), .mem = MEM(RAX, NO, 1, 0, DS, 8),
+     .rex = 0x48},
+    /* movb $0xff,0x1(%rcx) */
+    {M64, "\xc6\x41\x01\xff", 4, MOV(1), IMM(-1), .mem = MEM(RCX, NO, 1, 1, DS, 8)},
+    /* mov %gs:0x28,%rax */
+    {M64, "\x65\x48\x8b\x04\x25\x28\x00\x00\x00", 9, MOV(8), LD(RAX),
+     .mem = MEM(NO, NO, 1, 0x28, GS, 8), .rex = 0x48},
+    /* movzwl 0x2(%rbp),%r8d */
+    {M64, "\x44\x0f\xb7\x45\x02", 5, MOVZX(4, 2), LD(8), .mem = MEM(RBP, NO, 1, 2, SS, 8),
+     .rex = 0x44},
+    /* movsbq (%rsp),%rax */
+    {M64, "\x48\x0f\xbe\x04\x24", 5, MOVSX(8, 1), LD(RAX), .mem = MEM(RSP, NO, 1, 0, SS, 8),
+     .rex = 0x48},
+    /* movswl (%rcx),%edx */
+    {M64, "\x0f\xbf\x11", 3, MOVSX(4, 2), LD(RDX), .mem = MEM(RCX, NO, 1, 0, DS, 8)},
+    /* movzbw (%rcx),%dx */
+    {M64, "\x66\x0f\xb6\x11", 4, MOVZX(2, 1), LD(RDX), .mem = MEM(RCX, NO, 1, 0, DS, 8)},
+    /* movslq 0x4(%rdi),%rax */
+    {M64, "\x48\x63\x47\x04", 4, MOVSX(8, 4), LD(RAX), .mem = MEM(RDI, NO, 1, 4, DS, 8),
+     .rex = 0x48},
+    /* movsxd (%rdi),%eax (no REX.W: a plain 32-bit load) */
+    {M64, "\x63\x07", 2, MOV(4), LD(RAX), .mem = MEM(RDI, NO, 1, 0, DS, 8)},
+    /* xchg %ebx,0x100(%rax) */
+    {M64, "\x87\x98\x00\x01\x00\x00", 6, XCHG(4), ST(RBX), .mem = MEM(RAX, NO, 1, 0x100, DS, 8)},
+    /* lock xchg %al,(%rdx) */
+    {M64, "\xf0\x86\x02", 3, XCHG(1), ST(RAX), .mem = MEM(RDX, NO, 1, 0, DS, 8), .lock = true},
+    /* orl $0x100,0x300(%rbx) */
+    {M64, "\x81\x8b\x00\x03\x00\x00\x00\x01\x00\x00", 10, ALU(OR, 4), IMM(0x100),
+     .mem = MEM(RBX, NO, 1, 0x300, DS, 8)},
+    /* andl $0xfffffeff,0xf0(%rax) */
+    {M64, "\x81\xa0\xf0\x00\x00\x00\xff\xfe\xff\xff", 10, ALU(AND, 4), IMM(-0x101),
+     .mem = MEM(RAX, NO, 1, 0xf0, DS, 8)},
+    /* lock addl $1,(%rax) */
+    {M64, "\xf0\x83\x00\x01", 4, ALU(ADD, 4), IMM(1), .mem = MEM(RAX, NO, 1, 0, DS, 8),
+     .lock = true},
+    /* subq $0x10,0x8(%rsp) */
+    {M64, "\x48\x83\x6c\x24\x08\x10", 6, ALU(SUB, 8), IMM(0x10), .mem = MEM(RSP, NO, 1, 8, SS, 8),
+     .rex = 0x48},
+    /* andq $0xffffffffffff0000,(%rdi) */
+    {M64, "\x48\x81\x27\x00\x00\xff\xff", 7, ALU(AND, 8), IMM(-0x10000),
+     .mem = MEM(RDI, NO, 1, 0, DS, 8), .rex = 0x48},
+    /* xorb $0x80,(%rcx) */
+    {M64, "\x80\x31\x80", 3, ALU(XOR, 1), IMM(-0x80), .mem = MEM(RCX, NO, 1, 0, DS, 8)},
+    /* cmpw $0x5,(%rdi) */
+    {M64, "\x66\x83\x3f\x05", 4, ALU(CMP, 2), IMM(5), .mem = MEM(RDI, NO, 1, 0, DS, 8)},
+    /* adcw $0x1234,(%rbx) */
+    {M64, "\x66\x81\x13\x34\x12", 5, ALU(ADC, 2), IMM(0x1234), .mem = MEM(RBX, NO, 1, 0, DS, 8)},
+    /* sbbl $0x7,0x4(%rbx) */
+    {M64, "\x83\x5b\x04\x07", 4, ALU(SBB, 4), IMM(7), .mem = MEM(RBX, NO, 1, 4, DS, 8)},
+    /* or %eax,(%rdx) */
+    {M64, "\x09\x02", 2, ALU(OR, 4), ST(RAX), .mem = MEM(RDX, NO, 1, 0, DS, 8)},
+    /* and %cl,(%rbx) */
+    {M64, "\x20\x0b", 2, ALU(AND, 1), ST(RCX), .mem = MEM(RBX, NO, 1, 0, DS, 8)},
+    /* xor %r10,(%r11) */
+    {M64, "\x4d\x31\x13", 3, ALU(XOR, 8), ST(10), .mem = MEM(11, NO, 1, 0, DS, 8), .rex = 0x4d},
+    /* add 0x8(%rsi),%eax */
+    {M64, "\x03\x46\x08", 3, ALU(ADD, 4), LD(RAX), .mem = MEM(RSI, NO, 1, 8, DS, 8)},
+    /* sub (%rsi),%dl */
+    {M64, "\x2a\x16", 2, ALU(SUB, 1), LD(RDX), .mem = MEM(RSI, NO, 1, 0, DS, 8)},
+    /* cmp %eax,(%rdi) */
+    {M64, "\x39\x07", 2, ALU(CMP, 4), ST(RAX), .mem = MEM(RDI, NO, 1, 0, DS, 8)},
+    /* cmp (%rdi),%r15d */
+    {M64, "\x44\x3b\x3f", 3, ALU(CMP, 4), LD(15), .mem = MEM(RDI, NO, 1, 0, DS, 8), .rex = 0x44},
+    /* test %eax,0x30(%rbx) */
+    {M64, "\x85\x43\x30", 3, ALU(TEST, 4), ST(RAX), .mem = MEM(RBX, NO, 1, 0x30, DS, 8)},
+    /* test %ch,(%rax) */
+    {M64, "\x84\x28", 2, ALU(TEST, 1), ST(CH), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* testb $0x1,(%rax) */
+    {M64, "\xf6\x00\x01", 3, ALU(TEST, 1), IMM(1), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* testl $0x80000000,0x4(%rax) */
+    {M64, "\xf7\x40\x04\x00\x00\x00\x80", 7, ALU(TEST, 4), IMM(-0x80000000LL),
+     .mem = MEM(RAX, NO, 1, 4, DS, 8)},
+    /* rep stos %eax,%es:(%rdi) */
+    {M64, "\xf3\xab", 2, STRING(STOS, 4), REG_OP(RAX), .mem = MEM(RDI, NO, 1, 0, ES, 8),
+     .src = MEM(RSI, NO, 1, 0, DS, 8), .rep = INSN_REP_F3},
+    /* stos %al,%es:(%rdi) */
+    {M64, "\xaa", 1, STRING(STOS, 1), REG_OP(RAX), .mem = MEM(RDI, NO, 1, 0, ES, 8),
+     .src = MEM(RSI, NO, 1, 0, DS, 8)},
+    /* rep movsq */
+    {M64, "\xf3\x48\xa5", 3, STRING(MOVS, 8), REG_OP(NO), .mem = MEM(RDI, NO, 1, 0, ES, 8),
+     .src = MEM(RSI, NO, 1, 0, DS, 8), .rep = INSN_REP_F3, .rex = 0x48},
+    /* movsb %fs:(%rsi),%es:(%rdi) */
+    {M64, "\x64\xa4", 2, STRING(MOVS, 1), REG_OP(NO), .mem = MEM(RDI, NO, 1, 0, ES, 8),
+     .src = MEM(RSI, NO, 1, 0, FS, 8)},
+    /* addr32 rep movsw */
+    {M64, "\x67\x66\xf3\xa5", 4, STRING(MOVS, 2), REG_OP(NO), .mem = MEM(RDI, NO, 1, 0, ES, 4),
+     .src = MEM(RSI, NO, 1, 0, DS, 4), .rep = INSN_REP_F3},
+    /* repnz stosb */
+    {M64, "\xf2\xaa", 2, STRING(STOS, 1), REG_OP(RAX), .mem = MEM(RDI, NO, 1, 0, ES, 8),
+     .src = MEM(RSI, NO, 1, 0, DS, 8), .rep = INSN_REP_F2},
+    /* ds mov %eax,(%rax) */
+    {M64, "\x3e\x89\x00", 3, MOV(4), ST(RAX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* rex.W data16 mov %eax,(%rax): a REX before a legacy prefix is ignored */
+    {M64, "\x48\x66\x89\x00", 4, MOV(2), ST(RAX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* data16 mov %rax,(%rax): REX.W beats 66 */
+    {M64, "\x66\x48\x89\x00", 4, MOV(8), ST(RAX), .mem = MEM(RAX, NO, 1, 0, DS, 8), .rex = 0x48},
+    /* rex.B rex.W mov %rax,(%rax): only the last REX counts */
+    {M64, "\x41\x48\x89\x00", 4, MOV(8), ST(RAX), .mem = MEM(RAX, NO, 1, 0, DS, 8), .rex = 0x48},
+    /* rex.W mov %spl,(%rax): REX.W on a byte op, REX makes 4 SPL */
+    {M64, "\x48\x88\x20", 3, MOV(1), ST(RSP), .mem = MEM(RAX, NO, 1, 0, DS, 8), .rex = 0x48},
+    /* mov 0xfffffffffee00000,%eax: disp32 sign-extends */
+    {M64, "\x8b\x04\x25\x00\x00\xe0\xfe", 7, MOV(4), LD(RAX),
+     .mem = MEM(NO, NO, 1, -0x1200000, DS, 8)},
+    /* mov -0x10(%rax,%riz,4),%eax: SIB index 4 is none */
+    {M64, "\x8b\x44\xa0\xf0", 4, MOV(4), LD(RAX), .mem = MEM(RAX, NO, 4, -0x10, DS, 8)},
+    /* mov 0x100(,%rbp,4),%eax: SIB base 5 with mod 0 has no base */
+    {M64, "\x8b\x04\xad\x00\x01\x00\x00", 7, MOV(4), LD(RAX), .mem = MEM(NO, RBP, 4, 0x100, DS, 8)},
+    /* mov 0x100(,%rbp,1),%eax with REX.B: base 13 with mod 0 still none */
+    {M64, "\x41\x8b\x04\x2d\x00\x01\x00\x00", 8, MOV(4), LD(RAX),
+     .mem = MEM(NO, RBP, 1, 0x100, DS, 8), .rex = 0x41},
+    /* repz repnz mov %eax,(%rax): the last F2/F3 wins */
+    {M64, "\xf3\xf2\x89\x00", 4, MOV(4), ST(RAX), .mem = MEM(RAX, NO, 1, 0, DS, 8),
+     .rep = INSN_REP_F2},
+    /* 13 x data16 mov %ax,(%rax): exactly 15 bytes */
+    {M64, "\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x89\x00", 15, MOV(2), ST(RAX),
+     .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* mov %eax,0xfee000b0 */
+    {M32, "\xa3\xb0\x00\xe0\xfe", 5, MOV(4), ST(RAX), .mem = MEM(NO, NO, 1, 0xfee000b0, DS, 4)},
+    /* mov 0xfec00010,%ecx */
+    {M32, "\x8b\x0d\x10\x00\xc0\xfe", 6, MOV(4), LD(RCX),
+     .mem = MEM(NO, NO, 1, (int32_t)0xfec00010, DS, 4)},
+    /* movl $0x0,0xb0(%ebx) */
+    {M32, "\xc7\x83\xb0\x00\x00\x00\x00\x00\x00\x00", 10, MOV(4), IMM(0),
+     .mem = MEM(RBX, NO, 1, 0xb0, DS, 4)},
+    /* mov %ax,(%esi) */
+    {M32, "\x66\x89\x06", 3, MOV(2), ST(RAX), .mem = MEM(RSI, NO, 1, 0, DS, 4)},
+    /* addr16 mov %eax,(%bx,%si) */
+    {M32, "\x67\x89\x00", 3, MOV(4), ST(RAX), .mem = MEM(RBX, RSI, 1, 0, DS, 2)},
+    /* mov %dh,0x4(%ebp) */
+    {M32, "\x88\x75\x04", 3, MOV(1), ST(DH), .mem = MEM(RBP, NO, 1, 4, SS, 4)},
+    /* lock orl $0x0,(%esp) */
+    {M32, "\xf0\x83\x0c\x24\x00", 5, ALU(OR, 4), IMM(0), .mem = MEM(RSP, NO, 1, 0, SS, 4),
+     .lock = true},
+    /* movzbl 0x1(%eax,%ecx,2),%edx */
+    {M32, "\x0f\xb6\x54\x48\x01", 5, MOVZX(4, 1), LD(RDX), .mem = MEM(RAX, RCX, 2, 1, DS, 4)},
+    /* xorb $0x1,0x7(%esi) */
+    {M32, "\x80\x76\x07\x01", 4, ALU(XOR, 1), IMM(1), .mem = MEM(RSI, NO, 1, 7, DS, 4)},
+    /* orb $0x1,(%esi) via the 82 alias of 80 */
+    {M32, "\x82\x0e\x01", 3, ALU(OR, 1), IMM(1), .mem = MEM(RSI, NO, 1, 0, DS, 4)},
+    /* rep stos %eax,%es:(%edi) */
+    {M32, "\xf3\xab", 2, STRING(STOS, 4), REG_OP(RAX), .mem = MEM(RDI, NO, 1, 0, ES, 4),
+     .src = MEM(RSI, NO, 1, 0, DS, 4), .rep = INSN_REP_F3},
+    /* mov %es:(%ebx),%eax */
+    {M32, "\x26\x8b\x03", 3, MOV(4), LD(RAX), .mem = MEM(RBX, NO, 1, 0, ES, 4)},
+    /* mov %ax,(%bx,%si) */
+    {M16, "\x89\x00", 2, MOV(2), ST(RAX), .mem = MEM(RBX, RSI, 1, 0, DS, 2)},
+    /* movl $1,0x10(%bp) */
+    {M16, "\x66\xc7\x46\x10\x01\x00\x00\x00", 8, MOV(4), IMM(1),
+     .mem = MEM(RBP, NO, 1, 0x10, SS, 2)},
+    /* mov 0x1234,%al */
+    {M16, "\xa0\x34\x12", 3, MOV(1), LD(RAX), .mem = MEM(NO, NO, 1, 0x1234, DS, 2)},
+    /* mov %cl,0x5(%di) */
+    {M16, "\x88\x4d\x05", 3, MOV(1), ST(RCX), .mem = MEM(RDI, NO, 1, 5, DS, 2)},
+    /* mov (%bp),%ax */
+    {M16, "\x8b\x46\x00", 3, MOV(2), LD(RAX), .mem = MEM(RBP, NO, 1, 0, SS, 2)},
+    /* mov 0x1234,%bx */
+    {M16, "\x8b\x1e\x34\x12", 4, MOV(2), LD(RBX), .mem = MEM(NO, NO, 1, 0x1234, DS, 2)},
+    /* mov %dx,-0x2(%bp,%di) */
+    {M16, "\x89\x53\xfe", 3, MOV(2), ST(RDX), .mem = MEM(RBP, RDI, 1, -2, SS, 2)},
+    /* mov %ah,0x8000(%bx) */
+    {M16, "\x88\xa7\x00\x80", 4, MOV(1), ST(AH), .mem = MEM(RBX, NO, 1, -0x8000, DS, 2)},
+    /* addr32 mov %eax,(%ebx) */
+    {M16, "\x67\x66\x89\x03", 4, MOV(4), ST(RAX), .mem = MEM(RBX, NO, 1, 0, DS, 4)},
+    /* movzbw %es:(%si),%ax */
+    {M16, "\x26\x0f\xb6\x04", 4, MOVZX(2, 1), LD(RAX), .mem = MEM(RSI, NO, 1, 0, ES, 2)},
+    /* rep movsw */
+    {M16, "\xf3\xa5", 2, STRING(MOVS, 2), REG_OP(NO), .mem = MEM(RDI, NO, 1, 0, ES, 2),
+     .src = MEM(RSI, NO, 1, 0, DS, 2), .rep = INSN_REP_F3},
+};
+
+static void check_mem(const struct insn_mem *got, const struct insn_mem *want, const char *what)
+{
+    if (got->base != want->base || got->index != want->index || got->scale != want->scale ||
+        got->seg != want->seg || got->addr_size != want->addr_size ||
+        got->rip_rel != want->rip_rel || got->disp != want->disp)
+        fail_msg("%s: got base %d index %d scale %u seg %u asz %u rip %d disp %lld, want base %d "
+                 "index %d scale %u seg %u asz %u rip %d disp %lld",
+                 what, got->base, got->index, got->scale, got->seg, got->addr_size, got->rip_rel,
+                 (long long)got->disp, want->base, want->index, want->scale, want->seg,
+                 want->addr_size, want->rip_rel, (long long)want->disp);
+}
+
+static void check_case(const struct dcase *c, size_t i)
+{
+    struct insn in;
+    int ret = insn_decode((const uint8_t *)c->bytes, c->len, c->mode, &in);
+
+    if (ret != c->len)
+        fail_msg("case %zu: decode returned %d, want %d", i, ret, c->len);
+    if (in.len != c->len || in.mode != c->mode || in.op != c->op || in.opsize != c->opsize ||
+        in.mem_size != c->mem_size || in.reg != c->reg || in.mem_dst != c->mem_dst ||
+        in.has_imm != c->has_imm || in.imm != c->imm || in.rep != c->rep || in.lock != c->lock ||
+        in.rex != c->rex || (c->op == INSN_ALU && in.alu != c->alu))
+        fail_msg("case %zu: got op %u alu %u size %u/%u reg %d dst %d imm %d:%lld rep %u lock %d "
+                 "rex %#x",
+                 i, in.op, in.alu, in.opsize, in.mem_size, in.reg, in.mem_dst, in.has_imm,
+                 (long long)in.imm, in.rep, in.lock, in.rex);
+    check_mem(&in.mem, &c->mem, "mem");
+    check_mem(&in.src, &c->src, "src");
+}
+
+static void test_decode_table(void **state)
+{
+    for (size_t i = 0; i < sizeof(dcases) / sizeof(dcases[0]); i++)
+        check_case(&dcases[i], i);
+}
+
+/* Every proper prefix of a valid instruction asks for more bytes. */
+static void test_decode_truncated_table(void **state)
+{
+    struct insn in;
+
+    for (size_t i = 0; i < sizeof(dcases) / sizeof(dcases[0]); i++) {
+        const struct dcase *c = &dcases[i];
+
+        for (int n = 0; n < c->len; n++)
+            if (insn_decode((const uint8_t *)c->bytes, n, c->mode, &in) != -ENODATA)
+                fail_msg("case %zu cut to %d bytes: not -ENODATA", i, n);
+    }
+}
+
+/* Trailing bytes after the instruction are not consumed. */
+static void test_decode_ignores_trailing_bytes(void **state)
+{
+    uint8_t buf[INSN_MAX_LEN + 8];
+    struct insn in;
+
+    for (size_t i = 0; i < sizeof(dcases) / sizeof(dcases[0]); i++) {
+        const struct dcase *c = &dcases[i];
+
+        memset(buf, 0x90, sizeof(buf));
+        memcpy(buf, c->bytes, c->len);
+        assert_int_equal(insn_decode(buf, sizeof(buf), c->mode, &in), c->len);
+    }
+}
+
+struct ecase {
+    uint8_t mode;
+    const char *bytes;
+    size_t n;
+    int err;
+};
+
+static const struct ecase ecases[] = {
+    /* mov %eax,%ebx: register form, no memory operand */
+    {M64, "\x89\xc3", 2, -EINVAL},
+    /* movl $1,%eax (C7 /0 register form) */
+    {M32, "\xc7\xc0\x01\x00\x00\x00", 6, -EINVAL},
+    /* movzbl %al,%eax */
+    {M64, "\x0f\xb6\xc0", 3, -EINVAL},
+    /* lock mov %eax,(%rax): MOV is not lockable */
+    {M64, "\xf0\x89\x00", 3, -EINVAL},
+    /* lock cmpl $1,(%rax) */
+    {M64, "\xf0\x83\x38\x01", 4, -EINVAL},
+    /* lock add (%rax),%eax: register destination */
+    {M64, "\xf0\x03\x00", 3, -EINVAL},
+    /* lock test %eax,(%rax) */
+    {M64, "\xf0\x85\x00", 3, -EINVAL},
+    /* lock stos */
+    {M64, "\xf0\xab", 2, -EINVAL},
+    /* 14 x data16 + mov %ax,(%rax): 16 bytes, over the 15-byte limit */
+    {M64, "\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x89\x00", 16, -EINVAL},
+    /* nop */
+    {M64, "\x90", 1, -EOPNOTSUPP},
+    /* push %rax */
+    {M64, "\x50", 1, -EOPNOTSUPP},
+    /* movups (%rax),%xmm0 */
+    {M64, "\x0f\x10\x00", 3, -EOPNOTSUPP},
+    /* arpl %ax,(%eax) in 32-bit mode: 63 is not MOVSXD there */
+    {M32, "\x63\x00", 2, -EOPNOTSUPP},
+    /* inc %eax in 32-bit mode (a REX byte in 64-bit mode) */
+    {M32, "\x40", 1, -EOPNOTSUPP},
+    /* 82 /1 is invalid in 64-bit mode */
+    {M64, "\x82\x08\x01", 3, -EOPNOTSUPP},
+    /* C7 /1 is not MOV */
+    {M64, "\xc7\x08\x01\x00\x00\x00", 6, -EOPNOTSUPP},
+    /* notl (%rax) (F7 /2) */
+    {M64, "\xf7\x10", 2, -EOPNOTSUPP},
+    /* xabort $0x1 (C6 F8): an unhandled group member wins over register form */
+    {M64, "\xc6\xf8\x01", 3, -EOPNOTSUPP},
+    /* lods (%rsi),%al */
+    {M64, "\xac", 1, -EOPNOTSUPP},
+    /* mov (%rax),%es (8E) */
+    {M64, "\x8e\x00", 2, -EOPNOTSUPP},
+    /* empty input */
+    {M64, "", 0, -ENODATA},
+    /* only prefixes */
+    {M64, "\x66\x48", 2, -ENODATA},
+    /* two-byte escape without its second byte */
+    {M32, "\x0f", 1, -ENODATA},
+    /* mov %eax,0x300(%rbx) missing its last disp byte */
+    {M64, "\x89\x83\x00\x03\x00", 5, -ENODATA},
+};
+
+static void test_decode_errors(void **state)
+{
+    struct insn in;
+
+    for (size_t i = 0; i < sizeof(ecases) / sizeof(ecases[0]); i++) {
+        int ret = insn_decode((const uint8_t *)ecases[i].bytes, ecases[i].n, ecases[i].mode, &in);
+
+        if (ret != ecases[i].err)
+            fail_msg("error case %zu: got %d, want %d", i, ret, ecases[i].err);
+    }
+}
+
+/* ------------------------------------------------------------------ emulation */
+
+#define MEM_BASE 0xfee00000ULL
+#define MEM_SIZE 0x2000
+
+struct access {
+    bool write;
+    uint64_t addr;
+    unsigned size;
+    uint64_t val;
+};
+
+/* A window of guest memory at MEM_BASE that logs every access. */
+struct fake {
+    uint8_t bytes[MEM_SIZE];
+    struct access log[4];
+    unsigned nlog;
+    int fail; /* returned by the next access when non-zero */
+};
+
+static struct fake fm;
+static struct insn_regs regs;
+
+static uint8_t *fake_at(uint64_t addr, unsigned size)
+{
+    assert_true(size == 1 || size == 2 || size == 4 || size == 8);
+    assert_true(addr >= MEM_BASE && addr + size <= MEM_BASE + MEM_SIZE);
+    return fm.bytes + (addr - MEM_BASE);
+}
+
+static int fake_read(void *ctx, uint64_t addr, unsigned size, uint64_t *val)
+{
+    assert_ptr_equal(ctx, &fm);
+    assert_true(fm.nlog < 4);
+    if (fm.fail)
+        return fm.fail;
+    *val = 0;
+    memcpy(val, fake_at(addr, size), size);
+    fm.log[fm.nlog++] = (struct access){false, addr, size, *val};
+    return 0;
+}
+
+static int fake_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
+{
+    assert_ptr_equal(ctx, &fm);
+    assert_true(fm.nlog < 4);
+    if (fm.fail)
+        return fm.fail;
+    memcpy(fake_at(addr, size), &val, size);
+    fm.log[fm.nlog++] = (struct access){true, addr, size, val};
+    return 0;
+}
+
+static const struct insn_mem_ops ops = {fake_read, fake_write};
+
+static int setup(void **state)
+{
+    memset(&fm, 0, sizeof(fm));
+    memset(&regs, 0, sizeof(regs));
+    regs.rflags = FIXED;
+    regs.rip = 0x1000;
+    return 0;
+}
+
+static void put(uint64_t addr, uint64_t val, unsigned size)
+{
+    memcpy(fake_at(addr, size), &val, size);
+}
+
+static uint64_t get(uint64_t addr, unsigned size)
+{
+    uint64_t v = 0;
+
+    memcpy(&v, fake_at(addr, size), size);
+    return v;
+}
+
+/* Decodes `bytes` (all of them must be the instruction) and emulates it. */
+static int run(enum insn_mode mode, const char *bytes, size_t n)
+{
+    struct insn in;
+
+    assert_int_equal(insn_decode((const uint8_t *)bytes, n, mode, &in), n);
+    return insn_emulate(&in, &regs, &ops, &fm);
+}
+
+static void assert_access(unsigned i, bool write, uint64_t addr, unsigned size, uint64_t val)
+{
+    assert_true(i < fm.nlog);
+    assert_int_equal(fm.log[i].write, write);
+    assert_int_equal(fm.log[i].addr, addr);
+    assert_int_equal(fm.log[i].size, size);
+    assert_int_equal(fm.log[i].val, val);
+}
+
+static void test_mov_store_32(void **state)
+{
+    regs.gpr[RAX] = 0x1122334455667788;
+    regs.gpr[RBX] = MEM_BASE;
+    /* mov %eax,0x300(%rbx) */
+    assert_int_equal(run(M64, "\x89\x83\x00\x03\x00\x00", 6), 0);
+    assert_int_equal(fm.nlog, 1);
+    assert_access(0, true, MEM_BASE + 0x300, 4, 0x55667788);
+    assert_int_equal(regs.rip, 0x1006);
+    assert_int_equal(regs.gpr[RAX], 0x1122334455667788);
+    assert_int_equal(regs.rflags, FIXED);
+}
+
+static void test_mov_load_rip_relative_zero_extends(void **state)
+{
+    regs.rip = MEM_BASE + 0x100;
+    regs.gpr[RCX] = ~0ULL;
+    put(MEM_BASE + 0x126, 0xdeadbeef, 4);
+    /* mov 0x20(%rip),%ecx: rip + 6 + 0x20 */
+    assert_int_equal(run(M64, "\x8b\x0d\x20\x00\x00\x00", 6), 0);
+    assert_access(0, false, MEM_BASE + 0x126, 4, 0xdeadbeef);
+    assert_int_equal(regs.gpr[RCX], 0xdeadbeef);
+    assert_int_equal(regs.rip, MEM_BASE + 0x106);
+}
+
+static void test_mov_load_16_and_8_merge(void **state)
+{
+    regs.gpr[RAX] = 0x1111111111111111;
+    regs.gpr[RDX] = MEM_BASE;
+    regs.gpr[RSI] = MEM_BASE + 2;
+    put(MEM_BASE, 0xabcd, 2);
+    put(MEM_BASE + 2, 0xef, 1);
+    /* mov (%rdx),%ax */
+    assert_int_equal(run(M64, "\x66\x8b\x02", 3), 0);
+    assert_int_equal(regs.gpr[RAX], 0x111111111111abcd);
+    /* mov (%rsi),%ah */
+    assert_int_equal(run(M64, "\x8a\x26", 2), 0);
+    assert_int_equal(regs.gpr[RAX], 0x111111111111efcd);
+    assert_int_equal(regs.rip, 0x1005);
+}
+
+static void test_mov_store_high_and_rex_bytes(void **state)
+{
+    regs.gpr[RAX] = 0xa1b2;
+    regs.gpr[RSI] = MEM_BASE + 0x10;
+    regs.gpr[RDI] = MEM_BASE + 0x20;
+    /* mov %ah,(%rsi) */
+    assert_int_equal(run(M64, "\x88\x26", 2), 0);
+    assert_access(0, true, MEM_BASE + 0x10, 1, 0xa1);
+    /* mov %sil,(%rdi): with REX, 6 is SIL, not DH */
+    assert_int_equal(run(M64, "\x40\x88\x37", 3), 0);
+    assert_access(1, true, MEM_BASE + 0x20, 1, 0x10);
+}
+
+static void test_mov_imm_sign_extends(void **state)
+{
+    regs.gpr[RAX] = MEM_BASE;
+    regs.gpr[RCX] = MEM_BASE;
+    /* movq $-1,(%rax) */
+    assert_int_equal(run(M64, "\x48\xc7\x00\xff\xff\xff\xff", 7), 0);
+    assert_access(0, true, MEM_BASE, 8, ~0ULL);
+    /* movl $0x1,0xb0(%rax) */
+    assert_int_equal(run(M64, "\xc7\x80\xb0\x00\x00\x00\x01\x00\x00\x00", 10), 0);
+    assert_access(1, true, MEM_BASE + 0xb0, 4, 1);
+    /* movb $0xff,0x1(%rcx) */
+    assert_int_equal(run(M64, "\xc6\x41\x01\xff", 4), 0);
+    assert_access(2, true, MEM_BASE + 1, 1, 0xff);
+}
+
+static void test_movzx_movsx(void **state)
+{
+    regs.gpr[RAX] = MEM_BASE;
+    regs.gpr[RDI] = MEM_BASE + 8;
+    regs.gpr[RCX] = 0xffffffffffffffff;
+    regs.gpr[RDX] = 0xffffffffffffffff;
+    put(MEM_BASE, 0x8081, 2);
+    put(MEM_BASE + 12, 0x80000000, 4);
+    /* movsbl (%rax),%ecx */
+    assert_int_equal(run(M64, "\x0f\xbe\x08", 3), 0);
+    assert_int_equal(regs.gpr[RCX], 0xffffff81);
+    /* movswq (%rax),%rcx */
+    assert_int_equal(run(M64, "\x48\x0f\xbf\x08", 4), 0);
+    assert_int_equal(regs.gpr[RCX], 0xffffffffffff8081);
+    /* movzbw (%rcx),%dx: a 16-bit destination merges */
+    regs.gpr[RCX] = MEM_BASE;
+    assert_int_equal(run(M64, "\x66\x0f\xb6\x11", 4), 0);
+    assert_int_equal(regs.gpr[RDX], 0xffffffffffff0081);
+    /* movslq 0x4(%rdi),%rax */
+    assert_int_equal(run(M64, "\x48\x63\x47\x04", 4), 0);
+    assert_int_equal(regs.gpr[RAX], 0xffffffff80000000);
+}
+
+static void test_moffs(void **state)
+{
+    regs.gpr[RAX] = 0x5555555555555555;
+    put(MEM_BASE + 0x20, 0x12345678, 4);
+    /* movabs 0xfee00020,%eax */
+    assert_int_equal(run(M64, "\xa1\x20\x00\xe0\xfe\x00\x00\x00\x00", 9), 0);
+    assert_int_equal(regs.gpr[RAX], 0x12345678);
+    /* mov %eax,0xfee000b0 in 32-bit mode */
+    assert_int_equal(run(M32, "\xa3\xb0\x00\xe0\xfe", 5), 0);
+    assert_access(1, true, MEM_BASE + 0xb0, 4, 0x12345678);
+}
+
+static void test_xchg(void **state)
+{
+    regs.gpr[RAX] = MEM_BASE;
+    regs.gpr[RCX] = 0xffffffff00000001;
+    put(MEM_BASE, 0xcafef00d, 4);
+    /* xchg %ecx,(%rax) */
+    assert_int_equal(run(M64, "\x87\x08", 2), 0);
+    assert_int_equal(fm.nlog, 2);
+    assert_access(0, false, MEM_BASE, 4, 0xcafef00d);
+    assert_access(1, true, MEM_BASE, 4, 1);
+    assert_int_equal(regs.gpr[RCX], 0xcafef00d);
+}
+
+struct alu_case {
+    const char *text;
+    const char *bytes;
+    size_t n;
+    uint64_t mem, reg, flags_in;
+    unsigned size;
+    bool writes_mem, writes_reg;
+    uint64_t result, flags;
+};
+
+/* Memory operand at MEM_BASE + 0x300 (rbx = MEM_BASE + 0x300 - disp), register operand rax. */
+static const struct alu_case alu_cases[] = {
+    {"orl $0x100,0x300(%rbx)", "\x81\x8b\x00\x03\x00\x00\x00\x01\x00\x00", 10, 0xff, 0,
+     CF | ZF | OF, 4, true, false, 0x1ff, PF},
+    {"subl $1,(%rbx)", "\x83\x2b\x01", 3, 0, 0, 0, 4, true, false, 0xffffffff, CF | PF | AF | SF},
+    {"cmpb $0x80,(%rbx)", "\x80\x3b\x80", 3, 0x7f, 0, 0, 1, false, false, 0, CF | PF | SF | OF},
+    {"add (%rbx),%eax", "\x03\x03", 2, 1, 0xaaaaaaaaffffffff, 0, 4, false, true, 0,
+     CF | PF | AF | ZF},
+    {"adc %eax,(%rbx)", "\x11\x03", 2, 0x7fffffff, 0, CF, 4, true, false, 0x80000000,
+     PF | AF | SF | OF},
+    {"sbb %al,(%rbx)", "\x18\x03", 2, 0, 0, CF, 1, true, false, 0xff, CF | PF | AF | SF},
+    {"test %eax,(%rbx)", "\x85\x03", 2, 0x80000000, 0xffffffff, CF | OF | AF, 4, false, false, 0,
+     PF | SF},
+    {"xor %rax,(%rbx)", "\x48\x31\x03", 3, 0x123456789, 0x123456789, 0, 8, true, false, 0, ZF | PF},
+    {"and %al,(%rbx)", "\x20\x03", 2, 0xf0, 0x3c, SF, 1, true, false, 0x30, PF},
+    {"sub (%rbx),%ax", "\x66\x2b\x03", 3, 0x8000, 0xffff00000000007f, 0, 2, false, true,
+     0xffff00000000807f, CF | SF | OF},
+    {"lock addw $0x1,(%rbx)", "\xf0\x66\x83\x03\x01", 5, 0xffff, 0, 0, 2, true, false, 0,
+     CF | PF | AF | ZF},
+    {"cmp (%rbx),%eax", "\x3b\x03", 2, 5, 5, CF | SF, 4, false, false, 0, ZF | PF},
+};
+
+static void test_alu_emulation(void **state)
+{
+    for (size_t i = 0; i < sizeof(alu_cases) / sizeof(alu_cases[0]); i++) {
+        const struct alu_case *c = &alu_cases[i];
+        uint64_t disp = c->n == 10 ? 0x300 : 0;
+
+        setup(NULL);
+        regs.gpr[RBX] = MEM_BASE + 0x300 - disp;
+        regs.gpr[RAX] = c->reg;
+        regs.rflags = FIXED | c->flags_in | DF;
+        put(MEM_BASE + 0x300, c->mem, c->size);
+        if (run(M64, c->bytes, c->n))
+            fail_msg("%s: emulation failed", c->text);
+        if (regs.rflags != (FIXED | DF | c->flags))
+            fail_msg("%s: flags %#llx, want %#llx", c->text, (unsigned long long)regs.rflags,
+                     (unsigned long long)(FIXED | DF | c->flags));
+        if (c->writes_mem && (fm.nlog != 2 || get(MEM_BASE + 0x300, c->size) != c->result))
+            fail_msg("%s: memory %#llx after %u accesses", c->text,
+                     (unsigned long long)get(MEM_BASE + 0x300, c->size), fm.nlog);
+        if (!c->writes_mem && fm.nlog != 1)
+            fail_msg("%s: %u accesses, want a read only", c->text, fm.nlog);
+        if (c->writes_reg && regs.gpr[RAX] != c->result)
+            fail_msg("%s: rax %#llx", c->text, (unsigned long long)regs.gpr[RAX]);
+        if (!c->writes_reg && regs.gpr[RAX] != c->reg)
+            fail_msg("%s: rax changed", c->text);
+        assert_int_equal(regs.rip, 0x1000 + c->n);
+    }
+}
+
+static void test_rep_stos_one_iteration_per_call(void **state)
+{
+    regs.gpr[RAX] = 0xabcdef0123;
+    regs.gpr[RDI] = MEM_BASE + 0x100;
+    regs.gpr[RCX] = 2;
+    /* rep stos %eax,%es:(%rdi) */
+    assert_int_equal(run(M64, "\xf3\xab", 2), 0);
+    assert_access(0, true, MEM_BASE + 0x100, 4, 0xabcdef0123 & 0xffffffff);
+    assert_int_equal(regs.gpr[RDI], MEM_BASE + 0x104);
+    assert_int_equal(regs.gpr[RCX], 1);
+    assert_int_equal(regs.rip, 0x1000); /* count left: re-executed */
+    assert_int_equal(run(M64, "\xf3\xab", 2), 0);
+    assert_access(1, true, MEM_BASE + 0x104, 4, 0xcdef0123);
+    assert_int_equal(regs.gpr[RCX], 0);
+    assert_int_equal(regs.rip, 0x1002);
+}
+
+static void test_rep_with_zero_count_does_nothing(void **state)
+{
+    regs.gpr[RDI] = MEM_BASE;
+    regs.gpr[RCX] = 0xffffffff00000000; /* ecx = 0 with a 32-bit address size */
+    /* addr32 rep stosb */
+    assert_int_equal(run(M64, "\x67\xf3\xaa", 3), 0);
+    assert_int_equal(fm.nlog, 0);
+    assert_int_equal(regs.gpr[RCX], 0xffffffff00000000);
+    assert_int_equal(regs.rip, 0x1003);
+}
+
+static void test_stos_backwards_with_df(void **state)
+{
+    regs.rflags |= DF;
+    regs.gpr[RAX] = 0x7766;
+    regs.gpr[RDI] = MEM_BASE + 0x10;
+    /* stos %ax,%es:(%rdi) */
+    assert_int_equal(run(M64, "\x66\xab", 2), 0);
+    assert_access(0, true, MEM_BASE + 0x10, 2, 0x7766);
+    assert_int_equal(regs.gpr[RDI], MEM_BASE + 0xe);
+}
+
+static void test_movs_with_segment_override(void **state)
+{
+    regs.seg_base[INSN_SEG_FS] = MEM_BASE;
+    regs.seg_base[INSN_SEG_ES] = 0x12345; /* ignored in 64-bit mode */
+    regs.gpr[RSI] = 0x40;
+    regs.gpr[RDI] = MEM_BASE + 0x80;
+    put(MEM_BASE + 0x40, 0x5a, 1);
+    /* movsb %fs:(%rsi),%es:(%rdi) */
+    assert_int_equal(run(M64, "\x64\xa4", 2), 0);
+    assert_access(0, false, MEM_BASE + 0x40, 1, 0x5a);
+    assert_access(1, true, MEM_BASE + 0x80, 1, 0x5a);
+    assert_int_equal(regs.gpr[RSI], 0x41);
+    assert_int_equal(regs.gpr[RDI], MEM_BASE + 0x81);
+    assert_int_equal(regs.rip, 0x1002);
+}
+
+static void test_movs_addr32_wraps_and_zero_extends(void **state)
+{
+    regs.gpr[RSI] = 0xaaaaaaaafee00010;
+    regs.gpr[RDI] = 0xbbbbbbbbfee00020;
+    regs.gpr[RCX] = 0x100000001; /* ecx = 1 */
+    /* addr32 rep movsw */
+    assert_int_equal(run(M64, "\x67\xf3\x66\xa5", 4), 0);
+    assert_access(0, false, MEM_BASE + 0x10, 2, 0);
+    assert_access(1, true, MEM_BASE + 0x20, 2, 0);
+    assert_int_equal(regs.gpr[RSI], 0xfee00012);
+    assert_int_equal(regs.gpr[RDI], 0xfee00022);
+    assert_int_equal(regs.gpr[RCX], 0);
+    assert_int_equal(regs.rip, 0x1004);
+}
+
+static void test_32bit_address_wraps(void **state)
+{
+    regs.gpr[RAX] = 0x42;
+    regs.gpr[RBX] = 0xfffffff8;
+    regs.seg_base[INSN_SEG_DS] = MEM_BASE + 0x8;
+    /* mov %eax,0x10(%ebx) in 32-bit mode: (0xfffffff8 + 0x10) wraps to 8 */
+    assert_int_equal(run(M32, "\x89\x43\x10", 3), 0);
+    assert_access(0, true, MEM_BASE + 0x10, 4, 0x42);
+    /* the linear address wraps at 4 GiB too: 0xffffff00 + 0xfee00110 */
+    regs.seg_base[INSN_SEG_DS] = 0xffffff00;
+    regs.gpr[RBX] = 0xfee00100;
+    assert_int_equal(run(M32, "\x89\x43\x10", 3), 0);
+    assert_access(1, true, MEM_BASE + 0x10, 4, 0x42);
+}
+
+static void test_16bit_addressing_and_rip_wrap(void **state)
+{
+    regs.gpr[RAX] = 0xbeef;
+    regs.gpr[RBX] = 0xfff0;
+    regs.gpr[RSI] = 0x8;
+    regs.seg_base[INSN_SEG_DS] = MEM_BASE;
+    regs.rip = 0xfffe;
+    /* mov %ax,0x10(%bx,%si): 0xfff0 + 8 + 0x10 wraps to 8 */
+    assert_int_equal(run(M16, "\x89\x40\x10", 3), 0);
+    assert_access(0, true, MEM_BASE + 0x8, 2, 0xbeef);
+    assert_int_equal(regs.rip, 0x1);
+}
+
+static void test_16bit_bp_uses_ss(void **state)
+{
+    regs.gpr[RBP] = 0x100;
+    regs.seg_base[INSN_SEG_SS] = MEM_BASE;
+    regs.seg_base[INSN_SEG_DS] = 0x1000;
+    /* movl $1,0x10(%bp) */
+    assert_int_equal(run(M16, "\x66\xc7\x46\x10\x01\x00\x00\x00", 8), 0);
+    assert_access(0, true, MEM_BASE + 0x110, 4, 1);
+}
+
+static void test_callback_error_leaves_registers(void **state)
+{
+    struct insn_regs before;
+
+    regs.gpr[RBX] = MEM_BASE;
+    regs.gpr[RCX] = 3;
+    regs.gpr[RDI] = MEM_BASE;
+    before = regs;
+    fm.fail = -EIO;
+    /* add (%rbx),%eax */
+    assert_int_equal(run(M64, "\x03\x03", 2), -EIO);
+    assert_memory_equal(&regs, &before, sizeof(regs));
+    /* rep stos %eax,%es:(%rdi) */
+    assert_int_equal(run(M64, "\xf3\xab", 2), -EIO);
+    assert_memory_equal(&regs, &before, sizeof(regs));
+}
+
+/* ------------------------------------------------------------------ ALU vs this CPU */
+
+/* Runs `op` on the host CPU with CF = cin; returns the result, *flags the arithmetic flags. */
+#define HOST(insn, T)                                                                       \
+    do {                                                                                    \
+        T dd = (T)d, ss = (T)s;                                                             \
+        asm volatile("bt $0, %[c]\n\t" insn " %[s], %[d]\n\t"                               \
+                     "lea -128(%%rsp), %%rsp\n\tpushf\n\tpop %[f]\n\tlea 128(%%rsp), %%rsp" \
+                     : [d] "+r"(dd), [f] "=&r"(f)                                           \
+                     : [s] "r"(ss), [c] "r"(cin)                                            \
+                     : "cc");                                                               \
+        res = (uint64_t)dd;                                                                 \
+    } while (0)
+#define HOST_SIZES(mn)              \
+    do {                            \
+        if (size == 1)              \
+            HOST(mn "b", uint8_t);  \
+        else if (size == 2)         \
+            HOST(mn "w", uint16_t); \
+        else if (size == 4)         \
+            HOST(mn "l", uint32_t); \
+        else                        \
+            HOST(mn "q", uint64_t); \
+    } while (0)
+
+static uint64_t host_alu(enum alu_op op, unsigned size, uint64_t d, uint64_t s, uint64_t cin,
+                         uint64_t *flags)
+{
+    uint64_t res = 0, f = 0;
+
+    switch (op) {
+    case ALU_ADD:
+        HOST_SIZES("add");
+        break;
+    case ALU_OR:
+        HOST_SIZES("or");
+        break;
+    case ALU_ADC:
+        HOST_SIZES("adc");
+        break;
+    case ALU_SBB:
+        HOST_SIZES("sbb");
+        break;
+    case ALU_AND:
+        HOST_SIZES("and");
+        break;
+    case ALU_SUB:
+        HOST_SIZES("sub");
+        break;
+    case ALU_XOR:
+        HOST_SIZES("xor");
+        break;
+    case ALU_CMP:
+        HOST_SIZES("cmp");
+        break;
+    case ALU_TEST:
+        HOST_SIZES("test");
+        break;
+    }
+    *flags = f & ARITH;
+    return res;
+}
+
+static uint64_t interesting(unsigned i)
+{
+    static const uint64_t v[] = {0,
+                                 1,
+                                 2,
+                                 0x7f,
+                                 0x80,
+                                 0xff,
+                                 0x7fff,
+                                 0x8000,
+                                 0xffff,
+                                 0x7fffffff,
+                                 0x80000000,
+                                 0xffffffff,
+                                 0x7fffffffffffffff,
+                                 0x8000000000000000,
+                                 ~0ULL,
+                                 0x0f,
+                                 0x10};
+
+    if (i < sizeof(v) / sizeof(v[0]))
+        return v[i];
+    return ((uint64_t)rand() << 40) ^ ((uint64_t)rand() << 20) ^ (uint64_t)rand();
+}
+
+/* alu_run against the same instruction on the host: results and flags must match exactly. */
+static void test_alu_matches_host_cpu(void **state)
+{
+    static const unsigned sizes[] = {1, 2, 4, 8};
+
+    srand(1);
+    for (unsigned op = ALU_ADD; op <= ALU_TEST; op++) {
+        bool logic = op == ALU_OR || op == ALU_AND || op == ALU_XOR || op == ALU_TEST;
+
+        for (unsigned k = 0; k < 4; k++) {
+            for (unsigned i = 0; i < 4000; i++) {
+                uint64_t d = interesting(i / 64), s = interesting(i % 64), cin = i & 1;
+                uint64_t want_f, got_f = FIXED | (cin ? CF : 0),
+                                 mask = logic ? ~(uint64_t)AF : ~0ULL;
+                uint64_t want = host_alu(op, sizes[k], d, s, cin, &want_f);
+                uint64_t got = alu_run(op, sizes[k], d, s, &got_f);
+
+                if (alu_writes(op) && got != want)
+                    fail_msg("op %u size %u %#llx,%#llx: result %#llx, cpu %#llx", op, sizes[k],
+                             (unsigned long long)d, (unsigned long long)s, (unsigned long long)got,
+                             (unsigned long long)want);
+                if (((got_f & ARITH) & mask) != (want_f & mask) || (got_f & ~ARITH) != FIXED)
+                    fail_msg("op %u size %u %#llx,%#llx cf %llu: flags %#llx, cpu %#llx", op,
+                             sizes[k], (unsigned long long)d, (unsigned long long)s,
+                             (unsigned long long)cin, (unsigned long long)got_f,
+                             (unsigned long long)want_f);
+            }
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode_table),
+        cmocka_unit_test(test_decode_truncated_table),
+        cmocka_unit_test(test_decode_ignores_trailing_bytes),
+        cmocka_unit_test(test_decode_errors),
+        cmocka_unit_test_setup(test_mov_store_32, setup),
+        cmocka_unit_test_setup(test_mov_load_rip_relative_zero_extends, setup),
+        cmocka_unit_test_setup(test_mov_load_16_and_8_merge, setup),
+        cmocka_unit_test_setup(test_mov_store_high_and_rex_bytes, setup),
+        cmocka_unit_test_setup(test_mov_imm_sign_extends, setup),
+        cmocka_unit_test_setup(test_movzx_movsx, setup),
+        cmocka_unit_test_setup(test_moffs, setup),
+        cmocka_unit_test_setup(test_xchg, setup),
+        cmocka_unit_test_setup(test_alu_emulation, setup),
+        cmocka_unit_test_setup(test_rep_stos_one_iteration_per_call, setup),
+        cmocka_unit_test_setup(test_rep_with_zero_count_does_nothing, setup),
+        cmocka_unit_test_setup(test_stos_backwards_with_df, setup),
+        cmocka_unit_test_setup(test_movs_with_segment_override, setup),
+        cmocka_unit_test_setup(test_movs_addr32_wraps_and_zero_extends, setup),
+        cmocka_unit_test_setup(test_32bit_address_wraps, setup),
+        cmocka_unit_test_setup(test_16bit_addressing_and_rip_wrap, setup),
+        cmocka_unit_test_setup(test_16bit_bp_uses_ss, setup),
+        cmocka_unit_test_setup(test_callback_error_leaves_registers, setup),
+        cmocka_unit_test(test_alu_matches_host_cpu),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,110 @@
+/*
+ * Integer add/subtract/logic with RFLAGS computed from the operands and the
+ * result the way the hardware adder does (SDM Vol. 1 appendix A; Vol. 2 ADD,
+ * SUB, ADC, SBB, AND, OR, XOR, CMP, TEST).
+ */
+#include <stdbool.h>
+#include "vmm/decode/alu.h"
+#include "vmm/decode/insn_regs.h"
+#include "vmm/decode/x86_flags.h"
+
+/* PF: set when the low byte of the result has an even number of 1 bits. */
+static bool parity_even(uint64_t v)
+{
+    return !__builtin_parity((unsigned)(v & 0xff));
+}
+
+static uint64_t msb(uint64_t v, unsigned size)
+{
+    return (v >> (size * 8 - 1)) & 1;
+}
+
+/* Carry out of each bit position of dst + src (+ carry in) = res. */
+static uint64_t add_carries(uint64_t d, uint64_t s, uint64_t res)
+{
+    return (d & s) | ((d | s) & ~res);
+}
+
+/* Borrow out of each bit position of dst - src (- borrow in) = res. */
+static uint64_t sub_borrows(uint64_t d, uint64_t s, uint64_t res)
+{
+    return (~d & s) | (~(d ^ s) & res);
+}
+
+static uint64_t result_flags(uint64_t res, unsigned size)
+{
+    uint64_t f = 0;
+
+    if (!(res & insn_size_mask(size)))
+        f |= X86_FLAGS_ZF;
+    if (msb(res, size))
+        f |= X86_FLAGS_SF;
+    if (parity_even(res))
+        f |= X86_FLAGS_PF;
+    return f;
+}
+
+static uint64_t add_flags(uint64_t d, uint64_t s, uint64_t res, unsigned size)
+{
+    uint64_t f = 0;
+
+    if (msb(add_carries(d, s, res), size))
+        f |= X86_FLAGS_CF;
+    if ((d ^ s ^ res) & 0x10)
+        f |= X86_FLAGS_AF;
+    if (msb((d ^ res) & (s ^ res), size))
+        f |= X86_FLAGS_OF;
+    return f;
+}
+
+static uint64_t sub_flags(uint64_t d, uint64_t s, uint64_t res, unsigned size)
+{
+    uint64_t f = 0;
+
+    if (msb(sub_borrows(d, s, res), size))
+        f |= X86_FLAGS_CF;
+    if ((d ^ s ^ res) & 0x10)
+        f |= X86_FLAGS_AF;
+    if (msb((d ^ s) & (d ^ res), size))
+        f |= X86_FLAGS_OF;
+    return f;
+}
+
+uint64_t alu_run(enum alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags)
+{
+    uint64_t mask = insn_size_mask(size), cin = *rflags & X86_FLAGS_CF ? 1 : 0;
+    uint64_t d = dst & mask, s = src & mask, res, f;
+
+    switch (op) {
+    case ALU_ADD:
+    case ALU_ADC:
+        res = (d + s + (op == ALU_ADC ? cin : 0)) & mask;
+        f = add_flags(d, s, res, size);
+        break;
+    case ALU_SUB:
+    case ALU_SBB:
+    case ALU_CMP:
+        res = (d - s - (op == ALU_SBB ? cin : 0)) & mask;
+        f = sub_flags(d, s, res, size);
+        break;
+    case ALU_OR:
+        res = d | s;
+        f = 0;
+        break;
+    case ALU_XOR:
+        res = d ^ s;
+        f = 0;
+        break;
+    default: /* AND, TEST */
+        res = d & s;
+        f = 0;
+        break;
+    }
+    *rflags = (*rflags & ~X86_FLAGS_ARITH) | f | result_flags(res, size);
+    return res;
+}
+
+int alu_writes(enum alu_op op)
+{
+    return op != ALU_CMP && op != ALU_TEST;
+}

@@ -1,0 +1,160 @@
+/*
+ * Performs a decoded memory instruction on the register file, with memory
+ * accesses through the caller's callbacks (the MMIO device or guest RAM).
+ */
+#include "kernel/errno.h"
+#include "vmm/decode/insn.h"
+#include "vmm/decode/x86_flags.h"
+
+uint64_t insn_ea(const struct insn *in, const struct insn_mem *m, const struct insn_regs *regs)
+{
+    uint64_t ea = (uint64_t)m->disp;
+
+    if (m->rip_rel)
+        ea += regs->rip + in->len;
+    if (m->base != INSN_REG_NONE)
+        ea += regs->gpr[m->base];
+    if (m->index != INSN_REG_NONE)
+        ea += regs->gpr[m->index] * m->scale;
+    return ea & insn_size_mask(m->addr_size);
+}
+
+uint64_t insn_mem_linear(const struct insn *in, const struct insn_mem *m,
+                         const struct insn_regs *regs)
+{
+    return insn_linear(regs, in->mode, m->seg, insn_ea(in, m, regs));
+}
+
+static int mem_read(const struct insn *in, const struct insn_mem *m, const struct insn_regs *regs,
+                    const struct insn_mem_ops *mem, void *ctx, uint64_t *val)
+{
+    int ret = mem->read(ctx, insn_mem_linear(in, m, regs), in->mem_size, val);
+
+    if (!ret)
+        *val &= insn_size_mask(in->mem_size);
+    return ret;
+}
+
+static int mem_write(const struct insn *in, const struct insn_mem *m, const struct insn_regs *regs,
+                     const struct insn_mem_ops *mem, void *ctx, uint64_t val)
+{
+    return mem->write(ctx, insn_mem_linear(in, m, regs), in->mem_size,
+                      val & insn_size_mask(in->mem_size));
+}
+
+/* The non-memory operand: the immediate or the register. */
+static uint64_t source(const struct insn *in, const struct insn_regs *regs)
+{
+    if (in->has_imm)
+        return (uint64_t)in->imm & insn_size_mask(in->opsize);
+    return insn_reg_read(regs, in->reg, in->opsize);
+}
+
+static int emul_mov(const struct insn *in, struct insn_regs *regs, const struct insn_mem_ops *mem,
+                    void *ctx)
+{
+    uint64_t val;
+    int ret;
+
+    if (in->mem_dst)
+        return mem_write(in, &in->mem, regs, mem, ctx, source(in, regs));
+    ret = mem_read(in, &in->mem, regs, mem, ctx, &val);
+    if (ret)
+        return ret;
+    if (in->op == INSN_MOVSX)
+        val = (uint64_t)((int64_t)(val << (64 - 8 * in->mem_size)) >> (64 - 8 * in->mem_size));
+    insn_reg_write(regs, in->reg, in->opsize, val);
+    return 0;
+}
+
+static int emul_xchg(const struct insn *in, struct insn_regs *regs, const struct insn_mem_ops *mem,
+                     void *ctx)
+{
+    uint64_t old;
+    int ret = mem_read(in, &in->mem, regs, mem, ctx, &old);
+
+    if (!ret)
+        ret = mem_write(in, &in->mem, regs, mem, ctx, source(in, regs));
+    if (!ret)
+        insn_reg_write(regs, in->reg, in->opsize, old);
+    return ret;
+}
+
+static int emul_alu(const struct insn *in, struct insn_regs *regs, const struct insn_mem_ops *mem,
+                    void *ctx)
+{
+    uint64_t m, res, flags = regs->rflags;
+    int ret = mem_read(in, &in->mem, regs, mem, ctx, &m);
+
+    if (ret)
+        return ret;
+    if (in->mem_dst) {
+        res = alu_run(in->alu, in->opsize, m, source(in, regs), &flags);
+        if (alu_writes(in->alu))
+            ret = mem_write(in, &in->mem, regs, mem, ctx, res);
+    } else {
+        res = alu_run(in->alu, in->opsize, source(in, regs), m, &flags);
+        if (alu_writes(in->alu))
+            insn_reg_write(regs, in->reg, in->opsize, res);
+    }
+    if (!ret)
+        regs->rflags = flags;
+    return ret;
+}
+
+/* One iteration of STOS or MOVS; returns 1 if a REP count remains (RIP must stay). */
+static int emul_string(const struct insn *in, struct insn_regs *regs,
+                       const struct insn_mem_ops *mem, void *ctx)
+{
+    unsigned as = in->mem.addr_size;
+    int64_t step = regs->rflags & X86_FLAGS_DF ? -(int64_t)in->opsize : in->opsize;
+    uint64_t val = insn_reg_read(regs, INSN_RAX, in->opsize);
+    int ret = 0;
+
+    if (in->rep && !(regs->gpr[INSN_RCX] & insn_size_mask(as)))
+        return 0;
+    if (in->op == INSN_MOVS)
+        ret = mem_read(in, &in->src, regs, mem, ctx, &val);
+    if (!ret)
+        ret = mem_write(in, &in->mem, regs, mem, ctx, val);
+    if (ret)
+        return ret;
+    insn_reg_add_addr(regs, INSN_RDI, as, step);
+    if (in->op == INSN_MOVS)
+        insn_reg_add_addr(regs, INSN_RSI, as, step);
+    if (!in->rep)
+        return 0;
+    insn_reg_add_addr(regs, INSN_RCX, as, -1);
+    return (regs->gpr[INSN_RCX] & insn_size_mask(as)) != 0;
+}
+
+int insn_emulate(const struct insn *in, struct insn_regs *regs, const struct insn_mem_ops *mem,
+                 void *ctx)
+{
+    int ret;
+
+    switch (in->op) {
+    case INSN_MOV:
+    case INSN_MOVZX:
+    case INSN_MOVSX:
+        ret = emul_mov(in, regs, mem, ctx);
+        break;
+    case INSN_XCHG:
+        ret = emul_xchg(in, regs, mem, ctx);
+        break;
+    case INSN_ALU:
+        ret = emul_alu(in, regs, mem, ctx);
+        break;
+    case INSN_STOS:
+    case INSN_MOVS:
+        ret = emul_string(in, regs, mem, ctx);
+        if (ret == 1)
+            return 0;
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (!ret)
+        insn_advance_rip(regs, in->mode, in->len);
+    return ret;
+}
