@@ -38,8 +38,15 @@ struct builder {
     linux_write_fn write;
     void *ctx;
     int ret;
-    const char *what; /* the error message for the stage being written */
+    const char *what; /* the error message for the stage being written, or that failed */
 };
+
+/* Names what the next writes are, unless an earlier write already failed. */
+static void stage(struct builder *b, const char *what)
+{
+    if (!b->ret)
+        b->what = what;
+}
 
 /* The first failure sticks; later writes are skipped. */
 static void put(struct builder *b, uint64_t gpa, const void *src, size_t len)
@@ -124,7 +131,7 @@ static void put_e820(struct builder *b, const struct linux_plan *plan)
 static void put_boot_params(struct builder *b, const struct bzimage_info *bz,
                             const struct linux_plan *plan)
 {
-    b->what = "linux: cannot write boot_params into guest memory";
+    stage(b, "linux: cannot write boot_params into guest memory");
     put_zero(b, LINUX_BOOT_PARAMS_GPA, LINUX_BOOT_PARAMS_SIZE);
     put_setup_header(b, bz);
     put_loader_fields(b, plan);
@@ -134,7 +141,7 @@ static void put_boot_params(struct builder *b, const struct bzimage_info *bz,
 static void put_cmdline(struct builder *b, const struct linux_boot_cfg *cfg,
                         const struct linux_plan *plan)
 {
-    b->what = "linux: cannot write the command line into guest memory";
+    stage(b, "linux: cannot write the command line into guest memory");
     put(b, plan->cmdline_gpa, cfg->cmdline, plan->cmdline_len);
     put_u8(b, plan->cmdline_gpa + plan->cmdline_len, 0);
 }
@@ -144,7 +151,7 @@ static void put_gdt(struct builder *b, const struct linux_plan *plan)
     const uint64_t gdt[GDT_ENTRIES] = {0, 0, GDT_CODE64, GDT_DATA};
 
     _Static_assert(LINUX_BOOT_CS == 2 * 8 && LINUX_BOOT_DS == 3 * 8, "GDT slots");
-    b->what = "linux: cannot write the GDT into guest memory";
+    stage(b, "linux: cannot write the GDT into guest memory");
     put(b, plan->gdt_gpa, gdt, sizeof(gdt));
 }
 
@@ -166,7 +173,7 @@ static void put_page_tables(struct builder *b, const struct linux_plan *plan)
     uint64_t chunk[CHUNK_ENTRIES];
     unsigned pages = 2 + plan->npd;
 
-    b->what = "linux: cannot write the page tables into guest memory";
+    stage(b, "linux: cannot write the page tables into guest memory");
     for (unsigned page = 0; page < pages; page++) {
         for (unsigned base = 0; base < PT_ENTRIES; base += CHUNK_ENTRIES) {
             for (unsigned i = 0; i < CHUNK_ENTRIES; i++)
@@ -180,11 +187,11 @@ static void put_page_tables(struct builder *b, const struct linux_plan *plan)
 static void put_payloads(struct builder *b, const struct bzimage_info *bz,
                          const struct linux_boot_cfg *cfg, const struct linux_plan *plan)
 {
-    b->what = "linux: cannot write the ACPI tables into guest memory";
+    stage(b, "linux: cannot write the ACPI tables into guest memory");
     put(b, plan->acpi_gpa, cfg->acpi, plan->acpi_len);
-    b->what = "linux: cannot write the kernel into guest memory";
+    stage(b, "linux: cannot write the kernel into guest memory");
     put(b, plan->kernel_gpa, bzimage_kernel(bz), bz->kernel_size);
-    b->what = "linux: cannot write the initrd into guest memory";
+    stage(b, "linux: cannot write the initrd into guest memory");
     put(b, plan->initrd_gpa, cfg->initrd, plan->initrd_size);
 }
 

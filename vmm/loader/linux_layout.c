@@ -42,9 +42,15 @@ static int __printf(4, 5)
     return ret;
 }
 
+/* Needs round up, what the VM has rounds down: "needs 21, has 20" even for 20.5. */
 static unsigned long long mib_up(uint64_t bytes)
 {
     return (unsigned long long)((bytes + MiB(1) - 1) >> 20);
+}
+
+static unsigned long long mib_down(uint64_t bytes)
+{
+    return (unsigned long long)(bytes >> 20);
 }
 
 static int plan_memory(const struct linux_boot_cfg *cfg, struct linux_plan *plan, const char **err)
@@ -84,7 +90,7 @@ static int plan_kernel(const struct bzimage_info *bz, struct linux_plan *plan, c
                      "linux: the kernel needs %llu MiB of guest memory (at %#llx, init_size "
                      "%#x), the VM has %llu MiB",
                      mib_up(plan->kernel_end), (unsigned long long)load, bz->init_size,
-                     mib_up(plan->mem_size));
+                     mib_down(plan->mem_size));
     return 0;
 }
 
@@ -113,7 +119,7 @@ static int initrd_too_big(const struct linux_boot_cfg *cfg, struct linux_plan *p
     return failf(plan, err, -ENOMEM,
                  "linux: the kernel and the %llu KiB initrd need %llu MiB of guest memory, the "
                  "VM has %llu MiB",
-                 kib, mib_up(need), mib_up(plan->mem_size));
+                 kib, mib_up(need), mib_down(plan->mem_size));
 }
 
 /* As high as allowed, as bootloaders do: clear of the kernel's decompression room. */
