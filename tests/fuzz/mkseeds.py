@@ -300,12 +300,51 @@ def ept_seeds():
     }
 
 
+# ---------------------------------------------------------------- bzImage
+def bzimage(version=0x20f, setup_sects=4, ksize=0x1000, init_size=0x400000,
+            pref=0x1000000, align=0x200000, reloc=1, xlf=0x1, initrd_max=0x7fffffff,
+            cmdline_size=2047):
+    """A bzImage header (Linux boot.rst) in front of a small patterned kernel."""
+    setup = bytearray(((setup_sects or 4) + 1) * 512)  # 0 means 4
+
+    def put(off, fmt, *vals):
+        struct.pack_into(fmt, setup, off, *vals)
+
+    put(0x1f1, "<BHI", setup_sects, 0, ksize // 16)
+    put(0x1fe, "<HBB4sH", 0xAA55, 0xEB, 0x6A, b"HdrS", version)
+    put(0x211, "<B", 1)  # LOADED_HIGH
+    put(0x214, "<I", 0x100000)
+    put(0x22c, "<IIBBHI", initrd_max, align, reloc, 21, xlf, cmdline_size)
+    put(0x248, "<IIQQII", 0x100, 0x800, 0, pref, init_size, 0)
+    kernel = bytes((i * 7 + 3) & 0xff for i in range(ksize))
+    return bytes(setup) + kernel
+
+
+def bz_ctl(mem_mib, initrd_units, cmdline, cpus=2, acpi=True):
+    """fuzz_bzimage.c's control block and command line."""
+    return bytes([mem_mib - 1, initrd_units & 0xff, initrd_units >> 8, len(cmdline),
+                  (cpus - 1) | (0 if acpi else 0x80), 0, 0, 0]) + cmdline
+
+
+def bzimage_seeds():
+    cmd = b"console=ttyS0 panic=-1"
+    return {
+        "good": bz_ctl(64, 0x1000, cmd) + bzimage(),
+        "no-acpi-no-initrd": bz_ctl(32, 0, b"", acpi=False) + bzimage(),
+        "above-4g-xlf": bz_ctl(48, 0xffff, cmd, cpus=8) + bzimage(xlf=0x7f, initrd_max=0x17fffff),
+        "not-relocatable": bz_ctl(40, 0x10, cmd) + bzimage(reloc=0, pref=0x1200000),
+        "protocol-2.12": bz_ctl(24, 0x100, b"quiet") + bzimage(version=0x20c, setup_sects=0),
+        "too-little-memory": bz_ctl(8, 1, cmd) + bzimage(),
+        "old-protocol": bz_ctl(64, 0, cmd) + bzimage(version=0x20a),
+    }
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "corpus")
     targets = {"mb2": mb2_seeds, "acpi": acpi_seeds, "image": image_seeds,
                "shell": shell_seeds, "cmdline": cmdline_seeds, "uart": uart_seeds,
-               "ept": ept_seeds}
+               "ept": ept_seeds, "bzimage": bzimage_seeds}
     for name, make in targets.items():
         d = os.path.join(out, name)
         os.makedirs(d, exist_ok=True)

@@ -1,0 +1,46 @@
+/*
+ * Per-VM ACPI tables: RSDP, XSDT, a hardware-reduced FADT, MADT and a small
+ * DSDT, describing the platform of vmm/platform/guest_platform.h. Pure code:
+ * the tables are built in a caller's buffer for a given guest address.
+ */
+#ifndef VMM_PLATFORM_ACPI_GEN_H
+#define VMM_PLATFORM_ACPI_GEN_H
+
+#include "kernel/compiler.h"
+
+/* xAPIC MADT entries: APIC IDs 0..254 (0xFF is broadcast). */
+#define ACPI_GEN_MAX_CPUS 255
+/* Enough for every valid configuration (ACPI_GEN_MAX_CPUS CPUs: about 2.6 KiB). */
+#define ACPI_GEN_BUF_SIZE 4096
+
+struct acpi_gen_cfg {
+    unsigned ncpus; /* 1..ACPI_GEN_MAX_CPUS; LAPIC IDs and processor UIDs 0..ncpus-1 */
+    uint32_t lapic_addr;
+    uint8_t ioapic_id;
+    uint32_t ioapic_addr;
+    uint32_t ioapic_gsi_base;
+    uint16_t sleep_ctl_port; /* FADT SLEEP_CONTROL_REG, 8-bit I/O port */
+    uint16_t sleep_sts_port; /* FADT SLEEP_STATUS_REG, 8-bit I/O port */
+    uint16_t reset_port;     /* FADT RESET_REG, 8-bit I/O port */
+    uint8_t reset_value;
+    uint8_t s5_slp_typ;      /* SLP_TYP in \_S5 (0..7) */
+    uint16_t iapc_boot_arch; /* FADT IA-PC boot architecture flags */
+    bool com1;               /* describe COM1 (PNP0501) in the DSDT */
+    uint16_t com1_port;
+    uint8_t com1_irq; /* ISA IRQ 0..15 */
+};
+
+/* The guest_platform.h values for ncpus vCPUs, COM1 included. */
+void acpi_gen_default_cfg(struct acpi_gen_cfg *cfg, unsigned ncpus);
+
+/*
+ * Builds the tables into buf (buflen bytes), to live at guest-physical
+ * base_gpa, which is where the RSDP goes (16-byte aligned; inside
+ * 0xE0000-0xFFFFF if the guest is to find it by scanning). The other tables
+ * follow it. Returns 0 with *used = bytes written, -EINVAL for a bad cfg or
+ * base, -ENOSPC if buf is too small.
+ */
+int acpi_gen_build(const struct acpi_gen_cfg *cfg, uint8_t *buf, size_t buflen, uint64_t base_gpa,
+                   size_t *used);
+
+#endif
