@@ -19,6 +19,7 @@
 #include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
+#include "drivers/cmos_rtc.h"
 #include "kernel/x86/cpu.h"
 #include "drivers/acpi.h"
 #include "drivers/ioapic.h"
@@ -200,6 +201,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     ai = acpi_get();
     timer_calibrate(ai->have_fadt ? ai->pm_tmr_blk : 0, ai->pm_tmr_32bit);
     pr_info("timer: TSC %lu kHz (calibrated against %s)", tsc_khz(), timer_source());
+    host_boot_unix_time(); /* guests' RTCs count from the host clock at boot */
     interrupts_init(ai);
     smp_boot(ai);
     tdx_setup(boot_info.cmdline);

@@ -5,6 +5,7 @@
  */
 #include "vmm/vm.h"
 #include "vmm/sched.h"
+#include "vmm/platform/vplat.h"
 #include "vmm/dev/debug_exit.h"
 #include "kernel/errno.h"
 #include "kernel/x86/cpu.h"
@@ -30,9 +31,12 @@ void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val
             *val = uart_model_read(&vm->uart, port - COM1_BASE);
         else
             uart_model_write(&vm->uart, port - COM1_BASE, (uint8_t)*val);
+        vplat_uart_changed(vm, v);
         spin_unlock_irqrestore(&vm->lock, f);
         return;
     }
+    if (vplat_pio(v, port, size, in, val))
+        return;
     if (!in && in_range(port, DEBUG_EXIT_PORT, DEBUG_EXIT_PORT_SIZE)) {
         vm_exit_code(vm, (int)*val);
         return;

@@ -1,5 +1,7 @@
 /* VM launch: module lookup, image parsing, backend choice, load and start. */
 #include "vmm/launch.h"
+#include "vmm/launch_internal.h"
+#include "vmm/loader/bzimage.h"
 #include "vmm/loader/image.h"
 #include "vmm/loader/load.h"
 #include "vmm/vm.h"
@@ -12,7 +14,7 @@
 #include "kernel/shell_parse.h"
 #include "kernel/string.h"
 
-static const struct boot_module *find_module(const char *name)
+const struct boot_module *launch_find_module(const char *name)
 {
     const struct boot_info *bi = boot_info_get();
     char n[64];
@@ -48,10 +50,9 @@ static const struct vm_ops *find_backend(const char *name, const char **err)
     return ops;
 }
 
-/* The module string's words after the name. */
-static const char *module_args(const struct boot_module *m)
+const char *launch_module_args(const struct boot_module *m)
 {
-    const char *sp = strchr(m->string, ' ');
+    const char *sp = m ? strchr(m->string, ' ') : NULL;
 
     return sp ? sp + 1 : "";
 }
@@ -76,8 +77,8 @@ static int load_and_start(struct vm *vm, const struct boot_module *m, const stru
 
 int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
 {
-    const struct boot_module *m = find_module(r->image);
-    struct vm_config cfg;
+    const struct boot_module *m = launch_find_module(r->image);
+    struct vm_config cfg = {0};
     struct image_plan plan;
     struct vm *vm;
     int e;
@@ -89,7 +90,13 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
     cfg.ops = find_backend(r->backend, err);
     if (!cfg.ops)
         return -ENODEV;
-    e = image_parse(phys_to_virt(m->start), m->end - m->start, module_args(m), &plan, err);
+    if (bzimage_detect(phys_to_virt(m->start), m->end - m->start))
+        return launch_linux(r, m, cfg.ops, out, err);
+    if (r->initrd) {
+        *err = "initrd= is for Linux kernels only";
+        return -EINVAL;
+    }
+    e = image_parse(phys_to_virt(m->start), m->end - m->start, launch_module_args(m), &plan, err);
     if (e)
         return e;
     cfg.name = r->name ? r->name : r->image;
@@ -98,7 +105,7 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
     vm = vm_create(&cfg, err);
     if (!vm)
         return -ENOMEM;
-    e = load_and_start(vm, m, &plan, r->cmdline ? r->cmdline : module_args(m), err);
+    e = load_and_start(vm, m, &plan, r->cmdline ? r->cmdline : launch_module_args(m), err);
     if (e)
         return e;
     pr_info("vm %s: started (%s, %u vCPUs, %lu MiB, %s image, id %u)", vm->name, vm->ops->name,

@@ -7,6 +7,7 @@
 struct vm;
 
 #define LAUNCH_DEFAULT_MEM MiB(32)
+#define LAUNCH_LINUX_DEFAULT_MEM MiB(256)
 
 struct launch_req {
     const char *image;   /* module name */
@@ -14,7 +15,8 @@ struct launch_req {
     const char *backend; /* "vmx" (default) or "tdx" */
     uint64_t mem;        /* 0 = default */
     unsigned cpus;       /* 0 = 1 */
-    const char *cmdline; /* for multiboot1 kernels; NULL = the module's words */
+    const char *cmdline; /* for multiboot1 and Linux kernels; NULL = the module's words */
+    const char *initrd;  /* module name of a Linux kernel's initramfs, or NULL */
 };
 
 /* Returns 0 and the running VM, or a negative error with *err a one-line reason. */

@@ -1,6 +1,8 @@
 /* vCPU placement on physical CPUs and the vCPU's life on its CPU. */
 #include "vmm/sched.h"
 #include "vmm/vm.h"
+#include "vmm/loader/image.h"
+#include "vmm/platform/vplat.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
@@ -19,6 +21,28 @@ unsigned sched_free_cpus(const struct vm *vm)
     return n;
 }
 
+/*
+ * Secondary vCPUs wait for INIT and a start-up IPI from the guest, as real
+ * APs do, and start in real mode at the SIPI's page. Without a platform
+ * there is no local APIC to send one: they wait until the VM ends.
+ */
+static bool ap_started(struct vcpu *v)
+{
+    struct vcpu_start st = {.mode = START_REAL16};
+    int vector;
+
+    if (!v->vm->plat || !v->vm->ops->vcpu_reset) {
+        while (vcpu_halt_wait(v))
+            ;
+        return false;
+    }
+    vector = vplat_wait_sipi(v);
+    if (vector < 0)
+        return false;
+    st.rip = (uint64_t)vector << 12;
+    return v->vm->ops->vcpu_reset(v, &st) == 0;
+}
+
 /* Runs on the vCPU's physical CPU, in its idle loop, until the vCPU ends. */
 static void vcpu_thread(void *arg)
 {
@@ -26,11 +50,7 @@ static void vcpu_thread(void *arg)
     struct vm *vm = v->vm;
     int err;
 
-    if (v->id > 0) {
-        /* Secondary vCPUs wait for a start-up IPI, as real APs do; nothing models the
-         * guest's local APIC yet, so they wait until the VM ends. */
-        while (vcpu_halt_wait(v))
-            ;
+    if (v->id > 0 && !ap_started(v)) {
         err = 0;
         goto done;
     }

@@ -1,6 +1,7 @@
 /* VM lifecycle and guest memory: backend-neutral, through struct vm_ops only. */
 #include <stdarg.h>
 #include "vmm/vm.h"
+#include "vmm/platform/vplat.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/layout.h"
@@ -118,7 +119,7 @@ static void vm_init_slot(struct vm *vm, const struct vm_config *cfg)
     ring_init(&vm->history, hist, VM_HISTORY);
 }
 
-static int vm_setup(struct vm *vm, const char **err)
+static int vm_setup(struct vm *vm, bool cfg_platform, const char **err)
 {
     int e = vm->ops->vm_create(vm);
 
@@ -132,8 +133,13 @@ static int vm_setup(struct vm *vm, const char **err)
         return e;
     }
     e = map_memory(vm);
-    if (e)
+    if (e) {
         *err = "could not map guest memory";
+        return e;
+    }
+    e = cfg_platform ? vplat_create(vm) : 0;
+    if (e)
+        *err = "not enough free memory for the platform devices";
     return e;
 }
 
@@ -156,7 +162,7 @@ struct vm *vm_create(const struct vm_config *cfg, const char **err)
                                      : "too many VMs (16 slots)";
         return NULL;
     }
-    if (vm_setup(vm, err)) {
+    if (vm_setup(vm, cfg->platform, err)) {
         vm_destroy(vm);
         kstrlcpy(vm->reason, *err, sizeof(vm->reason));
         return NULL;
@@ -170,6 +176,7 @@ void vm_destroy(struct vm *vm)
     for (unsigned i = 0; i < vm->nvcpus; i++)
         if (vm->vcpus[i].arch)
             vm->ops->vcpu_destroy(&vm->vcpus[i]);
+    vplat_destroy(vm);
     vm->ops->vm_destroy(vm);
     free_memory(vm);
 }
@@ -286,6 +293,16 @@ void vm_exit_code(struct vm *vm, int code)
     stop_vcpus(vm);
 }
 
+void vm_power_off(struct vm *vm, const char *why)
+{
+    if (!vm_end(vm, VM_EXITED))
+        return;
+    vm->exit_code = 0;
+    kstrlcpy(vm->reason, why, sizeof(vm->reason));
+    pr_info("vm %s: %s", vm->name, why);
+    stop_vcpus(vm);
+}
+
 int vm_start(struct vm *vm, const struct vcpu_start *start)
 {
     int err;
@@ -371,6 +388,8 @@ bool vm_console_input(struct vm *vm, char c)
     uint64_t f = spin_lock_irqsave(&vm->lock);
     bool ok = uart_model_rx_push(&vm->uart, (uint8_t)c);
 
+    if (ok)
+        vplat_uart_changed(vm, NULL);
     spin_unlock_irqrestore(&vm->lock, f);
     if (ok)
         sched_kick(&vm->vcpus[0]); /* a guest waiting in HLT for input wakes up */

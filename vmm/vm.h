@@ -8,6 +8,8 @@
 #include "vmm/ring.h"
 #include "vmm/vm_ops.h"
 
+struct vplat;
+
 #define VM_MAX 16
 #define VM_MAX_VCPUS 8
 #define VM_NAME_MAX 32
@@ -46,7 +48,8 @@ struct vm {
     unsigned id;
     char name[VM_NAME_MAX];
     const struct vm_ops *ops;
-    void *arch; /* backend state */
+    void *arch;         /* backend state */
+    struct vplat *plat; /* PC platform devices (vmm/platform/), NULL for bare guests */
     volatile int state;
     int exit_code;
     char reason[96];
@@ -72,6 +75,7 @@ struct vm_config {
     const struct vm_ops *ops;
     uint64_t mem_size;
     unsigned nvcpus;
+    bool platform; /* give it local APICs, an IOAPIC, an RTC and ACPI ports */
 };
 
 /* Creates a VM with zeroed memory (no vCPUs yet). Returns it or NULL with *err set. */
@@ -86,6 +90,8 @@ int vm_start(struct vm *vm, const struct vcpu_start *start);
 /* Ends the VM (first reason wins) and asks every vCPU to leave. */
 void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
 void vm_exit_code(struct vm *vm, int code);
+/* The guest turned itself off (ACPI S5 or reset): ends the VM with code 0 and why. */
+void vm_power_off(struct vm *vm, const char *why);
 struct vm *vm_find(const char *name_or_id);
 struct vm *vm_get(unsigned idx);
 const char *vm_state_name(int state);

@@ -21,6 +21,11 @@ struct vcpu_start {
     uint64_t rsp;
     uint64_t cr3;      /* long mode: guest-physical PML4 */
     uint64_t rax, rbx; /* e.g. multiboot1 magic and info pointer */
+    uint64_t rsi;      /* Linux: the boot_params (zero page) address */
+    /* A guest GDT to run on (Linux's 64-bit boot protocol); gdt_limit 0: none. */
+    uint64_t gdt_base;
+    uint16_t gdt_limit;
+    uint16_t cs_sel, ds_sel; /* selectors into that GDT */
 };
 
 /* Reasons common code keeps per VM for `stats`; backends map their exits onto them. */
@@ -34,6 +39,7 @@ enum vm_exit_class {
     VMEXIT_EXTINT,
     VMEXIT_HYPERCALL,
     VMEXIT_WINDOW,
+    VMEXIT_TIMER,
     VMEXIT_OTHER,
     VMEXIT_CLASSES,
 };
@@ -51,6 +57,8 @@ struct vm_ops {
     int (*unmap_memory)(struct vm *vm, uint64_t gpa, uint64_t size);
     int (*vcpu_create)(struct vcpu *v, const struct vcpu_start *start);
     void (*vcpu_destroy)(struct vcpu *v);
+    /* Replaces the start state of a vCPU that has not run yet (a SIPI picks an AP's); may be NULL. */
+    int (*vcpu_reset)(struct vcpu *v, const struct vcpu_start *start);
     /* Runs the vCPU on the calling physical CPU until it stops; returns 0 or an error. */
     int (*vcpu_run)(struct vcpu *v);
     /* Queues an external interrupt vector for delivery when the guest can take it. */

@@ -1,5 +1,6 @@
 /* Shell commands for VMs: guests, launch, vms, console, log, stop, kill, stats. */
 #include "vmm/vm_shell.h"
+#include "vmm/loader/bzimage.h"
 #include "vmm/launch.h"
 #include "vmm/loader/image.h"
 #include "vmm/sched.h"
@@ -44,7 +45,10 @@ static int cmd_guests(int argc, char **argv)
         struct image_plan p;
         char name[64];
         mb2_module_name(m, name, sizeof(name));
-        if (image_parse(phys_to_virt(m->start), m->end - m->start, sp ? sp + 1 : "", &p, &err))
+        if (bzimage_detect(phys_to_virt(m->start), m->end - m->start))
+            shell_printf("%-14s %9lu bytes  linux bzImage (64-bit entry)\n", name,
+                         m->end - m->start);
+        else if (image_parse(phys_to_virt(m->start), m->end - m->start, sp ? sp + 1 : "", &p, &err))
             shell_printf("%-14s %9lu bytes  invalid: %s\n", name, m->end - m->start, err);
         else
             shell_printf("%-14s %9lu bytes  %s (%s mode)\n", name, m->end - m->start,
@@ -68,6 +72,8 @@ static int launch_arg(struct launch_req *r, const char *a, const char **err)
         r->cpus = (unsigned)n;
     else if ((v = arg_value(a, "cmdline")))
         r->cmdline = v;
+    else if ((v = arg_value(a, "initrd")) && *v)
+        r->initrd = v;
     else {
         *err = strchr(a, '=') ? "bad value (mem=1M..1G, cpus=1..8, name=<1-31 chars>)"
                               : "expected key=value";
@@ -306,10 +312,13 @@ static int cmd_stats(int argc, char **argv)
 
 static const struct shell_cmd vm_commands[] = {
     {"guests", "", "guest images from the boot modules: name, size, kind", NULL, cmd_guests},
-    {"launch", "<image> [name=<vm>] [backend=vmx|tdx] [mem=<size>] [cpus=<n>] [cmdline=\"...\"]",
+    {"launch",
+     "<image> [name=<vm>] [backend=vmx|tdx] [mem=<size>] [cpus=<n>] [cmdline=\"...\"] "
+     "[initrd=<image>]",
      "create and start a VM from a guest image",
-     "  Defaults: name = the image's name, backend=vmx, mem=32M, cpus=1.\n"
-     "  Sizes take K, M or G. cmdline= is passed to multiboot kernels.\n"
+     "  Defaults: name = the image's name, backend=vmx, mem=32M (256M for Linux), cpus=1.\n"
+     "  Sizes take K, M or G. cmdline= is passed to multiboot and Linux kernels;\n"
+     "  initrd= names the boot module a Linux kernel gets as its initramfs.\n"
      "  Each vCPU gets a CPU of its own, never the console CPU.",
      cmd_launch},
     {"vms", "", "list VMs: id, name, backend, state, CPUs, memory, exits, uptime", NULL, cmd_vms},

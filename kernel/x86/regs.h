@@ -20,6 +20,7 @@
 #define CR4_VMXE (1UL << 13)
 #define CR4_SMXE (1UL << 14)
 #define CR4_OSXSAVE (1UL << 18)
+#define CR4_PKE (1UL << 22)
 
 #define RFLAGS_IF (1UL << 9)
 

@@ -8,6 +8,9 @@
 #include "vmm/vmx/vmx_hw.h"
 #include "vmm/vmx/exit_msr.h"
 #include "vmm/vm.h"
+#include "vmm/cpuid.h"
+#include "vmm/platform/vplat.h"
+#include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/smp.h"
 #include "kernel/x86/cpu.h"
@@ -20,10 +23,6 @@ struct exit_entry {
     exit_handler_t fn;
     uint8_t cls; /* enum vm_exit_class, for statistics */
 };
-
-#define HV_CPUID_BASE 0x40000000
-#define HV_CPUID_MAX 0x40000001
-#define HV_ABI_VERSION 1
 
 void vmx_skip_instruction(void)
 {
@@ -94,55 +93,17 @@ static bool h_init(struct vmx_vcpu *vv)
     return stop_vm(vv, "INIT signal (guest reset)");
 }
 
-static bool h_intr_window(struct vmx_vcpu *vv)
+/* The entry path decides again whether it still needs the window, and arms the timer. */
+static bool h_reenter(struct vmx_vcpu *vv)
 {
-    vmwrite(VMCS_PROC_CONTROLS, vmread(VMCS_PROC_CONTROLS) & ~(uint64_t)PROC_INTR_WINDOW_EXITING);
-    return true;
-}
-
-static void cpuid_leaf1(struct vmx_vcpu *vv, struct cpuid_regs *r)
-{
-    r->ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
-                (1U << 3) /* MONITOR */ | (1U << 17) /* PCID */);
-    r->ecx |= CPUID1_ECX_HYPERVISOR;
-    r->ebx = (r->ebx & 0x00ffffff) | (vv->vcpu->id << 24);
-}
-
-static void cpuid_filter(struct vmx_vcpu *vv, uint32_t leaf, struct cpuid_regs *r)
-{
-    switch (leaf) {
-    case 1:
-        cpuid_leaf1(vv, r);
-        break;
-    case 7:
-        r->ebx &= ~((1U << 2) /* SGX */ | (1U << 25) /* PT */);
-        r->ecx &= ~((1U << 5) /* WAITPKG */ | (1U << 30) /* SGX_LC */);
-        break;
-    case 0xA:  /* no virtual PMU */
-    case 0x12: /* no SGX */
-        *r = (struct cpuid_regs){0, 0, 0, 0};
-        break;
-    case 0xB:
-    case 0x1F:
-        r->edx = vv->vcpu->id;
-        break;
-    case HV_CPUID_BASE: /* "HVMICROVISOR" */
-        *r = (struct cpuid_regs){HV_CPUID_MAX, 0x494d5648, 0x564f5243, 0x524f5349};
-        break;
-    case HV_CPUID_MAX:
-        *r = (struct cpuid_regs){HV_ABI_VERSION, 0, 0, 0};
-        break;
-    }
+    return !vv->vcpu->stop;
 }
 
 static bool h_cpuid(struct vmx_vcpu *vv)
 {
-    uint32_t leaf = (uint32_t)vv->regs.rax, sub = (uint32_t)vv->regs.rcx;
-    struct cpuid_regs r = {0, 0, 0, 0};
+    struct cpuid_regs r;
 
-    if (leaf < HV_CPUID_BASE || leaf > HV_CPUID_BASE + 0xffff)
-        cpuid(leaf, sub, &r);
-    cpuid_filter(vv, leaf, &r);
+    vm_cpuid(vv->vcpu, (uint32_t)vv->regs.rax, (uint32_t)vv->regs.rcx, vmread(VMCS_GUEST_CR4), &r);
     vv->regs.rax = r.eax;
     vv->regs.rbx = r.ebx;
     vv->regs.rcx = r.ecx;
@@ -156,7 +117,7 @@ static bool h_hlt(struct vmx_vcpu *vv)
     vmx_skip_instruction();
     if (vv->pending_irq >= 0)
         return true;
-    return vcpu_halt_wait(vv->vcpu);
+    return vmx_halt(vv);
 }
 
 static bool h_skip(struct vmx_vcpu *vv)
@@ -249,7 +210,7 @@ static bool h_io(struct vmx_vcpu *vv)
     uint32_t val = (uint32_t)(vv->regs.rax & mask);
 
     if (q & IO_QUAL_STRING)
-        return stop_vm(vv, "string port I/O (INS/OUTS) is not emulated");
+        return vmx_string_io(vv, q);
     vm_pio(vv->vcpu, (uint16_t)(q >> IO_QUAL_PORT_SHIFT), size, in, &val);
     if (in) /* a 32-bit IN zero-extends into RAX; 8/16-bit ones merge */
         vv->regs.rax = size == 4 ? val : (vv->regs.rax & ~mask) | (val & mask);
@@ -259,9 +220,13 @@ static bool h_io(struct vmx_vcpu *vv)
 
 static bool h_rdmsr(struct vmx_vcpu *vv)
 {
+    uint32_t msr = (uint32_t)vv->regs.rcx;
     uint64_t v;
+    int err = vm_platform_msr(vv->vcpu, msr, false, &v);
 
-    if (vmx_msr_read(vv, (uint32_t)vv->regs.rcx, &v)) {
+    if (err == -ENOENT)
+        err = vmx_msr_read(vv, msr, &v);
+    if (err) {
         vmx_inject_exception(EXC_GP, true, 0);
         return true;
     }
@@ -273,9 +238,13 @@ static bool h_rdmsr(struct vmx_vcpu *vv)
 
 static bool h_wrmsr(struct vmx_vcpu *vv)
 {
+    uint32_t msr = (uint32_t)vv->regs.rcx;
     uint64_t v = (vv->regs.rdx << 32) | (uint32_t)vv->regs.rax;
+    int err = vm_platform_msr(vv->vcpu, msr, true, &v);
 
-    if (vmx_msr_write(vv, (uint32_t)vv->regs.rcx, v)) {
+    if (err == -ENOENT)
+        err = vmx_msr_write(vv, msr, v);
+    if (err) {
         vmx_inject_exception(EXC_GP, true, 0);
         return true;
     }
@@ -291,14 +260,7 @@ static bool h_entry_fail(struct vmx_vcpu *vv)
 
 static bool h_ept_violation(struct vmx_vcpu *vv)
 {
-    uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
-
-    vm_stop(vv->vcpu->vm, "%s of guest-physical %#lx outside its memory at rip %#lx",
-            q & EPT_QUAL_FETCH   ? "fetch"
-            : q & EPT_QUAL_WRITE ? "write"
-                                 : "read",
-            vmread(VMCS_GUEST_PHYS_ADDR), vmread(VMCS_GUEST_RIP));
-    return false;
+    return vmx_ept_violation(vv);
 }
 
 static bool h_ept_misconfig(struct vmx_vcpu *vv)
@@ -320,7 +282,8 @@ static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
     [EXIT_EXTERNAL_INTERRUPT] = {h_extint, VMEXIT_EXTINT},
     [EXIT_TRIPLE_FAULT] = {h_triple_fault, VMEXIT_OTHER},
     [EXIT_INIT] = {h_init, VMEXIT_OTHER},
-    [EXIT_INTERRUPT_WINDOW] = {h_intr_window, VMEXIT_WINDOW},
+    [EXIT_INTERRUPT_WINDOW] = {h_reenter, VMEXIT_WINDOW},
+    [EXIT_PREEMPTION_TIMER] = {h_reenter, VMEXIT_TIMER},
     [EXIT_CPUID] = {h_cpuid, VMEXIT_CPUID},
     [EXIT_GETSEC] = {h_ud, VMEXIT_OTHER},
     [EXIT_HLT] = {h_hlt, VMEXIT_HLT},
@@ -363,6 +326,7 @@ bool vmx_handle_exit(struct vmx_vcpu *vv)
     bool go;
 
     vv->exit_reason = (uint32_t)vmread(VMCS_EXIT_REASON);
+    vmx_save_idt_vectoring(vv);
     basic = vv->exit_reason & 0xffff;
     e = basic < EXIT_REASON_MAX && exit_table[basic].fn ? &exit_table[basic] : NULL;
     go = e ? e->fn(vv) : h_unhandled(vv);

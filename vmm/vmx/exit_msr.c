@@ -11,6 +11,7 @@
 #include "vmm/vmx/vmx_vcpu.h"
 #include "vmm/vm.h"
 #include "kernel/errno.h"
+#include "kernel/extable.h"
 #include "kernel/string.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/msr.h"
@@ -20,6 +21,7 @@
 #define MSR_MTRRCAP 0xFE
 #define MSR_UCODE_REV 0x8B
 #define MSR_MISC_ENABLE 0x1A0
+#define MSR_ARCH_CAPABILITIES 0x10A
 #define MSR_MTRR_FIRST 0x200
 #define MSR_MTRR_LAST 0x26F
 #define MSR_MTRR_DEF_TYPE 0x2FF
@@ -91,6 +93,8 @@ int vmx_msr_read(struct vmx_vcpu *vv, uint32_t msr, uint64_t *val)
     case MSR_MTRR_DEF_TYPE:
         *val = MTRR_DEF_WB_ENABLED;
         return 0;
+    case MSR_ARCH_CAPABILITIES: /* the host's: guests run on its CPUs (CPUID.7:EDX[29] shows it) */
+        return rdmsr_safe(msr, val) ? -EPERM : 0;
     }
     if (is_mtrr(msr)) {
         *val = 0;
@@ -134,6 +138,8 @@ int vmx_msr_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val)
     case MSR_MISC_ENABLE:
     case MSR_MTRR_DEF_TYPE:
         return 0; /* accepted and ignored: memory is write-back through EPT */
+    case MSR_UCODE_REV:
+        return 0; /* SDM 10.11.7: software writes 0, runs CPUID, then reads the revision */
     case MSR_IA32_APIC_BASE:
         return (val & ~APIC_BASE_BSP) == (APIC_DEFAULT | APIC_BASE_ENABLE) ? 0 : -EPERM;
     }

@@ -136,8 +136,8 @@ static void guest_mode_state(struct vmx_vcpu *vv, const struct vcpu_start *s)
         cr0 |= CR0_PE | CR0_PG | CR0_WP;
         efer = EFER_LME | EFER_LMA;
         entry |= ENTRY_IA32E_GUEST;
-        seg(SEG_CS, 0x08, 0, 0xffffffff, AR_CODE64);
-        data_segs(0x10, 0, 0xffffffff, AR_DATA32);
+        seg(SEG_CS, s->gdt_limit ? s->cs_sel : 0x08, 0, 0xffffffff, AR_CODE64);
+        data_segs(s->gdt_limit ? s->ds_sel : 0x10, 0, 0xffffffff, AR_DATA32);
         w(VMCS_GUEST_RIP, s->rip);
     }
     w(VMCS_ENTRY_CONTROLS, entry);
@@ -154,8 +154,8 @@ static void guest_common_state(struct vmx_vcpu *vv, const struct vcpu_start *s)
 {
     seg(SEG_LDTR, 0, 0, 0, AR_UNUSABLE);
     seg(SEG_TR, 0, 0, 0x67, AR_TSS_BUSY);
-    w(VMCS_GUEST_GDTR_BASE, 0);
-    w(VMCS_GUEST_GDTR_LIMIT, 0xffff);
+    w(VMCS_GUEST_GDTR_BASE, s->gdt_limit ? s->gdt_base : 0);
+    w(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit ? s->gdt_limit : 0xffff);
     w(VMCS_GUEST_IDTR_BASE, 0);
     w(VMCS_GUEST_IDTR_LIMIT, 0xffff);
     w(VMCS_GUEST_DR7, 0x400);
@@ -172,6 +172,7 @@ static void guest_common_state(struct vmx_vcpu *vv, const struct vcpu_start *s)
     w(VMCS_ENTRY_INTR_INFO, 0);
     vv->regs.rax = s->rax;
     vv->regs.rbx = s->rbx;
+    vv->regs.rsi = s->rsi;
 }
 
 int vmcs_setup(struct vmx_vcpu *vv, uint64_t eptp, const void *start)

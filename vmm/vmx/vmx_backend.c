@@ -137,6 +137,16 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_start *start)
     return 0;
 }
 
+static int vmx_vcpu_reset(struct vcpu *v, const struct vcpu_start *start)
+{
+    struct vmx_vcpu *vv = v->arch;
+
+    if (!mode_supported(start->mode))
+        return -EOPNOTSUPP;
+    memcpy(vv + 1, start, sizeof(*start));
+    return 0;
+}
+
 static void vmx_vcpu_destroy(struct vcpu *v)
 {
     struct vmx_vcpu *vv = v->arch;
@@ -162,23 +172,15 @@ static void flush_stale(struct vmx_vcpu *vv, uint64_t eptp)
 
 static int vmcs_activate(struct vmx_vcpu *vv, uint64_t eptp)
 {
+    int err;
+
     *(uint32_t *)phys_to_virt(vv->vmcs) = vmx_caps.revision;
     if (vmclear(vv->vmcs) || vmptrld(vv->vmcs))
         return -EIO;
-    return vmcs_setup(vv, eptp, vv + 1);
-}
-
-static void deliver_pending(struct vmx_vcpu *vv)
-{
-    uint64_t rflags = vmread(VMCS_GUEST_RFLAGS), intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-
-    if ((rflags & (1UL << 9)) && !(intr & 3) && !(vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID)) {
-        vmwrite(VMCS_ENTRY_INTR_INFO,
-                INTR_INFO_VALID | INTR_TYPE_EXT_INT | (uint8_t)vv->pending_irq);
-        vv->pending_irq = -1;
-        return;
-    }
-    vmwrite(VMCS_PROC_CONTROLS, vmread(VMCS_PROC_CONTROLS) | PROC_INTR_WINDOW_EXITING);
+    err = vmcs_setup(vv, eptp, vv + 1);
+    vv->proc_ctl = (uint32_t)vmread(VMCS_PROC_CONTROLS);
+    vv->pin_ctl = (uint32_t)vmread(VMCS_PIN_CONTROLS);
+    return err;
 }
 
 static void run_loop(struct vmx_vcpu *vv)
@@ -186,8 +188,7 @@ static void run_loop(struct vmx_vcpu *vv)
     struct vcpu *v = vv->vcpu;
 
     while (!v->stop) {
-        if (vv->pending_irq >= 0)
-            deliver_pending(vv);
+        vmx_prepare_entry(vv);
         if (vmx_enter(&vv->regs, vv->launched)) {
             vmcs_dump_entry_failure(vv, true);
             vm_stop(v->vm, "VM entry failed (VM-instruction error %lu)", vmread(VMCS_INSTR_ERROR));
@@ -235,6 +236,7 @@ static const char *const class_names[VMEXIT_CLASSES] = {
     [VMEXIT_EXTINT] = "external-interrupt",
     [VMEXIT_HYPERCALL] = "vmcall",
     [VMEXIT_WINDOW] = "interrupt-window",
+    [VMEXIT_TIMER] = "preemption-timer",
     [VMEXIT_OTHER] = "other",
 };
 
@@ -253,6 +255,7 @@ const struct vm_ops vmx_vm_ops = {
     .unmap_memory = vmx_unmap,
     .vcpu_create = vmx_vcpu_create,
     .vcpu_destroy = vmx_vcpu_destroy,
+    .vcpu_reset = vmx_vcpu_reset,
     .vcpu_run = vmx_vcpu_run,
     .inject_irq = vmx_inject_irq,
     .exit_class_name = vmx_class_name,

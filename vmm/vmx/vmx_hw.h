@@ -166,6 +166,7 @@ enum vmcs_field {
     VMCS_GUEST_INTERRUPTIBILITY = 0x4824,
     VMCS_GUEST_ACTIVITY = 0x4826,
     VMCS_GUEST_SYSENTER_CS = 0x482A,
+    VMCS_PREEMPTION_TIMER = 0x482E,
     VMCS_HOST_SYSENTER_CS = 0x4C00,
     VMCS_CR0_MASK = 0x6000,
     VMCS_CR4_MASK = 0x6002,
@@ -279,6 +280,15 @@ enum vmx_exit_reason {
 #define INTR_TYPE_SW_INT (4U << 8)
 #define INTR_TYPE_MASK (7U << 8)
 
+/* IDT-vectoring information (SDM 25.9.3): bit 12 is "NMI unblocking due to IRET". */
+#define IDT_INFO_NMI_UNBLOCK (1U << 12)
+
+/* Guest activity state (SDM 25.4.2) and its support in IA32_VMX_MISC (SDM A.6) */
+#define ACTIVITY_ACTIVE 0
+#define ACTIVITY_HLT 1
+#define VMX_MISC_ACTIVITY_HLT (1ULL << 6)
+#define VMX_MISC_PREEMPT_RATE(m) ((m)&0x1f) /* timer ticks every 2^rate TSC ticks */
+
 /* Guest interruptibility state (SDM 25.4.2 table 25-3) */
 #define INTERRUPTIBILITY_STI (1U << 0)
 #define INTERRUPTIBILITY_MOV_SS (1U << 1)
@@ -303,6 +313,12 @@ enum vmx_exit_reason {
 #define EPT_QUAL_READ (1ULL << 0)
 #define EPT_QUAL_WRITE (1ULL << 1)
 #define EPT_QUAL_FETCH (1ULL << 2)
+#define EPT_QUAL_LA_VALID (1ULL << 7)      /* guest linear-address field valid */
+#define EPT_QUAL_LA_TRANSLATED (1ULL << 8) /* the access was to that address, not a paging entry */
+
+/* Segment access rights (SDM 25.4.1 table 25-2) */
+#define AR_L (1U << 13)
+#define AR_DB (1U << 14)
 
 /* Exceptions (SDM Vol. 3A table 6-1) */
 #define EXC_DE 0

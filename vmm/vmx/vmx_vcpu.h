@@ -22,8 +22,10 @@ struct vmx_vcpu {
     bool launched;
     uint64_t cr0_shadow, cr4_shadow;
     uint8_t tpr;     /* the guest's CR8: virtual, never the real APIC's */
-    int pending_irq; /* vector waiting for an interrupt window, or -1 */
+    int pending_irq; /* bare guests: vector waiting for an interrupt window, or -1 */
     uint32_t exit_reason;
+    uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
+    uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
 };
 
 struct vmx_vm {
@@ -43,6 +45,16 @@ void vmcs_dump_entry_failure(struct vmx_vcpu *vv, bool vmfail);
 bool vmx_handle_exit(struct vmx_vcpu *vv);
 void vmx_inject_exception(uint8_t vector, bool has_error, uint32_t error);
 void vmx_skip_instruction(void);
+
+/* vmm/vmx/exit_mmio.c: platform MMIO (EPT violations) and INS/OUTS; false: stop. */
+bool vmx_ept_violation(struct vmx_vcpu *vv);
+bool vmx_string_io(struct vmx_vcpu *vv, uint64_t qual);
+
+/* vmm/vmx/vmx_events.c: interrupt injection, timers and HLT. */
+void vmx_save_idt_vectoring(struct vmx_vcpu *vv);
+void vmx_prepare_entry(struct vmx_vcpu *vv);
+/* The guest executed HLT (already skipped): false when the vCPU must stop. */
+bool vmx_halt(struct vmx_vcpu *vv);
 const char *vmx_exit_reason_name(uint32_t reason);
 
 #endif

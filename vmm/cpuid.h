@@ -1,0 +1,14 @@
+/* The guest's CPUID, shared by every backend (vmm/cpuid.c). */
+#ifndef VMM_CPUID_H
+#define VMM_CPUID_H
+
+#include "kernel/compiler.h"
+#include "kernel/x86/cpu.h"
+
+struct vcpu;
+
+/* guest_cr4: the guest's CR4, which the OSXSAVE and OSPKE bits mirror. */
+void vm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t guest_cr4,
+              struct cpuid_regs *r);
+
+#endif
