@@ -34,3 +34,22 @@ int rdmsr_safe(uint32_t msr, uint64_t *val)
     *val = ((uint64_t)hi << 32) | lo;
     return 0;
 }
+
+int wrmsr_safe(uint32_t msr, uint64_t val)
+{
+    uint64_t vec = 0;
+
+    /* As rdmsr_safe: a #GP resumes at 2: with RAX = the vector. */
+    __asm__ volatile("1: wrmsr\n\t"
+                     "xor %0, %0\n\t"
+                     "jmp 3f\n"
+                     "2: mov %%rax, %0\n"
+                     "3:\n\t"
+                     ".pushsection .extable, \"a\"\n\t"
+                     ".quad 1b, 2b\n\t"
+                     ".popsection"
+                     : "=r"(vec)
+                     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+                     : "memory");
+    return vec ? -EIO : 0;
+}

@@ -20,5 +20,7 @@ uint64_t extable_find(uint64_t rip);
 
 /* RDMSR that returns -EIO instead of faulting on an MSR the CPU lacks. */
 int rdmsr_safe(uint32_t msr, uint64_t *val);
+/* WRMSR that returns -EIO instead of taking #GP. */
+int wrmsr_safe(uint32_t msr, uint64_t val);
 
 #endif

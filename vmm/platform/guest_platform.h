@@ -65,11 +65,12 @@
 /*
  * FADT IA-PC boot architecture flags (ACPI 6.5 5.2.9.3): the legacy
  * devices the hypervisor does not model, so the guest need not probe them.
- * 8042 clear: no keyboard controller (Linux skips i8042 probing); no VGA;
- * no CMOS RTC (Linux registers no rtc_cmos device). A VM that gains one of
- * these devices must change this.
+ * 8042 clear: no keyboard controller (Linux skips i8042 probing); no VGA.
+ * The CMOS RTC is there (vmm/dev/rtc_cmos.c), so its flag stays clear and
+ * Linux reads the wall clock from it. A VM that loses or gains one of these
+ * devices must change this.
  */
-#define GUEST_IAPC_BOOT_ARCH (ACPI_IAPC_VGA_NOT_PRESENT | ACPI_IAPC_CMOS_RTC_NOT_PRESENT)
+#define GUEST_IAPC_BOOT_ARCH ACPI_IAPC_VGA_NOT_PRESENT
 
 /* COM1, as the 16550 model decodes it, on ISA IRQ 4 = I/O APIC pin 4. */
 #define GUEST_COM1_PORT 0x3F8

@@ -305,8 +305,8 @@ bool vplat_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *
         return true;
     }
     if (port == GUEST_SLEEP_CTL_PORT || port == GUEST_SLEEP_STS_PORT) {
-        if (in)
-            *val = 0;
+        if (in) /* WAK_STS: a guest polling for its wake-up after a sleep request stops */
+            *val = port == GUEST_SLEEP_STS_PORT ? GUEST_WAK_STS : 0;
         else if (port == GUEST_SLEEP_CTL_PORT)
             sleep_control(v, (uint8_t)*val);
         return true;

@@ -22,6 +22,11 @@
 #define MSR_UCODE_REV 0x8B
 #define MSR_MISC_ENABLE 0x1A0
 #define MSR_ARCH_CAPABILITIES 0x10A
+/* Speculation control (Intel "Speculative Execution Side Channel Mitigations", CPUID.7:EDX). */
+#define MSR_SPEC_CTRL 0x48
+#define MSR_PRED_CMD 0x49
+#define MSR_FLUSH_CMD 0x10B
+#define SPEC_CTRL_VALID 0x7 /* IBRS, STIBP, SSBD */
 #define MSR_MTRR_FIRST 0x200
 #define MSR_MTRR_LAST 0x26F
 #define MSR_MTRR_DEF_TYPE 0x2FF
@@ -94,6 +99,7 @@ int vmx_msr_read(struct vmx_vcpu *vv, uint32_t msr, uint64_t *val)
         *val = MTRR_DEF_WB_ENABLED;
         return 0;
     case MSR_ARCH_CAPABILITIES: /* the host's: guests run on its CPUs (CPUID.7:EDX[29] shows it) */
+    case MSR_SPEC_CTRL:
         return rdmsr_safe(msr, val) ? -EPERM : 0;
     }
     if (is_mtrr(msr)) {
@@ -140,6 +146,11 @@ int vmx_msr_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val)
         return 0; /* accepted and ignored: memory is write-back through EPT */
     case MSR_UCODE_REV:
         return 0; /* SDM 10.11.7: software writes 0, runs CPUID, then reads the revision */
+    case MSR_SPEC_CTRL: /* the guest's setting holds on its CPU; reset before the next vCPU */
+        return val & ~(uint64_t)SPEC_CTRL_VALID || wrmsr_safe(msr, val) ? -EPERM : 0;
+    case MSR_PRED_CMD:  /* IBPB and L1D flush are commands: run them for the guest */
+    case MSR_FLUSH_CMD:
+        return val & ~1ULL || wrmsr_safe(msr, val) ? -EPERM : 0;
     case MSR_IA32_APIC_BASE:
         return (val & ~APIC_BASE_BSP) == (APIC_DEFAULT | APIC_BASE_ENABLE) ? 0 : -EPERM;
     }
@@ -244,6 +255,7 @@ void vmx_reset_guest_cpu_state(void)
     cpuid(0x80000001, 0, &r);
     if (r.edx & (1U << 27)) /* RDTSCP: TSC_AUX exists and guests write it directly */
         wrmsr(MSR_TSC_AUX, 0);
+    wrmsr_safe(MSR_SPEC_CTRL, 0); /* a previous guest's IBRS/SSBD must not slow the next */
     *(uint32_t *)&init_image[XSAVE_MXCSR_OFFSET] = MXCSR_DEFAULT;
     cpuid(1, 0, &r);
     if (r.ecx & CPUID1_ECX_XSAVE)
