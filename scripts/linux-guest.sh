@@ -37,6 +37,7 @@ cat > root/init <<'INIT'
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
 echo GUEST-LINUX-OK
 echo "cpus: $(grep -c ^processor /proc/cpuinfo)"
 echo "uptime: $(cat /proc/uptime)"
