@@ -137,6 +137,15 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run.sh
 
+# Like run, with Debian's cloud kernel launched at boot (docs/linux-guest.md).
+run-linux: deps
+	@$(MAKE) --no-print-directory all
+	@LINUX=1 scripts/run.sh
+
+# make test plus the slow end-to-end tests (more Linux boots).
+test-slow:
+	@HV_SLOW_TESTS=1 $(MAKE) --no-print-directory test
+
 debug: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/debug.sh
@@ -150,5 +159,5 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all unit deps test run debug format format-check clean
+.PHONY: all unit deps test test-slow run run-linux debug format format-check clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -7,6 +7,9 @@
 #   qemu   QEMU TCG: fast, but without VMX (only boot, ACPI and SMP paths work)
 # Environment: EMU=kvm|bochs|qemu overrides the choice; SMP= CPUs (default 4);
 # MEM= MiB (default 512); BUILD= build directory (default build).
+# LINUX=1 adds Debian's cloud kernel and the test initramfs as modules
+# (scripts/linux-guest.sh) and launches them at boot as VM "linux"; its
+# busybox shell is at `console linux`.
 #
 # Bochs's COM1 is a pty that tests/e2e/harness.py relays to this terminal, so
 # Ctrl-A X quits Bochs as it quits QEMU; Ctrl-C goes to the guest. The
@@ -35,6 +38,18 @@ need() {
 	}
 }
 
+iso=$build/hypervisor.iso
+bios_iso=$build/hypervisor-bios.iso
+if [ "${LINUX:-0}" = 1 ]; then
+	scripts/linux-guest.sh "$build/linux" >/dev/null
+	iso=$build/hypervisor-linux.iso
+	bios_iso=$iso
+	MODULE_LIST=$build/guests/modules.list scripts/mkiso.sh "$iso" hybrid \
+		"run=vmlinuz,initrd=initrd,mem=256M" \
+		"$build/linux/vmlinuz:vmlinuz console=ttyS0 quiet hvshell" \
+		"$build/linux/initrd.cpio.gz:initrd"
+fi
+
 emu=${EMU:-}
 if [ -z "$emu" ]; then
 	if nested_vmx; then emu=kvm; else emu=bochs; fi
@@ -47,20 +62,20 @@ qemu_run() {
 
 case $emu in
 kvm)
-	need "$build/hypervisor.iso"
+	need "$iso"
 	echo "run.sh: QEMU + KVM (nested VMX), $smp CPUs, $mem MiB. Quit: Ctrl-A X"
-	qemu_run -enable-kvm -cpu host -cdrom "$build/hypervisor.iso"
+	qemu_run -enable-kvm -cpu host -cdrom "$iso"
 	;;
 qemu)
-	need "$build/hypervisor.iso"
+	need "$iso"
 	echo "run.sh: QEMU TCG, $smp CPUs, $mem MiB; TCG has NO VMX, guests cannot run. Quit: Ctrl-A X"
-	qemu_run -cdrom "$build/hypervisor.iso"
+	qemu_run -cdrom "$iso"
 	;;
 bochs)
-	need "$build/hypervisor-bios.iso"
+	need "$bios_iso"
 	echo "run.sh: Bochs (tigerlake, VMX+EPT), $smp CPUs, $mem MiB; boot takes 5-10 s." \
 		"Quit: Ctrl-A X, or type poweroff at the hv> prompt"
-	exec python3 tests/e2e/harness.py console --iso "$build/hypervisor-bios.iso" \
+	exec python3 tests/e2e/harness.py console --iso "$bios_iso" \
 		--smp "$smp" --mem "$mem"
 	;;
 *)

@@ -127,8 +127,10 @@ static int apply_key(struct launch_req *r, char *word, const char **err)
         r->mem = n;
     else if ((v = arg_value(word, "cpus")) && !parse_u64(v, &n) && n && n <= VM_MAX_VCPUS)
         r->cpus = (unsigned)n;
+    else if ((v = arg_value(word, "initrd")) && *v)
+        r->initrd = v;
     else {
-        *err = "run=: expected name=, backend=, mem=<size> or cpus=<n>";
+        *err = "run=: expected name=, backend=, mem=<size>, cpus=<n> or initrd=<image>";
         return -EINVAL;
     }
     return 0;
