@@ -146,6 +146,13 @@ run-linux: deps
 test-slow:
 	@HV_SLOW_TESTS=1 $(MAKE) --no-print-directory test
 
+# The full soak (tests/e2e/test_soak.py): SOAK_CYCLES launch/stop cycles in Bochs;
+# `make test` runs a short one (HV_SOAK_CYCLES unset).
+SOAK_CYCLES ?= 500
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@HV_SOAK_CYCLES=$(SOAK_CYCLES) python3 tests/run.py -k bochs-vmx-soak
+
 debug: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/debug.sh
@@ -159,5 +166,5 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all unit deps test test-slow run run-linux debug format format-check clean
+.PHONY: all unit deps test test-slow run run-linux debug soak format format-check clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
