@@ -1,4 +1,4 @@
-/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c kernel/string.c */
+/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c kernel/string.c */
 /*
  * Emulated TDX module, TD part: building a TD (create, key config, TDCS,
  * MNG.INIT, vCPUs, S-EPT, PAGE.ADD, MR.EXTEND, finalize), the op-state and
@@ -47,11 +47,59 @@ static void *fake_p2v(void *ctx, uint64_t pa)
     return pa < MEM_SIZE ? mem + pa : NULL;
 }
 
-static uint64_t fake_enter(void *ctx, uint64_t tdvpr, unsigned index, struct tdx_args *a)
+/* A scripted platform vp_run: step i sets guest registers and ends with its exit. */
+struct run_step {
+    bool tdcall, fail, nested_flush;
+    uint64_t rax, rcx, rdx, r10, r11, r12;
+    uint32_t reason;
+    struct tdx_emu_ve ve;
+};
+static struct run_step script[8];
+static struct tdx_emu_gprs seen[8]; /* the guest registers each step started with */
+static struct tdx_emu_vcpu last_vc;
+static uint64_t nested_status, flushed_tdvpr;
+static unsigned step;
+
+static void fake_flush(void *ctx, const struct tdx_emu_vcpu *vc)
 {
+    flushed_tdvpr = vc->tdvpr;
+}
+
+static void guest_sets(struct tdx_emu_gprs *g, const struct run_step *s)
+{
+    g->rax = s->rax;
+    g->rcx = s->rcx;
+    g->rdx = s->rdx;
+    g->r10 = s->r10;
+    g->r11 = s->r11;
+    g->r12 = s->r12;
+}
+
+static int fake_run(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x)
+{
+    const struct run_step *s = &script[step];
+
+    last_vc = *vc;
+    seen[step++] = *vc->gprs;
     enter_calls++;
-    a->rcx = index;
-    return 12; /* exit reason HLT, status SUCCESS */
+    if (s->nested_flush) { /* another LP while this vCPU runs: the module lock is free */
+        struct tdx_args a = {.rcx = vc->tdvpr};
+        unsigned lp = cur_lp;
+        cur_lp = 1;
+        nested_status = tdx_emu_seamcall(TDH_VP_FLUSH, &a);
+        cur_lp = lp;
+    }
+    if (s->fail)
+        return -1;
+    if (s->ve.valid)
+        *vc->ve = s->ve;
+    guest_sets(vc->gprs, s);
+    x->tdcall = s->tdcall;
+    x->reason = s->reason;
+    x->qual = 0x55;
+    x->gpa = 0x2000;
+    x->intr_info = 0x800000EF;
+    return 0;
 }
 
 static void *va(uint64_t pa)
@@ -606,15 +654,24 @@ static void test_teardown_of_partial_td(void **state)
     reclaim(td.tdr, TDX_PT_TDR, 0);
 }
 
-static void test_vp_enter_callback(void **state)
+static void run_platform(void)
+{
+    plat.vp_run = fake_run;
+    plat.vp_flush = fake_flush;
+    tdx_emu_init(&plat);
+    bring_up();
+    memset(script, 0, sizeof(script));
+    step = 0;
+}
+
+static void test_vp_enter_rules(void **state)
 {
     struct td td;
 
-    plat.vp_enter = fake_enter;
-    tdx_emu_init(&plat);
-    bring_up();
+    run_platform();
     td_init(td_alloc(&td));
     vcpu_add(&td);
+    script[0].reason = script[1].reason = 12; /* HLT */
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_OP_STATE_INCORRECT);
     assert_ok(call(TDH_MR_FINALIZE, td.tdr, 0));
     cur_lp = 1;
@@ -622,11 +679,140 @@ static void test_vp_enter_callback(void **state)
     cur_lp = 0;
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 12);
     assert_int_equal(enter_calls, 1);
+    /* async exit: exit information only */
+    assert_int_equal(args.rcx, 0x55);
+    assert_int_equal(args.r8, 0x2000);
+    assert_int_equal(args.r9, 0x800000EF);
+    /* the platform gets the S-EPT as an EPT pointer (WB, 4-level) and the TDCX pages */
+    assert_int_equal(last_vc.eptp, td.tdcx[TDCX_SEPT] | 6 | 3 << 3);
+    assert_int_equal(last_vc.pages[0], td.vcx[0]);
+    assert_int_equal(last_vc.gpa_width, 48);
+    /* reset state of VP.INIT: RBX = GPAW, RCX = R8 = VMM value, RSI = index */
+    assert_int_equal(seen[0].rbx, 48);
+    assert_int_equal(seen[0].rcx, 0x1234);
+    assert_int_equal(seen[0].r8, 0x1234);
+    assert_int_equal(seen[0].rsi, 0);
     assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+    assert_int_equal(flushed_tdvpr, td.tdvpr);
     cur_lp = 1; /* migrate: flushed on the old LP, entered on the new one */
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 12);
     assert_status(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0), TDX_FLUSHVP_NOT_DONE);
     assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+}
+
+/* A TD vCPU ready to enter, with this script. */
+static void run_td(struct td *td)
+{
+    run_platform();
+    td_init(td_alloc(td));
+    vcpu_add(td);
+    assert_ok(call(TDH_MR_FINALIZE, td->tdr, 0));
+}
+
+static void test_tdcall_served_in_module(void **state)
+{
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.tdcall = true, .rax = 1};           /* TDG.VP.INFO */
+    script[1] = (struct run_step){.tdcall = true, .rax = 0x55};        /* unknown leaf */
+    script[2] = (struct run_step){.tdcall = true, .rax = 1 | 1 << 16}; /* version 1 */
+    script[3] = (struct run_step){.tdcall = true, .rax = 3};           /* VEINFO.GET: none */
+    script[4] = (struct run_step){.reason = 1};                        /* external interrupt */
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
+    assert_int_equal(enter_calls, 5); /* one VP.ENTER, the TDCALLs never left the module */
+    assert_int_equal(seen[1].rax, TDX_SUCCESS);
+    assert_int_equal(seen[1].rcx, 48);
+    assert_int_equal(seen[1].rdx, TD_ATTR_SEPT_VE_DISABLE);
+    assert_int_equal(seen[1].r8, 2ULL << 32 | 1); /* max 2 vCPUs, 1 initialized */
+    assert_int_equal(seen[1].r9, 0);
+    assert_int_equal(seen[2].rax, TDX_OPERAND_INVALID | 0);
+    assert_int_equal(seen[3].rax, TDX_OPERAND_INVALID | 0);
+    assert_int_equal(seen[4].rax, 0xC000070000000000ULL); /* TDX_NO_VE_INFO */
+}
+
+static void test_veinfo_get(void **state)
+{
+    struct tdx_emu_ve ve = {1, 12, 0x11, 0x22, 0x33, 1, 7};
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.tdcall = true, .rax = 3, .ve = ve};
+    script[1] = (struct run_step){.tdcall = true, .rax = 3};
+    script[2] = (struct run_step){.reason = 1};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
+    assert_int_equal(seen[1].rax, TDX_SUCCESS);
+    assert_int_equal(seen[1].rcx, 12);
+    assert_int_equal(seen[1].rdx, 0x11);
+    assert_int_equal(seen[1].r8, 0x22);
+    assert_int_equal(seen[1].r9, 0x33);
+    assert_int_equal(seen[1].r10, 7ULL << 32 | 1);
+    assert_int_equal(seen[2].rax, 0xC000070000000000ULL); /* consumed */
+}
+
+static void test_tdvmcall_exit_and_return(void **state)
+{
+    const uint64_t bitmap = 0xFC04; /* RDX, R10-R15 */
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.tdcall = true, .rax = 0, .rcx = bitmap, .rdx = 7, .r10 = 0,
+                                  .r11 = 30, .r12 = 1};
+    script[1] = (struct run_step){.reason = 12};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 77); /* TDCALL exit, status SUCCESS */
+    assert_int_equal(args.rcx, bitmap);
+    assert_int_equal(args.rdx, 7);
+    assert_int_equal(args.r11, 30);
+    assert_int_equal(args.r12, 1);
+    assert_int_equal(args.rbx, 0); /* not exposed: zero, not the guest's GPAW */
+    assert_int_equal(args.rsi, 0);
+    /* the VMM answers in the same registers; only exposed ones reach the guest */
+    memset(&args, 0, sizeof(args));
+    args.rcx = td.tdvpr;
+    args.r10 = 0;
+    args.r11 = 0x41;
+    args.rbx = 0xBAD;
+    assert_status(tdx_emu_seamcall(TDH_VP_ENTER, &args), 12);
+    assert_int_equal(seen[1].rax, TDX_SUCCESS);
+    assert_int_equal(seen[1].r11, 0x41);
+    assert_int_equal(seen[1].rdx, 0);
+    assert_int_equal(seen[1].rbx, 48); /* kept */
+    assert_int_equal(seen[1].rcx, bitmap);
+}
+
+static void test_tdvmcall_bad_bitmap(void **state)
+{
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.tdcall = true, .rcx = 0xFC02}; /* RCX */
+    script[1] = (struct run_step){.tdcall = true, .rcx = 0xFC10}; /* RSP */
+    script[2] = (struct run_step){.tdcall = true, .rcx = 1ULL << 32};
+    script[3] = (struct run_step){.reason = 1};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
+    for (unsigned i = 1; i <= 3; i++)
+        assert_int_equal(seen[i].rax, TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+}
+
+static void test_vp_busy_while_running(void **state)
+{
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.reason = 1, .nested_flush = true};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
+    assert_int_equal(nested_status, TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDVPR);
+    assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0)); /* back on LP 0 after the run */
+}
+
+static void test_entry_failure_disables_vcpu(void **state)
+{
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.fail = true};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_NON_RECOVERABLE_VCPU);
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_VCPU_STATE_INCORRECT | 8);
 }
 
 static void test_vp_rd_wr(void **state)
@@ -694,7 +880,13 @@ int main(void)
         T(test_flush_on_associated_lp),
         T(test_hkid_reuse_after_teardown),
         T(test_teardown_of_partial_td),
-        T(test_vp_enter_callback),
+        T(test_vp_enter_rules),
+        T(test_tdcall_served_in_module),
+        T(test_veinfo_get),
+        T(test_tdvmcall_exit_and_return),
+        T(test_tdvmcall_bad_bitmap),
+        T(test_vp_busy_while_running),
+        T(test_entry_failure_disables_vcpu),
         T(test_vp_rd_wr),
         T(test_mng_rd_gates),
     };
