@@ -7,6 +7,7 @@
 #include "tdx/tdx_init_steps.h"
 #include "tdx/tdx_sys.h"
 #include "tdx/emu/tdx_emu.h"
+#include "tdx/tdx_emu_vmx.h"
 #include "kernel/bootinfo.h"
 #include "kernel/errno.h"
 #include "kernel/layout.h"
@@ -82,6 +83,7 @@ int tdx_emu_attach(struct tdx_status *st)
     plat.tdx_keyid_start = EMU_FIRST_TDX_KEYID;
     plat.nr_tdx_keyids = EMU_TDX_KEYIDS;
     set_cmrs();
+    tdx_emu_vmx_attach(&plat);
     tdx_emu_init(&plat);
     tdx_seamcall = tdx_emu_seamcall;
     st->first_keyid = EMU_FIRST_TDX_KEYID;

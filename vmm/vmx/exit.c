@@ -8,6 +8,7 @@
 #include "vmm/vmx/vmx_hw.h"
 #include "vmm/vmx/exit_msr.h"
 #include "vmm/vm.h"
+#include "vmm/vm_cpuid.h"
 #include "kernel/panic.h"
 #include "kernel/smp.h"
 #include "kernel/x86/cpu.h"
@@ -20,10 +21,6 @@ struct exit_entry {
     exit_handler_t fn;
     uint8_t cls; /* enum vm_exit_class, for statistics */
 };
-
-#define HV_CPUID_BASE 0x40000000
-#define HV_CPUID_MAX 0x40000001
-#define HV_ABI_VERSION 1
 
 void vmx_skip_instruction(void)
 {
@@ -100,49 +97,11 @@ static bool h_intr_window(struct vmx_vcpu *vv)
     return true;
 }
 
-static void cpuid_leaf1(struct vmx_vcpu *vv, struct cpuid_regs *r)
-{
-    r->ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
-                (1U << 3) /* MONITOR */ | (1U << 17) /* PCID */);
-    r->ecx |= CPUID1_ECX_HYPERVISOR;
-    r->ebx = (r->ebx & 0x00ffffff) | (vv->vcpu->id << 24);
-}
-
-static void cpuid_filter(struct vmx_vcpu *vv, uint32_t leaf, struct cpuid_regs *r)
-{
-    switch (leaf) {
-    case 1:
-        cpuid_leaf1(vv, r);
-        break;
-    case 7:
-        r->ebx &= ~((1U << 2) /* SGX */ | (1U << 25) /* PT */);
-        r->ecx &= ~((1U << 5) /* WAITPKG */ | (1U << 30) /* SGX_LC */);
-        break;
-    case 0xA:  /* no virtual PMU */
-    case 0x12: /* no SGX */
-        *r = (struct cpuid_regs){0, 0, 0, 0};
-        break;
-    case 0xB:
-    case 0x1F:
-        r->edx = vv->vcpu->id;
-        break;
-    case HV_CPUID_BASE: /* "HVMICROVISOR" */
-        *r = (struct cpuid_regs){HV_CPUID_MAX, 0x494d5648, 0x564f5243, 0x524f5349};
-        break;
-    case HV_CPUID_MAX:
-        *r = (struct cpuid_regs){HV_ABI_VERSION, 0, 0, 0};
-        break;
-    }
-}
-
 static bool h_cpuid(struct vmx_vcpu *vv)
 {
-    uint32_t leaf = (uint32_t)vv->regs.rax, sub = (uint32_t)vv->regs.rcx;
-    struct cpuid_regs r = {0, 0, 0, 0};
+    struct cpuid_regs r;
 
-    if (leaf < HV_CPUID_BASE || leaf > HV_CPUID_BASE + 0xffff)
-        cpuid(leaf, sub, &r);
-    cpuid_filter(vv, leaf, &r);
+    vm_cpuid(vv->vcpu, (uint32_t)vv->regs.rax, (uint32_t)vv->regs.rcx, &r);
     vv->regs.rax = r.eax;
     vv->regs.rbx = r.ebx;
     vv->regs.rcx = r.ecx;
