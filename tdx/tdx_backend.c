@@ -84,13 +84,14 @@ static int tdx_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 static int tdx_vcpu_create(struct vcpu *v, const struct vcpu_start *start)
 {
     struct tdx_td *td = v->vm->arch;
-    uint64_t pa = page_alloc(1);
+    uint64_t pa;
     int err;
 
     if (start->mode != START_LONG64) {
         pr_warn("tdx: a TD starts 64-bit images only (through its reset page)");
         return -EOPNOTSUPP;
     }
+    pa = page_alloc(1);
     if (!pa)
         return -ENOMEM;
     v->arch = phys_to_virt(pa);

@@ -26,7 +26,7 @@
 
 /* What a TD exit leaves changed on the host (module load_vmm_state_before_td_exit). */
 static const uint32_t host_msrs[] = {
-    MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_FMASK, MSR_TSC_AUX, MSR_IA32_DEBUGCTL,
+    MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_FMASK, MSR_TSC_AUX,
 };
 
 struct host_state {
