@@ -31,7 +31,7 @@ static const uint8_t tdcall_bytes[TDCALL_LEN] = {0x66, 0x0F, 0x01, 0xCC};
 
 static void *ept_virt(void *ctx, uint64_t pa)
 {
-    return phys_to_virt(pa);
+    return tdx_emu_va(pa);
 }
 
 static int gpa_to_hpa(const struct tdx_emu_vcpu *vc, uint64_t gpa, uint64_t *hpa)
@@ -52,7 +52,7 @@ static int gla_to_hpa(const struct tdx_emu_vcpu *vc, uint64_t gla, uint64_t *hpa
         uint64_t size = 1ULL << (12 + 9 * lvl);
         if (gpa_to_hpa(vc, table + ((gla >> (12 + 9 * lvl)) & 511) * 8, &pa))
             return -1;
-        ent = *(uint64_t *)phys_to_virt(pa);
+        ent = *(uint64_t *)tdx_emu_va(pa);
         if (!(ent & GPTE_P))
             return -1;
         if (lvl == 0 || (lvl < 3 && (ent & GPTE_PS)))
@@ -72,7 +72,7 @@ static bool at_tdcall(const struct tdx_emu_vcpu *vc)
     for (unsigned i = 0; i < TDCALL_LEN; i++) {
         if ((i == 0 || ((rip + i) & 0xFFF) == 0) && gla_to_hpa(vc, rip + i, &hpa))
             return false;
-        if (*(uint8_t *)phys_to_virt(hpa) != tdcall_bytes[i])
+        if (*(uint8_t *)tdx_emu_va(hpa) != tdcall_bytes[i])
             return false;
         hpa++;
     }

@@ -40,7 +40,7 @@ static const uint32_t native_msrs[TD_NATIVE_MSRS] = {
 
 struct td_vmx *td_vmx_state(const struct tdx_emu_vcpu *vc)
 {
-    return phys_to_virt(vc->pages[TDCX_STATE]);
+    return tdx_emu_va(vc->pages[TDCX_STATE]);
 }
 
 /* The reset state on top of vmcs_setup's 32-bit protected mode. */
@@ -69,8 +69,8 @@ static int first_entry_setup(struct td_vmx *st, const struct tdx_emu_vcpu *vc)
     st->vv.vmcs = vc->pages[TDCX_VMCS];
     st->vv.msr_bitmap = vc->pages[TDCX_MSR_BITMAP];
     st->vv.vpid = 0; /* no VPID: every entry and exit flushes this TD's linear mappings */
-    vmx_msr_bitmap_init(phys_to_virt(st->vv.msr_bitmap));
-    *(uint32_t *)phys_to_virt(st->vv.vmcs) = vmx_caps.revision;
+    vmx_msr_bitmap_init(tdx_emu_va(st->vv.msr_bitmap));
+    *(uint32_t *)tdx_emu_va(st->vv.vmcs) = vmx_caps.revision;
     if (vmclear(st->vv.vmcs) || vmptrld(st->vv.vmcs) || vmcs_setup(&st->vv, vc->eptp, &start))
         return -EIO;
     *(struct guest_regs *)vc->gprs = saved; /* vmcs_setup sets RAX/RBX for loaders */

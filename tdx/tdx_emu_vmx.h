@@ -28,6 +28,15 @@ struct td_vmx {
 
 /* Sets the platform's vp_run and vp_flush to the VMX implementation. */
 void tdx_emu_vmx_attach(struct tdx_emu_platform *p);
+/*
+ * tdx/tdx_emu_mem.c: the module's view of memory (alias map, TD pages out of
+ * the direct map); sets phys_to_virt, page_private and tdx_seamcall.
+ */
+int tdx_emu_mem_attach(struct tdx_emu_platform *p);
+/* TD private pages now out of the hypervisor's direct map. */
+uint64_t tdx_emu_private_pages(void);
+/* Where the module reaches physical address pa. */
+void *tdx_emu_va(uint64_t pa);
 struct td_vmx *td_vmx_state(const struct tdx_emu_vcpu *vc);
 /*
  * Handles the exit that just happened. Returns true when the TD resumes,

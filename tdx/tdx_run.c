@@ -177,12 +177,12 @@ int td_vcpu_run(struct vcpu *v)
     struct host_state h = {0};
     int err;
 
+    err = move_here(tv); /* a cross-CPU call: with interrupts on, or two callers deadlock */
+    if (err)
+        return err;
     irq_disable();
-    err = move_here(tv);
-    if (!err) {
-        host_state_save(&h);
-        run_loop(v, tv, &h);
-    }
+    host_state_save(&h);
+    run_loop(v, tv, &h);
     irq_enable();
-    return err;
+    return 0;
 }

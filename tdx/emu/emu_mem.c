@@ -164,6 +164,8 @@ uint64_t tdxemu_mem_page_add(struct tdx_args *a, unsigned ver)
     memmove(tdxemu_page(a->r8), src, PAGE_SIZE);
     e->type = TDX_PT_REG;
     e->owner = tdr_pa;
+    if (tdxemu.plat.page_private)
+        tdxemu.plat.page_private(tdxemu.plat.ctx, a->r8, true);
     *entry = a->r8 | SEPTE_LEAF;
     measure_gpa(td.tdcs, tag, sizeof(tag), rcx & ~0xFFFULL);
     td.tdr->chldcnt++;

@@ -12,7 +12,9 @@
  * (16 bytes per 4K page, as in the real module); per-TD and per-vCPU state
  * lives inside the TDR, TDCS (TDCX) and TDVPR pages; the S-EPT is a real
  * radix tree in S-EPT pages. Nothing is encrypted: the VMM must not touch
- * pages it gave to the "module" (on hardware that would corrupt the TD).
+ * pages it gave to the "module" (on hardware that would corrupt the TD);
+ * TD private pages are handed to the platform's page_private so that it can
+ * enforce this for them.
  *
  * Concurrency: one SEAMCALL runs at a time: give lock/unlock callbacks
  * (held around each call) or serialize every call yourself. That is
@@ -113,6 +115,13 @@ struct tdx_emu_platform {
      * is not emulated.
      */
     int (*vp_run)(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x);
+    /*
+     * Optional: page pa became TD private memory (private = true, after
+     * TDH.MEM.PAGE.ADD filled it) or was reclaimed (false). The platform
+     * makes it unreachable from the VMM's own mappings meanwhile; the
+     * module keeps reaching it through phys_to_virt.
+     */
+    void (*page_private)(void *ctx, uint64_t pa, bool private);
     /* Optional: TDH.VP.FLUSH of vc on this LP (e.g. VMCLEAR of its VMCS). */
     void (*vp_flush)(void *ctx, const struct tdx_emu_vcpu *vc);
     void (*lock)(void *ctx); /* optional: held around each SEAMCALL */

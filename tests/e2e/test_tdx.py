@@ -75,8 +75,11 @@ def run_emulated(name):
                 raise TestFailure(f"'tdx' output lacks {want!r}: {out[:300]!r}")
         before = free_pages(m)
         run_tds(m)
-        if "0 in use" not in cmd(m, "tdx"):
+        out = cmd(m, "tdx")
+        if "0 in use" not in out:
             raise TestFailure("a TD KeyID was not given back after teardown")
+        if "emulated module: 0 TD private pages" not in out:
+            raise TestFailure(f"TD pages still out of the direct map after teardown: {out!r}")
         after = free_pages(m)
         if after != before:
             raise TestFailure(f"free pages {before} before the TDs, {after} after")
@@ -98,6 +101,11 @@ def run_tds(m):
     g = search_transcript(m, TD_BUILT_RE, "TD build line")
     if g.group(1) != "td0" or int(g.group(3)) < 1024 or int(g.group(4)) <= 0:
         raise TestFailure(f"implausible build line {g.group(0)!r}")
+    # every page the TD got is out of the hypervisor's direct map (its only TD right now)
+    g2 = search_transcript(m, r"tdx-emu: (\d+) TD private pages unreachable from the hypervisor",
+                           "the private pages line")
+    if int(g2.group(1)) != int(g.group(3)):
+        raise TestFailure(f"{g.group(3)} pages added, but {g2.group(0)!r}")
     expect_lines(m, "td0", TDHELLO_LINES[:-1])
     expect_lines(m, "td0", TDHELLO_LINES[-1:])
     timings = {g.group(1): int(g.group(3)) for g in re.finditer(TD_BENCH_RE, m.transcript())}
