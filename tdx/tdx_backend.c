@@ -111,18 +111,22 @@ static void tdx_vcpu_destroy(struct vcpu *v)
     /* Everything is given back by the TD's teardown in tdx_vm_destroy. */
 }
 
-
 static int tdx_inject_irq(struct vcpu *v, uint8_t vector)
 {
     return -EOPNOTSUPP;
 }
 
 static const char *const class_names[VMEXIT_CLASSES] = {
-    [VMEXIT_CPUID] = "tdvmcall-cpuid",   [VMEXIT_HLT] = "tdvmcall-hlt",
-    [VMEXIT_IO] = "tdvmcall-io",         [VMEXIT_MSR] = "tdvmcall-msr",
-    [VMEXIT_CR] = "cr",                  [VMEXIT_MMIO] = "ept-violation",
-    [VMEXIT_EXTINT] = "external-interrupt", [VMEXIT_HYPERCALL] = "tdvmcall-other",
-    [VMEXIT_WINDOW] = "window",          [VMEXIT_OTHER] = "other",
+    [VMEXIT_CPUID] = "tdvmcall-cpuid",
+    [VMEXIT_HLT] = "tdvmcall-hlt",
+    [VMEXIT_IO] = "tdvmcall-io",
+    [VMEXIT_MSR] = "tdvmcall-msr",
+    [VMEXIT_CR] = "cr",
+    [VMEXIT_MMIO] = "ept-violation",
+    [VMEXIT_EXTINT] = "external-interrupt",
+    [VMEXIT_HYPERCALL] = "tdvmcall-other",
+    [VMEXIT_WINDOW] = "window",
+    [VMEXIT_OTHER] = "other",
 };
 
 static const char *tdx_class_name(int cls)

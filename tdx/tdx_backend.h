@@ -11,7 +11,7 @@
 #define TD_MAX_VCPUS 1
 /* S-EPT tables: 2 + 1 per 2 MiB of memory, 2 for the reset page below 4 GiB */
 #define TD_MAX_SEPT (4 + TD_MAX_MEM / MiB(2))
-#define TD_GPA_WIDTH 48 /* TD_PARAMS without CONFIG_FLAGS.GPAW: the shared bit is 47 */
+#define TD_GPA_WIDTH 48            /* TD_PARAMS without CONFIG_FLAGS.GPAW: the shared bit is 47 */
 #define TD_RESET_GPA 0xFFFFF000ULL /* reset vector page (tdx/td_reset.S) */
 
 struct tdx_vcpu {

@@ -20,7 +20,8 @@
 
 #define EXC_VE 20
 #define TDCALL_LEN 4
-#define CPUID_TDX_LEAF 0x21 /* "IntelTDX    " in EBX, EDX, ECX (TDX module spec, CPUID virtualization) */
+#define CPUID_TDX_LEAF \
+    0x21 /* "IntelTDX    " in EBX, EDX, ECX (TDX module spec, CPUID virtualization) */
 #define GPTE_P 1ULL
 #define GPTE_PS (1ULL << 7)
 #define GPTE_ADDR 0x000FFFFFFFFFF000ULL

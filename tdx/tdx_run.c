@@ -57,8 +57,7 @@ static void host_state_restore(const struct host_state *h)
     for (unsigned i = 0; i < ARRAY_SIZE(host_msrs); i++)
         wrmsr(host_msrs[i], h->msr[i]);
     if (h->xsave)
-        __asm__ volatile("xsetbv" ::"a"((uint32_t)h->xcr0), "d"((uint32_t)(h->xcr0 >> 32)),
-                         "c"(0));
+        __asm__ volatile("xsetbv" ::"a"((uint32_t)h->xcr0), "d"((uint32_t)(h->xcr0 >> 32)), "c"(0));
 }
 
 struct flush_req {
@@ -83,8 +82,7 @@ static int move_here(struct tdx_vcpu *tv)
         return 0;
     if (tdx_run_on_cpu(tv->assoc_cpu, flush_here, &r) ||
         (r.status != TDX_SUCCESS && r.status != TDX_VCPU_NOT_ASSOCIATED)) {
-        pr_warn("tdx: TDH.VP.FLUSH on CPU %u failed: %s", tv->assoc_cpu,
-                tdx_status_name(r.status));
+        pr_warn("tdx: TDH.VP.FLUSH on CPU %u failed: %s", tv->assoc_cpu, tdx_status_name(r.status));
         return -EIO;
     }
     tv->assoc_cpu = this_cpu_id();
@@ -140,7 +138,7 @@ static bool td_exit(struct vcpu *v, struct tdx_vcpu *tv, uint64_t s, int *cls)
         return td_extint(v);
     case EXIT_EXCEPTION_NMI:
         return (a.r9 & INTR_TYPE_MASK) == INTR_TYPE_NMI ? td_nmi()
-                                                         : td_stop(v, "machine check in a TD", &a);
+                                                        : td_stop(v, "machine check in a TD", &a);
     case EXIT_TRIPLE_FAULT:
         return td_stop(v, "TD triple fault", &a);
     case EXIT_EPT_VIOLATION:

@@ -277,4 +277,3 @@ int td_add_memory_and_finalize(struct tdx_td *td, struct vm *vm, const struct vc
     td->finalized = true;
     return 0;
 }
-

@@ -273,9 +273,9 @@ struct emu_tdvpr {
     struct {
         uint64_t id, val;
     } fields[EMU_VP_FIELDS];
-    uint32_t last_exit; /* enum emu_last_exit */
-    uint32_t running;   /* in TDH.VP.ENTER: the TDVPR is locked */
-    uint64_t vmcall_gprs; /* GPR bitmap of the TDG.VP.VMCALL that exited */
+    uint32_t last_exit;       /* enum emu_last_exit */
+    uint32_t running;         /* in TDH.VP.ENTER: the TDVPR is locked */
+    uint64_t vmcall_gprs;     /* GPR bitmap of the TDG.VP.VMCALL that exited */
     struct tdx_emu_gprs gprs; /* guest GPRs while the TD is out */
     struct tdx_emu_ve ve;     /* last #VE, for TDG.VP.VEINFO.GET */
 };

@@ -756,8 +756,8 @@ static void test_tdvmcall_exit_and_return(void **state)
     struct td td;
 
     run_td(&td);
-    script[0] = (struct run_step){.tdcall = true, .rax = 0, .rcx = bitmap, .rdx = 7, .r10 = 0,
-                                  .r11 = 30, .r12 = 1};
+    script[0] = (struct run_step){
+        .tdcall = true, .rax = 0, .rcx = bitmap, .rdx = 7, .r10 = 0, .r11 = 30, .r12 = 1};
     script[1] = (struct run_step){.reason = 12};
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 77); /* TDCALL exit, status SUCCESS */
     assert_int_equal(args.rcx, bitmap);
