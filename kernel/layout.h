@@ -9,8 +9,9 @@
 #define KERNEL_PHYS 0x200000
 #define KERNEL_VMA 0xFFFFFFFF80000000
 #define DMAP_BASE 0xFFFF888000000000
-#define DMAP_PML4_INDEX 273    /* (DMAP_BASE >> 39) & 511 */
-#define TRAMPOLINE_PHYS 0x8000 /* AP real-mode entry: SIPI vector 0x08 */
+#define DMAP_PML4_INDEX 273                   /* (DMAP_BASE >> 39) & 511 */
+#define TDX_EMU_ALIAS_BASE 0xFFFFC90000000000 /* tdx=emulate: the module's own map of RAM */
+#define TRAMPOLINE_PHYS 0x8000                /* AP real-mode entry: SIPI vector 0x08 */
 #define BOOT_STACK_SIZE 16384
 #define CPU_STACK_SIZE 16384
 #define IST_STACK_SIZE 8192

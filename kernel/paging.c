@@ -221,3 +221,62 @@ uint64_t paging_trampoline_cr3(void)
     ((uint64_t *)phys_to_virt(pd))[0] = 0 | PTE_P | PTE_W | PTE_PS; /* low 2 MiB, executable */
     return pa;
 }
+
+void *paging_alias_map(uint64_t va_base, uint64_t phys, uint64_t size)
+{
+    uint64_t b = ALIGN_DOWN(phys, PAGE_SIZE), e = ALIGN_UP(phys + size, PAGE_SIZE), f;
+    int err;
+
+    f = spin_lock_irqsave(&pt_lock);
+    err = map_range(va_base + b, b, e - b, KERNEL_RW, true);
+    spin_unlock_irqrestore(&pt_lock, f);
+    return err ? NULL : (void *)(uintptr_t)(va_base + phys);
+}
+
+/* The page-table entry of 4 KiB page va, splitting large pages on the way; NULL if unmapped. */
+static uint64_t *leaf_4k(uint64_t va)
+{
+    uint64_t *t = pml4;
+
+    for (int depth = 3; depth > 0; depth--) {
+        uint64_t *e = &t[index_at(va, depth)];
+        if (!(*e & PTE_P) || !(t = descend(e, depth)))
+            return NULL;
+    }
+    return &t[index_at(va, 0)];
+}
+
+int paging_dmap_split(uint64_t phys, uint64_t size)
+{
+    uint64_t end = phys + size, f;
+    int err = 0;
+
+    f = spin_lock_irqsave(&pt_lock);
+    for (uint64_t pa = ALIGN_DOWN(phys, MiB(2)); pa < end && !err; pa += MiB(2))
+        if (!leaf_4k(DMAP_BASE + MAX(pa, ALIGN_DOWN(phys, PAGE_SIZE))))
+            err = -ENOMEM;
+    spin_unlock_irqrestore(&pt_lock, f);
+    if (!err)
+        write_cr3(read_cr3()); /* the large-page translations are gone */
+    return err;
+}
+
+int paging_dmap_set_present(uint64_t phys, bool present)
+{
+    uint64_t va = DMAP_BASE + phys, *t = pml4, *e, f;
+    int depth = 3, err = -EINVAL;
+
+    f = spin_lock_irqsave(&pt_lock);
+    for (e = &t[index_at(va, depth)]; depth > 0; e = &t[index_at(va, --depth)]) {
+        if (!(*e & PTE_P) || (*e & PTE_PS))
+            break; /* not split to 4 KiB: paging_dmap_split first */
+        t = table_virt(*e);
+    }
+    if (depth == 0 && (*e & PTE_ADDR_MASK) == ALIGN_DOWN(phys, PAGE_SIZE)) {
+        *e = present ? *e | PTE_P : *e & ~(uint64_t)PTE_P;
+        invlpg(va);
+        err = 0;
+    }
+    spin_unlock_irqrestore(&pt_lock, f);
+    return err;
+}

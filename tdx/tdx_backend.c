@@ -4,7 +4,8 @@
  * HKID, TDR, MNG.CREATE, MNG.KEY.CONFIG per package, TDCS pages, MNG.INIT
  * with TD_PARAMS, vCPUs (TDVPR, TDCX, VP.INIT), memory (S-EPT pages,
  * PAGE.ADD with MR.EXTEND), MR.FINALIZE; and the teardown pipeline in
- * tdx_teardown.c. Running a TD (TDH.VP.ENTER) is not implemented yet.
+ * tdx_teardown.c; running it in tdx_run.c. Limits: TD_MAX_MEM and
+ * TD_MAX_VCPUS (tdx_backend.h), 64-bit images only (tdx/td_reset.S).
  */
 #include "tdx/tdx.h"
 #include "tdx/tdx_abi.h"
@@ -12,6 +13,7 @@
 #include "tdx/tdx_sys.h"
 #include "tdx/tdx_td.h"
 #include "vmm/vm.h"
+#include "vmm/loader/image.h"
 #include "vmm/vmx/vmx.h"
 #include "kernel/errno.h"
 #include "kernel/layout.h"
@@ -19,6 +21,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
 #include "kernel/string.h"
+#include "kernel/x86/cpu.h"
 
 static int tdx_available(const char **why)
 {
@@ -38,8 +41,10 @@ static int tdx_vm_create(struct vm *vm)
     if (!td)
         return -ENOMEM;
     vm->arch = td;
-    if (vm->mem_size > TD_MAX_MEM || vm->nvcpus > 1) {
-        pr_warn("tdx: TDs are limited to %lu MiB and 1 vCPU for now", TD_MAX_MEM >> 20);
+    td->build_tsc = rdtsc();
+    td->build_calls = tdx_calls;
+    if (vm->mem_size > TD_MAX_MEM || vm->nvcpus > TD_MAX_VCPUS) {
+        pr_warn("tdx: TDs are limited to %lu MiB and %u vCPU", TD_MAX_MEM >> 20, TD_MAX_VCPUS);
         return -EINVAL;
     }
     return td_create(td, vm->nvcpus);
@@ -79,15 +84,25 @@ static int tdx_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 static int tdx_vcpu_create(struct vcpu *v, const struct vcpu_start *start)
 {
     struct tdx_td *td = v->vm->arch;
-    uint64_t pa = page_alloc(1);
+    uint64_t pa;
     int err;
 
+    if (start->mode != START_LONG64) {
+        pr_warn("tdx: a TD starts 64-bit images only (through its reset page)");
+        return -EOPNOTSUPP;
+    }
+    pa = page_alloc(1);
     if (!pa)
         return -ENOMEM;
     v->arch = phys_to_virt(pa);
     err = td_vcpu_create(td, v->arch, start->rip);
-    if (!err && v->id == v->vm->nvcpus - 1)
-        err = td_add_memory_and_finalize(td, v->vm);
+    if (!err && v->id == v->vm->nvcpus - 1) {
+        err = td_add_memory_and_finalize(td, v->vm, start);
+        if (!err)
+            pr_info("tdx: %s: TD built in %lu TSC ticks: %lu pages added, %lu SEAMCALLs",
+                    v->vm->name, rdtsc() - td->build_tsc, td->npages + 1,
+                    tdx_calls - td->build_calls);
+    }
     return err;
 }
 
@@ -96,23 +111,27 @@ static void tdx_vcpu_destroy(struct vcpu *v)
     /* Everything is given back by the TD's teardown in tdx_vm_destroy. */
 }
 
-static int tdx_vcpu_run(struct vcpu *v)
-{
-    uint64_t s = td_vcpu_enter(v->vm->arch, v->arch);
-
-    vm_stop(v->vm, "TD built; running TDs is not implemented yet (VP.ENTER: %s)",
-            tdx_status_name(s));
-    return 0;
-}
-
 static int tdx_inject_irq(struct vcpu *v, uint8_t vector)
 {
     return -EOPNOTSUPP;
 }
 
+static const char *const class_names[VMEXIT_CLASSES] = {
+    [VMEXIT_CPUID] = "tdvmcall-cpuid",
+    [VMEXIT_HLT] = "tdvmcall-hlt",
+    [VMEXIT_IO] = "tdvmcall-io",
+    [VMEXIT_MSR] = "tdvmcall-msr",
+    [VMEXIT_CR] = "cr",
+    [VMEXIT_MMIO] = "ept-violation",
+    [VMEXIT_EXTINT] = "external-interrupt",
+    [VMEXIT_HYPERCALL] = "tdvmcall-other",
+    [VMEXIT_WINDOW] = "window",
+    [VMEXIT_OTHER] = "other",
+};
+
 static const char *tdx_class_name(int cls)
 {
-    return "td-exit";
+    return cls >= 0 && cls < VMEXIT_CLASSES ? class_names[cls] : "?";
 }
 
 const struct vm_ops tdx_vm_ops = {
@@ -125,7 +144,7 @@ const struct vm_ops tdx_vm_ops = {
     .unmap_memory = tdx_unmap,
     .vcpu_create = tdx_vcpu_create,
     .vcpu_destroy = tdx_vcpu_destroy,
-    .vcpu_run = tdx_vcpu_run,
+    .vcpu_run = td_vcpu_run,
     .inject_irq = tdx_inject_irq,
     .exit_class_name = tdx_class_name,
 };

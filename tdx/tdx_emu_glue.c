@@ -7,11 +7,13 @@
 #include "tdx/tdx_init_steps.h"
 #include "tdx/tdx_sys.h"
 #include "tdx/emu/tdx_emu.h"
+#include "tdx/tdx_emu_vmx.h"
 #include "kernel/bootinfo.h"
 #include "kernel/errno.h"
 #include "kernel/layout.h"
 #include "kernel/memmap.h"
 #include "kernel/percpu.h"
+#include "kernel/log.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 
@@ -27,11 +29,6 @@ static void emu_this_lp(void *ctx, unsigned *lp, unsigned *pkg)
 {
     *lp = this_cpu_id();
     *pkg = tdx_package_of(this_cpu()->apic_id);
-}
-
-static void *emu_p2v(void *ctx, uint64_t pa)
-{
-    return pa < (1ULL << 46) ? phys_to_virt(pa) : NULL;
 }
 
 /* One SEAMCALL at a time, as the emulator's header asks. */
@@ -76,14 +73,20 @@ int tdx_emu_attach(struct tdx_status *st)
     plat.nr_lps = cpu_count;
     plat.nr_pkgs = count_packages();
     plat.this_lp = emu_this_lp;
-    plat.phys_to_virt = emu_p2v;
     plat.lock = emu_lock_fn;
     plat.unlock = emu_unlock_fn;
     plat.tdx_keyid_start = EMU_FIRST_TDX_KEYID;
     plat.nr_tdx_keyids = EMU_TDX_KEYIDS;
     set_cmrs();
+    tdx_emu_vmx_attach(&plat);
+    if (tdx_emu_mem_attach(&plat)) {
+        st->state = TDX_FAILED;
+        kstrlcpy(st->reason, "tdx=emulate: no memory for the module's page tables",
+                 sizeof(st->reason));
+        pr_info("tdx: unavailable: %s", st->reason);
+        return -ENOMEM;
+    }
     tdx_emu_init(&plat);
-    tdx_seamcall = tdx_emu_seamcall;
     st->first_keyid = EMU_FIRST_TDX_KEYID;
     st->nkeyids = EMU_TDX_KEYIDS;
     st->keyid_shift = 46; /* the emulator's default phys_bits */

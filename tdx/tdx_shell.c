@@ -1,6 +1,7 @@
 /* The shell's `tdx` command: module state, version, limits and KeyIDs. */
 #include "tdx/tdx.h"
 #include "tdx/tdx_shell.h"
+#include "tdx/tdx_emu_vmx.h"
 #include "kernel/shell.h"
 
 static const char *state_name(enum tdx_state s)
@@ -22,6 +23,9 @@ static void print_info(const struct tdx_status *st)
                  "configurable\n",
                  in->max_vcpus_per_td, in->tdr_size, in->tdcs_size, in->tdvps_size,
                  in->num_cpuid_config);
+    if (st->emulated)
+        shell_printf("emulated module: %lu TD private pages out of the hypervisor's direct map\n",
+                     tdx_emu_private_pages());
 }
 
 static int cmd_tdx(int argc, char **argv)

@@ -13,6 +13,7 @@
 #define RETRIES 10
 
 seamcall_fn tdx_seamcall = seamcall_hw;
+uint64_t tdx_calls;
 
 static bool retryable(uint64_t st)
 {
@@ -27,6 +28,7 @@ uint64_t tdx_call(uint64_t fn, struct tdx_args *a)
     uint64_t st;
 
     for (int i = 0;; i++) {
+        __atomic_add_fetch(&tdx_calls, 1, __ATOMIC_RELAXED);
         st = tdx_seamcall(fn, a);
         if (!retryable(st) || i == RETRIES)
             return st;

@@ -6,6 +6,8 @@
 
 /* SEAMCALL with the ABI's bounded retries (entropy, busy); returns the final status. */
 uint64_t tdx_call(uint64_t fn, struct tdx_args *a);
+/* SEAMCALLs issued so far (all CPUs), for the TD build figures. */
+extern uint64_t tdx_calls;
 /* TDH.SYS.RD of one field: 0, or -EIO with *status set. */
 int tdx_md_read(uint64_t field, uint64_t *val, uint64_t *status);
 unsigned tdx_package_of(uint32_t apic_id);

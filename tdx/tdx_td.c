@@ -169,28 +169,33 @@ int td_vcpu_create(struct tdx_td *td, struct tdx_vcpu *tv, uint64_t initial_rcx)
     return tv->inited ? 0 : fail("TDH.VP.INIT", s);
 }
 
+static int sept_add(struct tdx_td *td, uint64_t gpa, int level)
+{
+    struct tdx_args a = {0};
+    uint64_t s, pa;
+
+    if (td->nsept == TD_MAX_SEPT || !(pa = page_alloc(1)))
+        return -ENOMEM;
+    a.rcx = ALIGN_DOWN(gpa, PAGE_SIZE << (9 * level)) | (uint64_t)level;
+    a.rdx = td->tdr;
+    a.r8 = pa;
+    s = tdx_call(TDH_MEM_SEPT_ADD, &a);
+    if (s != TDX_SUCCESS) {
+        page_free(pa, 1);
+        return fail("TDH.MEM.SEPT.ADD", s);
+    }
+    td->sept[td->nsept++] = pa;
+    return 0;
+}
+
 /* S-EPT tables down to the 4K level for gpa (levels 3, 2, 1 of a 4-level tree). */
 static int sept_cover(struct tdx_td *td, uint64_t gpa)
 {
     bool need[4] = {false, gpa % MiB(2) == 0, gpa == 0, gpa == 0};
 
-    for (int level = 3; level >= SEPT_PT_LEVEL; level--) {
-        struct tdx_args a = {0};
-        uint64_t s, pa;
-        if (!need[level])
-            continue;
-        if (td->nsept == TD_MAX_SEPT || !(pa = page_alloc(1)))
-            return -ENOMEM;
-        a.rcx = gpa | (uint64_t)level;
-        a.rdx = td->tdr;
-        a.r8 = pa;
-        s = tdx_call(TDH_MEM_SEPT_ADD, &a);
-        if (s != TDX_SUCCESS) {
-            page_free(pa, 1);
-            return fail("TDH.MEM.SEPT.ADD", s);
-        }
-        td->sept[td->nsept++] = pa;
-    }
+    for (int level = 3; level >= SEPT_PT_LEVEL; level--)
+        if (need[level] && sept_add(td, gpa, level))
+            return -EIO;
     return 0;
 }
 
@@ -212,14 +217,17 @@ static int measure(struct tdx_td *td, uint64_t gpa)
     return 0;
 }
 
-static int add_page(struct tdx_td *td, struct vm *vm, uint64_t gpa)
+/* PAGE.ADD of src at gpa (and MR.EXTEND if it holds data); *out = the new private page. */
+static int add_page(struct tdx_td *td, const uint64_t *src, uint64_t gpa, uint64_t *out)
 {
-    const uint64_t *src = vm_gpa_to_hva(vm, gpa, PAGE_SIZE);
     struct tdx_args a = {0};
     uint64_t s, pa = page_alloc(1);
 
-    if (!src || !pa)
+    if (!src || !pa) {
+        if (pa)
+            page_free(pa, 1);
         return -ENOMEM;
+    }
     a.rcx = gpa;
     a.rdx = td->tdr;
     a.r8 = pa;
@@ -229,11 +237,25 @@ static int add_page(struct tdx_td *td, struct vm *vm, uint64_t gpa)
         page_free(pa, 1);
         return fail("TDH.MEM.PAGE.ADD", s);
     }
-    td->private[gpa / PAGE_SIZE] = pa;
+    *out = pa;
     return page_has_data(src) ? measure(td, gpa) : 0;
 }
 
-int td_add_memory_and_finalize(struct tdx_td *td, struct vm *vm)
+/* The reset vector page under 4 GiB: its PD and PT, then the page, measured. */
+static int add_reset_page(struct tdx_td *td, const struct vcpu_start *start)
+{
+    uint64_t src = td_reset_page_build(start);
+    int err;
+
+    if (!src)
+        return -ENOMEM;
+    err = sept_add(td, TD_RESET_GPA, 2) ?: sept_add(td, TD_RESET_GPA, SEPT_PT_LEVEL);
+    err = err ?: add_page(td, phys_to_virt(src), TD_RESET_GPA, &td->reset_page);
+    page_free(src, 1);
+    return err;
+}
+
+int td_add_memory_and_finalize(struct tdx_td *td, struct vm *vm, const struct vcpu_start *start)
 {
     uint64_t s;
 
@@ -244,19 +266,14 @@ int td_add_memory_and_finalize(struct tdx_td *td, struct vm *vm)
         return -ENOMEM;
     td->private = phys_to_virt(s);
     for (uint64_t gpa = 0; gpa < vm->mem_size; gpa += PAGE_SIZE)
-        if (sept_cover(td, gpa) || add_page(td, vm, gpa))
+        if (sept_cover(td, gpa) ||
+            add_page(td, vm_gpa_to_hva(vm, gpa, PAGE_SIZE), gpa, &td->private[gpa / PAGE_SIZE]))
             return -EIO;
+    if (add_reset_page(td, start))
+        return -EIO;
     s = call2(TDH_MR_FINALIZE, td->tdr, 0);
     if (s != TDX_SUCCESS)
         return fail("TDH.MR.FINALIZE", s);
     td->finalized = true;
     return 0;
-}
-
-uint64_t td_vcpu_enter(struct tdx_td *td, struct tdx_vcpu *tv)
-{
-    struct tdx_args a = {0};
-
-    a.rcx = tv->tdvpr;
-    return tdx_call(TDH_VP_ENTER, &a);
 }

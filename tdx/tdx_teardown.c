@@ -115,6 +115,8 @@ static void reclaim_all_but_tdr(struct tdx_td *td)
 {
     for (uint64_t i = 0; td->private && i < td->npages && !td->leaked; i++)
         reclaim(td, &td->private[i]);
+    if (!td->leaked)
+        reclaim(td, &td->reset_page);
     for (unsigned i = td->nsept; i-- > 0 && !td->leaked;)
         reclaim(td, &td->sept[i]); /* leaves before their parents */
     for (unsigned i = 0; i < td->nvcpus && !td->leaked; i++)

@@ -48,6 +48,9 @@
 #ifndef TDX_OPERAND_ID_R9
 #define TDX_OPERAND_ID_R9 9
 #endif
+#ifndef TDX_OPERAND_ID_TDVPR
+#define TDX_OPERAND_ID_TDVPR 130
+#endif
 #ifndef TDX_OPERAND_ID_ATTRIBUTES
 #define TDX_OPERAND_ID_ATTRIBUTES 64
 #define TDX_OPERAND_ID_XFAM 65
@@ -178,7 +181,7 @@ enum emu_sys_state { EMU_SYSINIT_PENDING, EMU_SYSINIT_DONE, EMU_SYSCONFIG_DONE, 
 enum emu_kot_state { EMU_HKID_FREE, EMU_HKID_ASSIGNED, EMU_HKID_FLUSHED, EMU_HKID_RESERVED };
 enum emu_lifecycle { TD_HKID_ASSIGNED, TD_KEYS_CONFIGURED, TD_BLOCKED, TD_TEARDOWN };
 enum emu_op_state { OP_UNINITIALIZED, OP_INITIALIZED, OP_RUNNABLE };
-enum emu_vcpu_state { VCPU_UNINITIALIZED = 0, VCPU_READY = 2 };
+enum emu_vcpu_state { VCPU_UNINITIALIZED = 0, VCPU_READY = 2, VCPU_DISABLED = 8 };
 #define EMU_LP_NONE 0xFFFFFFFFu
 
 struct emu_rsvd {
@@ -270,14 +273,31 @@ struct emu_tdvpr {
     struct {
         uint64_t id, val;
     } fields[EMU_VP_FIELDS];
+    uint32_t last_exit;       /* enum emu_last_exit */
+    uint32_t running;         /* in TDH.VP.ENTER: the TDVPR is locked */
+    uint64_t vmcall_gprs;     /* GPR bitmap of the TDG.VP.VMCALL that exited */
+    struct tdx_emu_gprs gprs; /* guest GPRs while the TD is out */
+    struct tdx_emu_ve ve;     /* last #VE, for TDG.VP.VEINFO.GET */
 };
+enum emu_last_exit { EMU_EXIT_ASYNC, EMU_EXIT_TDVMCALL };
 _Static_assert(sizeof(struct emu_tdr) <= 4096 && sizeof(struct tdxemu_tdcs) <= 4096 &&
                    sizeof(struct emu_tdvpr) <= 4096,
                "control structures fit their page");
 
-/* S-EPT entry: HPA 51:12 plus state */
-#define SEPTE_NL 1ULL   /* maps the next S-EPT level */
-#define SEPTE_LEAF 2ULL /* maps a TD private page */
+/*
+ * S-EPT entry: a real EPT entry (SDM Vol. 3C 29.3.2), so the S-EPT root is
+ * the EPT a TD vCPU runs on, as in the module: R/W/X, memory type WB in
+ * leaves, HPA 51:12, and the module's entry state in bits EPT ignores
+ * (52: maps the next level, 53: maps a TD private page).
+ */
+#define SEPTE_RWX 7ULL
+#define SEPTE_MT_WB (6ULL << 3)
+#define SEPTE_SW_NL (1ULL << 52)
+#define SEPTE_SW_LEAF (1ULL << 53)
+#define SEPTE_NL (SEPTE_RWX | SEPTE_SW_NL)
+#define SEPTE_LEAF (SEPTE_RWX | SEPTE_MT_WB | SEPTE_SW_LEAF)
+#define SEPTE_IS_NL(e) (((e)&SEPTE_SW_NL) != 0)
+#define SEPTE_IS_LEAF(e) (((e)&SEPTE_SW_LEAF) != 0)
 #define SEPTE_HPA(e) ((e)&0x000FFFFFFFFFF000ULL)
 
 /* CPUID_CONFIG: configurable leaves and the bits TD_PARAMS may set */
@@ -351,6 +371,15 @@ uint64_t tdxemu_vp_flush(struct tdx_args *a, unsigned ver);
 uint64_t tdxemu_vp_enter(struct tdx_args *a, unsigned ver);
 uint64_t tdxemu_vp_rd(struct tdx_args *a, unsigned ver);
 uint64_t tdxemu_vp_wr(struct tdx_args *a, unsigned ver);
+
+/* emu_run.c: TD execution (TDH.VP.ENTER through the platform's vp_run) */
+uint64_t tdxemu_run(struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_args *a);
+void tdxemu_vcpu_reset_regs(struct emu_tdvpr *vp, const struct tdxemu_tdcs *tdcs);
+
+/* emu_tdcall.c: TDCALL leaves (guest side of the module) */
+bool tdxemu_tdcall(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_args *a,
+                   uint64_t *status);
+void tdxemu_vmcall_return(struct emu_tdvpr *vp, const struct tdx_args *a);
 
 /* emu_mem.c: S-EPT, initial memory, measurement */
 uint64_t tdxemu_mem_sept_add(struct tdx_args *a, unsigned ver);

@@ -1,6 +1,6 @@
 /*
  * Private memory during the build phase: the S-EPT as a real radix tree
- * (root in a TDCX page, lower levels in PT_EPT pages, entries HPA | state),
+ * (root in a TDCX page, lower levels in PT_EPT pages, EPT-format entries),
  * TDH.MEM.SEPT.ADD, TDH.MEM.PAGE.ADD (copy a source page into a new TD
  * page and map it) and TDH.MR.EXTEND. MRTD is a simple running hash
  * standing in for the module's SHA-384, not an attestation-grade value.
@@ -85,7 +85,7 @@ static uint64_t sept_walk(const struct td *td, uint64_t gpa, unsigned level, str
             *entry = e;
             return TDX_SUCCESS;
         }
-        next = (*e & SEPTE_NL) ? tdxemu_pamt_get(SEPTE_HPA(*e)) : NULL;
+        next = SEPTE_IS_NL(*e) ? tdxemu_pamt_get(SEPTE_HPA(*e)) : NULL;
         if (!next || next->type != TDX_PT_EPT || next->owner != td->tdr_pa)
             return sept_error(TDX_EPT_WALK_FAILED, *e, l, a);
         table = tdxemu_page(SEPTE_HPA(*e));
@@ -164,6 +164,8 @@ uint64_t tdxemu_mem_page_add(struct tdx_args *a, unsigned ver)
     memmove(tdxemu_page(a->r8), src, PAGE_SIZE);
     e->type = TDX_PT_REG;
     e->owner = tdr_pa;
+    if (tdxemu.plat.page_private)
+        tdxemu.plat.page_private(tdxemu.plat.ctx, a->r8, true);
     *entry = a->r8 | SEPTE_LEAF;
     measure_gpa(td.tdcs, tag, sizeof(tag), rcx & ~0xFFFULL);
     td.tdr->chldcnt++;
@@ -184,7 +186,7 @@ uint64_t tdxemu_mr_extend(struct tdx_args *a, unsigned ver)
     if (!IS_ALIGNED(gpa, MR_CHUNK) || !gpa_private(td.tdcs, gpa))
         return tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
     st = sept_walk(&td, gpa, 0, a, &entry);
-    if (st == TDX_SUCCESS && !(*entry & SEPTE_LEAF))
+    if (st == TDX_SUCCESS && !SEPTE_IS_LEAF(*entry))
         st = sept_error(TDX_EPT_WALK_FAILED, *entry, 0, a);
     if (st != TDX_SUCCESS)
         return st;

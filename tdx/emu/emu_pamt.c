@@ -145,10 +145,12 @@ uint64_t tdxemu_phymem_page_reclaim(struct tdx_args *a, unsigned ver)
     a->rcx = e->type;
     a->rdx = e->owner;
     st = e->type == TDX_PT_TDR ? reclaim_tdr(pa) : reclaim_child(e);
-    if (st == TDX_SUCCESS) {
-        e->type = TDX_PT_NDA;
-        e->owner = 0;
-    }
+    if (st != TDX_SUCCESS)
+        return st;
+    if (e->type == TDX_PT_REG && tdxemu.plat.page_private)
+        tdxemu.plat.page_private(tdxemu.plat.ctx, pa, false);
+    e->type = TDX_PT_NDA;
+    e->owner = 0;
     return st;
 }
 

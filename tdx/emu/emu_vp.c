@@ -24,13 +24,15 @@ static uint64_t tdvpr_get(uint64_t pa, uint64_t operand, struct vp *v)
     return TDX_SUCCESS;
 }
 
-/* TDVPR valid, its TD keyed, and every TDVPS page added. */
+/* TDVPR valid, not in VP.ENTER on another LP, its TD keyed, and every TDVPS page added. */
 static uint64_t vp_usable(uint64_t pa, struct vp *v)
 {
     uint64_t st = tdvpr_get(pa, TDX_OPERAND_ID_RCX, v);
 
     if (st != TDX_SUCCESS)
         return st;
+    if (v->vp->running)
+        return tdxemu_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_TDVPR);
     if (v->tdr->lifecycle != TD_KEYS_CONFIGURED)
         return TDX_TD_KEYS_NOT_CONFIGURED;
     if (v->vp->num_pages < EMU_TDVPS_PAGES)
@@ -137,6 +139,7 @@ uint64_t tdxemu_vp_init(struct tdx_args *a, unsigned ver)
     ids = tdxemu_page(v.tdr->tdcx[TDCX_X2APIC]);
     ids[v.vp->vcpu_index] = v.vp->x2apic_id;
     v.vp->init_rcx = a->rdx;
+    tdxemu_vcpu_reset_regs(v.vp, tdcs);
     v.vp->state = VCPU_READY;
     associate(v.vp, tdcs);
     return TDX_SUCCESS;
@@ -152,14 +155,21 @@ uint64_t tdxemu_vp_flush(struct tdx_args *a, unsigned ver)
         return st;
     if (v.vp->assoc_lp != tdxemu.lp)
         return TDX_VCPU_NOT_ASSOCIATED;
+    if (tdxemu.plat.vp_flush) {
+        struct tdx_emu_vcpu vc = {.tdvpr = a->rcx};
+        for (unsigned i = 0; i < ARRAY_SIZE(vc.pages); i++)
+            vc.pages[i] = v.vp->pages[1 + i];
+        tdxemu.plat.vp_flush(tdxemu.plat.ctx, &vc);
+    }
     v.vp->assoc_lp = EMU_LP_NONE;
     tdxemu_tdcs(v.tdr)->num_assoc--;
     return TDX_SUCCESS;
 }
 
 /*
- * TDH.VP.ENTER: RCX = TDVPR. Checks and associates the vCPU like the
- * module, then hands it to the platform's vp_enter callback; without one,
+ * TDH.VP.ENTER: RCX = TDVPR; after a TDG.VP.VMCALL exit, the GPRs the
+ * guest exposed carry the VMM's answers. Checks and associates the vCPU
+ * like the module, then runs it (emu_run.c); without the platform's vp_run,
  * TD execution is not emulated (TDX_OPERAND_INVALID | operand RAX).
  */
 uint64_t tdxemu_vp_enter(struct tdx_args *a, unsigned ver)
@@ -169,7 +179,7 @@ uint64_t tdxemu_vp_enter(struct tdx_args *a, unsigned ver)
     struct vp v;
     uint64_t st;
 
-    if (!tdxemu.plat.vp_enter)
+    if (!tdxemu.plat.vp_run)
         return tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
     st = vp_usable(tdvpr, &v);
     if (st == TDX_SUCCESS)
@@ -182,7 +192,9 @@ uint64_t tdxemu_vp_enter(struct tdx_args *a, unsigned ver)
         return st;
     if (v.vp->assoc_lp == EMU_LP_NONE)
         associate(v.vp, tdcs);
-    return tdxemu.plat.vp_enter(tdxemu.plat.ctx, tdvpr, v.vp->vcpu_index, a);
+    if (v.vp->last_exit == EMU_EXIT_TDVMCALL)
+        tdxemu_vmcall_return(v.vp, a);
+    return tdxemu_run(tdcs, v.vp, a);
 }
 
 /* Which TDVPS fields exist: 1 = read/write, 2 = read-only zero, 0 = unknown. */

@@ -12,7 +12,9 @@
  * (16 bytes per 4K page, as in the real module); per-TD and per-vCPU state
  * lives inside the TDR, TDCS (TDCX) and TDVPR pages; the S-EPT is a real
  * radix tree in S-EPT pages. Nothing is encrypted: the VMM must not touch
- * pages it gave to the "module" (on hardware that would corrupt the TD).
+ * pages it gave to the "module" (on hardware that would corrupt the TD);
+ * TD private pages are handed to the platform's page_private so that it can
+ * enforce this for them.
  *
  * Concurrency: one SEAMCALL runs at a time: give lock/unlock callbacks
  * (held around each call) or serialize every call yourself. That is
@@ -26,9 +28,16 @@
  * TDH.VP.RD/WR keep TD-VMCS (class 0) and PEND_NMI fields as written and
  * read VCPU_STATE_DETAILS as 0. MRTD is a simple hash, not SHA-384.
  *
+ * TD execution: TDH.VP.ENTER runs the vCPU through the platform's vp_run
+ * (tdx/tdx_emu_vmx.c runs it in VMX non-root operation on the S-EPT, which
+ * is kept in EPT format). The module serves TDCALL itself (emu_tdcall.c):
+ * TDG.VP.INFO and TDG.VP.VEINFO.GET stay in the module, TDG.VP.VMCALL is a
+ * TD exit to the VMM with the guest's exposed GPRs (exit reason 77), whose
+ * return values the next VP.ENTER copies back. Without vp_run, VP.ENTER is
+ * not emulated.
+ *
  * Not emulated (TDX_OPERAND_INVALID with operand RAX, like a module
- * without the leaf): TD execution (TDH.VP.ENTER unless a vp_enter callback
- * is given), PAGE.AUG/RELOCATE/REMOVE, RANGE.BLOCK/UNBLOCK, MEM.TRACK,
+ * without the leaf): PAGE.AUG/RELOCATE/REMOVE, RANGE.BLOCK/UNBLOCK, MEM.TRACK,
  * SEPT.RD/REMOVE, MEM.RD/WR, MNG.WR, DEMOTE/PROMOTE, SYS.INFO/RDALL,
  * SYS.SHUTDOWN/UPDATE/DISABLE, LP.SHUTDOWN, migration, service TDs.
  * Nor are Dynamic PAMT, L2 VMs, entropy/PCONFIG failures, interrupted
@@ -50,6 +59,41 @@ struct tdx_emu_cmr {
     uint64_t base, size; /* 4K granular, sorted, non-overlapping */
 };
 
+/* Guest GPRs in the SDM's register-number order (RSP lives in the platform's VMCS). */
+struct tdx_emu_gprs {
+    uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* What TDG.VP.VEINFO.GET returns about the last virtualization exception. */
+struct tdx_emu_ve {
+    uint32_t valid; /* 0 after VEINFO.GET: the next #VE may be delivered */
+    uint32_t exit_reason;
+    uint64_t qual, gla, gpa;
+    uint32_t instr_len, instr_info;
+};
+
+/* A TD vCPU as TDH.VP.ENTER hands it to the platform. */
+struct tdx_emu_vcpu {
+    struct tdx_emu_gprs *gprs; /* in the TDVPR: the platform loads and saves them */
+    struct tdx_emu_ve *ve;     /* the platform fills it when it delivers #VE */
+    uint64_t tdvpr;
+    /* TDCX pages for the platform (TD VMCS, its own per-vCPU state, ...), zeroed at VP.ADDCX. */
+    uint64_t pages[4];
+    uint64_t eptp;       /* S-EPT root | WB | page-walk length: an EPT pointer */
+    unsigned gpa_width;  /* 48 or 52: the shared bit is gpa_width - 1 */
+    unsigned vcpu_index; /* TDH.VP.INIT order */
+    uint64_t xfam;
+};
+
+/* Why vp_run returned. */
+struct tdx_emu_exit {
+    bool tdcall; /* the TD executed TDCALL (RAX = leaf); its RIP is past the instruction */
+    /* Otherwise an asynchronous TD exit to the VMM: */
+    uint32_t reason; /* VMX basic exit reason */
+    uint64_t qual, ext_qual, gpa, intr_info;
+};
+
 struct tdx_emu_platform {
     unsigned nr_lps;  /* every LP MCHECK would count: all must run LP.INIT */
     unsigned nr_pkgs; /* packages; KEY.CONFIG / CACHE.WB run once on each */
@@ -63,12 +107,23 @@ struct tdx_emu_platform {
      */
     void *(*phys_to_virt)(void *ctx, uint64_t pa);
     /*
-     * Optional: runs vCPU tdvpr_pa after the emulator's VP.ENTER checks and
-     * association (with the lock below held); returns the status and exit
-     * registers in a. When NULL, TDH.VP.ENTER returns TDX_OPERAND_INVALID |
-     * operand RAX: TD execution is not emulated.
+     * Optional: runs TD vCPU vc on the calling LP, after VP.ENTER's checks
+     * and without the lock below, until the TD executes TDCALL or an exit
+     * the VMM must see; fills *x. Returns 0, or an error when the vCPU
+     * cannot run (VM entry failed): the vCPU is then disabled. When NULL,
+     * TDH.VP.ENTER returns TDX_OPERAND_INVALID | operand RAX: TD execution
+     * is not emulated.
      */
-    uint64_t (*vp_enter)(void *ctx, uint64_t tdvpr_pa, unsigned vcpu_index, struct tdx_args *a);
+    int (*vp_run)(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x);
+    /*
+     * Optional: page pa became TD private memory (private = true, after
+     * TDH.MEM.PAGE.ADD filled it) or was reclaimed (false). The platform
+     * makes it unreachable from the VMM's own mappings meanwhile; the
+     * module keeps reaching it through phys_to_virt.
+     */
+    void (*page_private)(void *ctx, uint64_t pa, bool private);
+    /* Optional: TDH.VP.FLUSH of vc on this LP (e.g. VMCLEAR of its VMCS). */
+    void (*vp_flush)(void *ctx, const struct tdx_emu_vcpu *vc);
     void (*lock)(void *ctx); /* optional: held around each SEAMCALL */
     void (*unlock)(void *ctx);
     void *ctx; /* passed to every callback */

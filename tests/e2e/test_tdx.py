@@ -1,18 +1,42 @@
 """TDX module initialization at boot: the emulated module (tdx=emulate) goes
-through the whole real sequence and reports ready; without TDX hardware the
+through the whole real sequence and reports ready, and trust domains run on it
+(tests/guests/tdhello.S, tdfatal.S) beside a VMX guest; without TDX hardware the
 hypervisor says why TDX is unavailable (the MSR probe's #GP is caught by the
 exception fixup) and VMX guests still run; on QEMU TCG it blames the missing VMX.
 """
 
+import re
 import time
 
 from harness import PROMPT, E2ETest, Machine, TestFailure
 from test_vmx import cmd, free_pages
 
 BOCHS_TIMEOUT = 240
+TD_TIMEOUT = 900  # boot, two TDs, a VMX guest and the checks, in Bochs with 4 CPUs
 QEMU_TIMEOUT = 60
+TDHELLO_LINES = [
+    "tdhello: hello from a trust domain",
+    "tdhello: TDG.VP.INFO: GPA width 48, 1 vCPU, index 0",
+    "tdhello: CPUID 0x21: IntelTDX",
+    "tdhello: Instruction.CPUID: HVMICROVISOR",
+    "tdhello: Instruction.RDMSR: x2APIC, unknown MSR refused",
+    "tdhello: MapGPA: private ok, shared refused",
+    "tdhello: all checks passed",
+]
+TD_BENCH_RE = r"tdhello: (tdcall vp.info|tdvmcall cpuid) 1000 calls, (\d+) ticks, (\d+) ticks/call"
+TD_BUILT_RE = r"tdx: (\w+): TD built in (\d+) TSC ticks: (\d+) pages added, (\d+) SEAMCALLs"
 READY_RE = (r"tdx: module ready: (\d+)\.(\d+)\.(\d+) \(emulated\), (\d+) TDMRs, (\d+) KiB PAMT, "
             r"(\d+) TD KeyIDs")
+
+
+def pump(m):
+    """Reads what the serial port has (Bochs stalls when nobody reads its pty); fails on a
+    panic or the emulator's end like expect."""
+    try:
+        m.expect(r"(?!x)x", timeout=0.5, what="serial output")
+    except TestFailure as e:
+        if "timed out" not in str(e):
+            raise
 
 
 def wait_in_transcript(m, text, seconds=60):
@@ -21,12 +45,24 @@ def wait_in_transcript(m, text, seconds=60):
     while text not in m.transcript():
         if time.monotonic() > limit:
             raise TestFailure(f"no {text!r} within {seconds} s")
-        time.sleep(0.5)
+        pump(m)
+
+
+def search_transcript(m, regex, what, seconds=300):
+    """Like wait_in_transcript, for a regex; returns the last match."""
+    limit = time.monotonic() + seconds
+    while True:
+        found = list(re.finditer(regex, m.transcript()))
+        if found:
+            return found[-1]
+        if time.monotonic() > limit:
+            raise TestFailure(f"no {what} within {seconds} s")
+        pump(m)
 
 
 def run_emulated(name):
     with Machine(name, emu="bochs", smp=4, cmdline="tdx=emulate run=hello16",
-                 timeout=BOCHS_TIMEOUT) as m:
+                 timeout=TD_TIMEOUT) as m:
         g = m.expect(READY_RE, what="the 'tdx: module ready' line")
         major, minor, tdmrs, pamt, keyids = (int(g.group(i)) for i in (1, 2, 4, 5, 6))
         if (major, minor) < (1, 5) or tdmrs < 1 or pamt <= 0 or keyids < 1:
@@ -38,17 +74,58 @@ def run_emulated(name):
             if want not in out:
                 raise TestFailure(f"'tdx' output lacks {want!r}: {out[:300]!r}")
         before = free_pages(m)
-        # The whole TD build and teardown SEAMCALL pipeline; running a TD is not there yet.
-        for i in range(2):
-            cmd(m, f"launch hello64 backend=tdx mem=4M name=td{i}")
-            wait_in_transcript(m, f"vm td{i}: stopped: TD built; running TDs is not implemented")
-        if "0 in use" not in cmd(m, "tdx"):
+        run_tds(m)
+        out = cmd(m, "tdx")
+        if "0 in use" not in out:
             raise TestFailure("a TD KeyID was not given back after teardown")
+        if "emulated module: 0 TD private pages" not in out:
+            raise TestFailure(f"TD pages still out of the direct map after teardown: {out!r}")
         after = free_pages(m)
         if after != before:
-            raise TestFailure(f"free pages {before} before two TDs, {after} after")
+            raise TestFailure(f"free pages {before} before the TDs, {after} after")
         m.send("poweroff\r")
         m.expect_poweroff()
+
+
+def expect_lines(m, name, lines):
+    for line in lines:
+        wait_in_transcript(m, f"[{name}] {line}", seconds=300)
+
+
+def run_tds(m):
+    """A TD prints over its UART (TDCALL I/O) and exits; it runs beside a VMX guest; a TD
+    that reports a fatal error stops with its reason; limits are refused with a reason."""
+    cmd(m, "launch echo name=vmxguest")
+    wait_in_transcript(m, "[vmxguest] echo: type, q quits")
+    cmd(m, "launch tdhello backend=tdx mem=4M name=td0")
+    g = search_transcript(m, TD_BUILT_RE, "TD build line")
+    if g.group(1) != "td0" or int(g.group(3)) < 1024 or int(g.group(4)) <= 0:
+        raise TestFailure(f"implausible build line {g.group(0)!r}")
+    # every page the TD got is out of the hypervisor's direct map (its only TD right now)
+    g2 = search_transcript(m, r"tdx-emu: (\d+) TD private pages unreachable from the hypervisor",
+                           "the private pages line")
+    if int(g2.group(1)) != int(g.group(3)):
+        raise TestFailure(f"{g.group(3)} pages added, but {g2.group(0)!r}")
+    expect_lines(m, "td0", TDHELLO_LINES[:-1])
+    expect_lines(m, "td0", TDHELLO_LINES[-1:])
+    timings = {g.group(1): int(g.group(3)) for g in re.finditer(TD_BENCH_RE, m.transcript())}
+    if sorted(timings) != ["tdcall vp.info", "tdvmcall cpuid"] or min(timings.values()) <= 0:
+        raise TestFailure(f"missing or bad timing lines: {timings}")
+    wait_in_transcript(m, "vm td0: exited: code 0")
+    vms = cmd(m, "vms")
+    if not re.search(r"td0\s.*tdx", vms) or not re.search(r"vmxguest\s.*vmx\s.*running", vms):
+        raise TestFailure(f"'vms' does not show the TD's backend and the running VMX guest: {vms!r}")
+    cmd(m, "launch tdfatal backend=tdx mem=2M name=td1")
+    wait_in_transcript(m, "vm td1: stopped: TD reported a fatal error: code 0x2a: "
+                          "tdfatal: the guest gave up")
+    for args, want in (("cpus=2", "1 vCPU"), ("mem=128M", "64 MiB"), ("mem=2M", None)):
+        image = "hello16" if want is None else "tdhello"
+        out = cmd(m, f"launch {image} backend=tdx {args} name=bad")
+        wanted = want or "64-bit images only"
+        if wanted not in m.transcript()[-2000:] + out:
+            raise TestFailure(f"launch {image} {args} was not refused with {wanted!r}: {out!r}")
+    cmd(m, "kill vmxguest")
+    wait_in_transcript(m, "vm vmxguest: stopped")
 
 
 def run_no_tdx_hw(name):
@@ -76,7 +153,7 @@ def run_qemu(name):
 
 
 TESTS = [
-    E2ETest("bochs-tdx-emulated", BOCHS_TIMEOUT, run_emulated),
+    E2ETest("bochs-tdx-emulated", TD_TIMEOUT, run_emulated),
     E2ETest("bochs-tdx-no-hardware", BOCHS_TIMEOUT, run_no_tdx_hw),
     E2ETest("qemu-tdx-no-vmx", QEMU_TIMEOUT, run_qemu),
 ]

@@ -50,7 +50,9 @@ GUESTS_HOSTILE := memlimit memlimitw hvphys hvphys4g apicpage ioapicpage selfipi
 	msrs crbits cpuidstorm progress uartflood cliloop tprloop isoA isoB isoscan
 GUESTS_ELF64 += $(GUESTS_HOSTILE)
 GUESTS_MB1 := mb1hello
-GUEST_NAMES := $(GUESTS_FLAT16) $(GUESTS_ELF64) $(GUESTS_MB1)
+# trust domains (backend=tdx): ELF64, lib.S built with GUEST_TD (I/O through TDCALL)
+GUESTS_TD := tdhello tdfatal
+GUEST_NAMES := $(GUESTS_FLAT16) $(GUESTS_ELF64) $(GUESTS_MB1) $(GUESTS_TD)
 
 GUEST_ARGS_hello16 := mode=real load=0x8000
 GUEST_ARGS_triplefault := mode=real load=0x8000
@@ -65,6 +67,7 @@ GUEST_MODULE_LIST := $(GUEST_OUT)/modules.list
 GUEST_FLAT16_OBJS := $(GUESTS_FLAT16:%=$(GUEST_OUT)/%.o)
 GUEST_ELF64_OBJS := $(GUESTS_ELF64:%=$(GUEST_OUT)/%.o)
 GUEST_MB1_OBJS := $(GUESTS_MB1:%=$(GUEST_OUT)/%.o)
+GUEST_TD_OBJS := $(GUESTS_TD:%=$(GUEST_OUT)/%.o)
 
 .DELETE_ON_ERROR:
 
@@ -79,6 +82,11 @@ $(GUEST_ELF64_OBJS): $(GUEST_OUT)/%.o: $(GUESTS_DIR)/%.S
 	@mkdir -p $(@D)
 	@echo "  AS64    $<"
 	@$(GUEST_CC) -m64 $(GUEST_ASFLAGS) -c $< -o $@
+
+$(GUEST_TD_OBJS): $(GUEST_OUT)/%.o: $(GUESTS_DIR)/%.S
+	@mkdir -p $(@D)
+	@echo "  AS64TD  $<"
+	@$(GUEST_CC) -m64 -DGUEST_TD $(GUEST_ASFLAGS) -c $< -o $@
 
 # GUEST_PROT32: lib.S as 32-bit protected-mode code
 $(GUEST_MB1_OBJS): $(GUEST_OUT)/%.o: $(GUESTS_DIR)/%.S
@@ -95,7 +103,7 @@ $(GUESTS_FLAT16:%=$(GUEST_OUT)/%.bin): $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.16.elf
 	@echo "  OBJCOPY $@"
 	@$(GUEST_OBJCOPY) -O binary $< $@
 
-$(GUESTS_ELF64:%=$(GUEST_OUT)/%.elf): $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUESTS_DIR)/guest64.ld
+$(GUESTS_ELF64:%=$(GUEST_OUT)/%.elf) $(GUESTS_TD:%=$(GUEST_OUT)/%.elf): $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUESTS_DIR)/guest64.ld
 	@echo "  LD      $@"
 	@$(GUEST_LD) -m elf_x86_64 $(GUEST_LDFLAGS) -z max-page-size=0x1000 -T $(GUESTS_DIR)/guest64.ld -o $@ $<
 
@@ -112,7 +120,8 @@ $(GUEST_MODULE_LIST): $(GUESTS_DIR)/guests.mk
 
 .PHONY: all-guests
 
--include $(GUEST_FLAT16_OBJS:.o=.d) $(GUEST_ELF64_OBJS:.o=.d) $(GUEST_MB1_OBJS:.o=.d)
+-include $(GUEST_FLAT16_OBJS:.o=.d) $(GUEST_ELF64_OBJS:.o=.d) $(GUEST_MB1_OBJS:.o=.d) \
+	$(GUEST_TD_OBJS:.o=.d)
 
 ifeq ($(notdir $(firstword $(MAKEFILE_LIST))),guests.mk)
 .DEFAULT_GOAL := all-guests

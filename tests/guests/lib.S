@@ -6,7 +6,9 @@
  * Built with gcc -m32 (__x86_64__ undefined) the file is 16-bit real-mode
  * code for flat images; with -m32 -DGUEST_PROT32 it is 32-bit protected-mode
  * code (flat segments, paging off) for multiboot1 ELF32 images; with -m64 it
- * is 64-bit code for ELF64 images.
+ * is 64-bit code for ELF64 images, and with -m64 -DGUEST_TD 64-bit code for
+ * trust domains: port I/O and HLT become TDG.VP.VMCALL requests (GHCI),
+ * since in a TD they raise #VE.
  * Routines preserve every register except RAX, RCX, RDX, RSI, RDI.
  */
 #include "lib.h"
@@ -20,11 +22,23 @@
 
 /* ------------------------------------------------------------ both modes */
 
+#ifdef GUEST_TD
+/* TDCALL (66 0F 01 CC); RAX = leaf */
+.macro TDCALL
+	.byte 0x66, 0x0f, 0x01, 0xcc
+.endm
+#define OUT_AL_DX call td_outb
+#define IN_DX_AL call td_inb
+#else
+#define OUT_AL_DX out %al, %dx
+#define IN_DX_AL in %dx, %al
+#endif
+
 /* (not "OUTB": GAS macro names are case-insensitive, it would capture outb) */
 .macro OUTB_CONST port, val
 	mov $\port, %dx
 	mov $\val, %al
-	out %al, %dx
+	OUT_AL_DX
 .endm
 
 /* 115200 8N1, FIFOs on, interrupts off, DTR+RTS */
@@ -41,14 +55,23 @@
 .macro HALT_FOREVER
 	cli
 .Lhalt\@:
+#ifdef GUEST_TD
+	call td_hlt
+#else
 	hlt
+#endif
 	jmp .Lhalt\@
 .endm
 
 /* ends the VM with exit code \code (a constant), halts if that is ignored */
 .macro DEBUG_EXIT code
 	mov $\code, %al
+#ifdef GUEST_TD
+	mov $DEBUG_EXIT_PORT, %dx
+	call td_outb
+#else
 	out %al, $DEBUG_EXIT_PORT
+#endif
 	HALT_FOREVER
 .endm
 
@@ -57,12 +80,12 @@
 uart_putc:
 	mov %al, %ah
 	mov $COM1_LSR, %dx
-1:	in %dx, %al
+1:	IN_DX_AL
 	test $LSR_THRE, %al
 	jz 1b
 	mov %ah, %al
 	mov $COM1, %dx
-	out %al, %dx
+	OUT_AL_DX
 	ret
 
 /* (R|E)SI = NUL-terminated string. Clobbers AX, DX, SI. */
@@ -328,8 +351,86 @@ uart_puthex:
 
 /* AL = exit code: debug exit, halts if that is ignored */
 debug_exit:
+#ifdef GUEST_TD
+	mov $DEBUG_EXIT_PORT, %dx
+	call td_outb
+#else
 	out %al, $DEBUG_EXIT_PORT
+#endif
 	HALT_FOREVER
+
+#ifdef GUEST_TD
+/* R13 = direction (GHCI_IO_OUT or 0), R14 = port, R15 = byte:
+ * TDG.VP.VMCALL<Instruction.IO>, size 1, exposing R10-R15. R10 = status,
+ * R11 = the byte read. Clobbers RAX, RCX, R12. */
+td_io:
+	mov $1, %r12d
+	mov $GHCI_IO, %r11d
+	xor %r10d, %r10d
+	mov $TD_VMCALL_R10_R15, %ecx
+	xor %eax, %eax			/* TDG.VP.VMCALL */
+	TDCALL
+	ret
+
+/* DX = port, AL = byte: OUT. Preserves every register. */
+td_outb:
+	push %rax
+	push %rcx
+	push %r10
+	push %r11
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	movzbl %al, %r15d
+	movzwl %dx, %r14d
+	mov $GHCI_IO_OUT, %r13d
+	call td_io
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %r11
+	pop %r10
+	pop %rcx
+	pop %rax
+	ret
+
+/* DX = port: IN to AL. Preserves every other register (AH included). */
+td_inb:
+	push %rcx
+	push %r10
+	push %r11
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	push %rax
+	movzwl %dx, %r14d
+	xor %r13d, %r13d
+	xor %r15d, %r15d
+	call td_io
+	pop %rax
+	mov %r11b, %al
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %r11
+	pop %r10
+	pop %rcx
+	ret
+
+/* TDG.VP.VMCALL<Instruction.HLT>: waits for an interrupt or the VM's end. Clobbers RAX, RCX, R10-R12. */
+td_hlt:
+	xor %r12d, %r12d
+	mov $GHCI_HLT, %r11d
+	xor %r10d, %r10d
+	mov $TD_VMCALL_R10_R15, %ecx
+	xor %eax, %eax
+	TDCALL
+	ret
+#endif
 
 /* RAX = the guest's memory size: the loader puts its identity page tables in
  * the top GUEST_PT_PAGES pages (docs/guest-abi.md), so it is CR3 + their size.

@@ -102,6 +102,30 @@
 #define ICR_INIT_SELF 0x00044500 /* INIT, level assert, shorthand self */
 #define ICR_SIPI_SELF 0x00044610 /* start-up at 0x10000, shorthand self */
 
+/* TDX guests (GHCI 1.5, TDX module ABI): TDCALL leaves, TDG.VP.VMCALL sub-functions and statuses */
+#define TDG_VP_VMCALL 0
+#define TDG_VP_INFO 1
+#define TD_VMCALL_R10_R15 0xFC00 /* RCX: GPRs exposed to the VMM */
+#define TD_VMCALL_R10_R15_RDX 0xFC04
+#define TD_VMCALL_FATAL_REGS 0xFFCC /* RDX, RBX, RSI, RDI, R8-R15 */
+#define GHCI_CPUID 10
+#define GHCI_HLT 12
+#define GHCI_IO 30
+#define GHCI_RDMSR 31
+#define GHCI_WRMSR 32
+#define GHCI_MAP_GPA 0x10001
+#define GHCI_REPORT_FATAL_ERROR 0x10003
+#define GHCI_IO_OUT 1
+#define GHCI_INVALID_OPERAND 0x8000000000000000
+#define GHCI_SUBFUNC_UNSUPPORTED 0x8000000000000003
+#define TD_GPAW 48
+#define TD_SHARED_BIT 0x800000000000 /* GPA bit 47 */
+#define APIC_BASE_X2APIC 0x400
+#define CPUID_TDX 0x21
+#define TDX_SIG_EBX 0x65746E49 /* "Inte" */
+#define TDX_SIG_EDX 0x5844546C /* "lTDX" */
+#define TDX_SIG_ECX 0x20202020 /* "    " */
+
 /* selectors of the GDT lib.S loads in 64-bit guests */
 #define SEL_CODE64 0x08
 #define SEL_DATA 0x10

@@ -359,7 +359,7 @@ static void test_too_many_modules(void **state)
     assert_int_equal(bi.nmodules, BOOT_MAX_MODULES);
     assert_int_equal(bi.modules[BOOT_MAX_MODULES - 1].start, 0x100000ull * BOOT_MAX_MODULES);
     assert_string_equal(bi.modules[BOOT_MAX_MODULES - 1].string, "odd");
-    assert_true(host_log_contains("more than 32 modules"));
+    assert_true(host_log_contains("more than 48 modules"));
 }
 
 /* ------------------------------------------------------------ BIOS memory map */

@@ -1,30 +1,172 @@
-/* unit-srcs: tests/unit/tdx_emu_fixture.c tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c kernel/string.c */
+/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c kernel/string.c */
 /*
  * Emulated TDX module, global part: the module-initialization state
  * machine (SYS.INIT, LP.INIT, SYS.RD, SYS.CONFIG, KEY.CONFIG, TDMR.INIT),
  * TDMR_INFO validation and the dispatcher's generic checks, each wrong
- * order answered with the real module's status. The fake platform (4 LPs
- * in 2 packages, 2 GiB, one TDMR [1 GiB, 2 GiB)) is tdx_emu_fixture.c.
- * TD tests are in test_tdx_emu_td.c.
+ * order answered with the real module's status. The fake platform has
+ * 4 LPs in 2 packages and 2 GiB of "physical" memory (a lazily backed
+ * mapping): CMR [1 MiB, 2 GiB), one TDMR [1 GiB, 2 GiB) whose PAMT sits in
+ * a reserved area at its start. TD tests are in test_tdx_emu_td.c.
  */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#include "tests/unit/tdx_emu_fixture.h"
+#include "tdx/emu/emu_internal.h"
+
+#define MEM_SIZE GiB(2)
+#define NR_LPS 4
+#define KEYID_START 32
+#define NR_KEYIDS 16
+#define GLOBAL_KEYID KEYID_START
+#define TDMR_BASE GiB(1)
+#define RSVD_SIZE MiB(8)
+#define ARRAY_PA MiB(16)
+#define INFO_PA(i) (MiB(16) + KiB(4) + (uint64_t)(i)*512)
+
+static uint8_t *mem;
+static unsigned cur_lp;
+static struct tdx_args args;
+static struct tdx_emu_platform plat;
+
+static void fake_this_lp(void *ctx, unsigned *lp, unsigned *pkg)
+{
+    *lp = cur_lp;
+    *pkg = cur_lp / 2;
+}
+
+static void *fake_p2v(void *ctx, uint64_t pa)
+{
+    return pa < MEM_SIZE ? mem + pa : NULL;
+}
+
+static void *va(uint64_t pa)
+{
+    return mem + pa;
+}
+
+static int group_setup(void **state)
+{
+    mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+               -1, 0);
+    return mem == MAP_FAILED ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+    munmap(mem, MEM_SIZE);
+    return 0;
+}
 
 static int setup(void **state)
 {
-    fixture_platform();
+    memset(&plat, 0, sizeof(plat));
+    plat.nr_lps = NR_LPS;
+    plat.nr_pkgs = 2;
+    plat.this_lp = fake_this_lp;
+    plat.phys_to_virt = fake_p2v;
+    plat.nr_cmrs = 1;
+    plat.cmrs[0].base = MiB(1);
+    plat.cmrs[0].size = MEM_SIZE - MiB(1);
+    plat.tdx_keyid_start = KEYID_START;
+    plat.nr_tdx_keyids = NR_KEYIDS;
+    plat.phys_bits = 46;
+    tdx_emu_init(&plat);
+    cur_lp = 0;
     return 0;
 }
 
 static uint64_t call(uint64_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8)
 {
-    return seamcall(fn, rcx, rdx, r8, 0);
+    memset(&args, 0, sizeof(args));
+    args.rcx = rcx;
+    args.rdx = rdx;
+    args.r8 = r8;
+    return tdx_emu_seamcall(fn, &args);
+}
+
+#define assert_status(expr, want) assert_int_equal((expr), (want))
+#define assert_ok(expr) assert_status((expr), TDX_SUCCESS)
+
+/* TDMR i = [base, base + size), PAMTs (4K, 2M, 1G) packed from pamt on. */
+static struct tdmr_info *tdmr_set(unsigned i, uint64_t base, uint64_t size, uint64_t pamt)
+{
+    struct tdmr_info *t = va(INFO_PA(i));
+
+    memset(t, 0, sizeof(*t));
+    t->base = base;
+    t->size = size;
+    t->pamt_4k_base = pamt;
+    t->pamt_4k_size = size / PAGE_SIZE * 16;
+    t->pamt_2m_base = pamt + t->pamt_4k_size;
+    t->pamt_2m_size = ALIGN_UP(size / MiB(2) * 16, PAGE_SIZE);
+    t->pamt_1g_base = t->pamt_2m_base + t->pamt_2m_size;
+    t->pamt_1g_size = PAGE_SIZE;
+    ((uint64_t *)va(ARRAY_PA))[i] = INFO_PA(i);
+    return t;
+}
+
+/* The good layout: one 1 GiB TDMR, PAMT in a reserved area at its start. */
+static struct tdmr_info *default_tdmr(void)
+{
+    struct tdmr_info *t = tdmr_set(0, TDMR_BASE, GiB(1), TDMR_BASE);
+
+    t->rsvd[0].offset = 0;
+    t->rsvd[0].size = RSVD_SIZE;
+    return t;
+}
+
+static void all_lp_init(void)
+{
+    for (unsigned lp = 0; lp < NR_LPS; lp++) {
+        cur_lp = lp;
+        assert_ok(call(TDH_SYS_LP_INIT, 0, 0, 0));
+    }
+    cur_lp = 0;
+}
+
+static uint64_t sys_config(unsigned n, uint64_t keyid)
+{
+    return call(TDH_SYS_CONFIG, ARRAY_PA, n, keyid);
+}
+
+/* SYS.INIT, LP.INIT everywhere, SYS.CONFIG with the default TDMR. */
+static void configured(void)
+{
+    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    all_lp_init();
+    default_tdmr();
+    assert_ok(sys_config(1, GLOBAL_KEYID));
 }
 
 static void key_config_all(void)
 {
-    on_each_package(TDH_SYS_KEY_CONFIG, 0);
+    cur_lp = 0;
+    assert_ok(call(TDH_SYS_KEY_CONFIG, 0, 0, 0));
+    cur_lp = 2;
+    assert_ok(call(TDH_SYS_KEY_CONFIG, 0, 0, 0));
+    cur_lp = 0;
+}
+
+static void tdmr_init_all(void)
+{
+    uint64_t next = 0;
+
+    while (next < TDMR_BASE + GiB(1)) {
+        assert_ok(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0, 0));
+        next = args.rdx;
+    }
+}
+
+static void bring_up(void)
+{
+    configured();
+    key_config_all();
+    tdmr_init_all();
 }
 
 /* ------------------------------------------------------------ tests */
@@ -457,5 +599,5 @@ int main(void)
         T(test_lock_callbacks_bracket_calls),
     };
 
-    return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,39 +1,200 @@
-/* unit-srcs: tests/unit/tdx_emu_fixture.c tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c kernel/string.c */
+/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c kernel/string.c */
 /*
  * Emulated TDX module, TD part: building a TD (create, key config, TDCS,
  * MNG.INIT, vCPUs, S-EPT, PAGE.ADD, MR.EXTEND, finalize), the op-state and
  * lifecycle gates, page ownership, and teardown in the order KVM uses,
- * with every out-of-order step answered by the real module's status. The
- * fake platform is tdx_emu_fixture.c (4 LPs in 2 packages, 2 GiB, one TDMR
- * [1 GiB, 2 GiB)), brought up before each test.
+ * with every out-of-order step answered by the real module's status. Same
+ * fake platform as test_tdx_emu.c: 4 LPs in 2 packages (LP/2), 2 GiB of
+ * "physical" memory, one TDMR [1 GiB, 2 GiB), brought up before each test.
  */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#include "tests/unit/tdx_emu_fixture.h"
+#include "tdx/emu/emu_internal.h"
 
+#define MEM_SIZE GiB(2)
+#define NR_LPS 4
+#define KEYID_START 32
+#define NR_KEYIDS 16
 #define HKID (KEYID_START + 1)
+#define TDMR_BASE GiB(1)
+#define RSVD_SIZE MiB(8)
+#define ARRAY_PA MiB(16)
+#define INFO_PA (MiB(16) + KiB(4))
 #define PARAMS_PA MiB(17)
 #define SRC_PA MiB(18)
 #define POOL_PA (TDMR_BASE + MiB(16))
 
-static unsigned enter_calls;
+static uint8_t *mem;
+static unsigned cur_lp, enter_calls;
 static uint64_t next_page;
+static struct tdx_args args;
+static struct tdx_emu_platform plat;
 
-static uint64_t fake_enter(void *ctx, uint64_t tdvpr, unsigned index, struct tdx_args *a)
+static void fake_this_lp(void *ctx, unsigned *lp, unsigned *pkg)
 {
+    *lp = cur_lp;
+    *pkg = cur_lp / 2;
+}
+
+static void *fake_p2v(void *ctx, uint64_t pa)
+{
+    return pa < MEM_SIZE ? mem + pa : NULL;
+}
+
+/* A scripted platform vp_run: step i sets guest registers and ends with its exit. */
+struct run_step {
+    bool tdcall, fail, nested_flush;
+    uint64_t rax, rcx, rdx, r10, r11, r12;
+    uint32_t reason;
+    struct tdx_emu_ve ve;
+};
+static struct run_step script[8];
+static struct tdx_emu_gprs seen[8]; /* the guest registers each step started with */
+static struct tdx_emu_vcpu last_vc;
+static uint64_t nested_status, flushed_tdvpr;
+static unsigned step;
+
+static void fake_flush(void *ctx, const struct tdx_emu_vcpu *vc)
+{
+    flushed_tdvpr = vc->tdvpr;
+}
+
+static void guest_sets(struct tdx_emu_gprs *g, const struct run_step *s)
+{
+    g->rax = s->rax;
+    g->rcx = s->rcx;
+    g->rdx = s->rdx;
+    g->r10 = s->r10;
+    g->r11 = s->r11;
+    g->r12 = s->r12;
+}
+
+static int fake_run(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x)
+{
+    const struct run_step *s = &script[step];
+
+    last_vc = *vc;
+    seen[step++] = *vc->gprs;
     enter_calls++;
-    a->rcx = index;
-    return 12; /* exit reason HLT, status SUCCESS */
+    if (s->nested_flush) { /* another LP while this vCPU runs: the module lock is free */
+        struct tdx_args a = {.rcx = vc->tdvpr};
+        unsigned lp = cur_lp;
+        cur_lp = 1;
+        nested_status = tdx_emu_seamcall(TDH_VP_FLUSH, &a);
+        cur_lp = lp;
+    }
+    if (s->fail)
+        return -1;
+    if (s->ve.valid)
+        *vc->ve = s->ve;
+    guest_sets(vc->gprs, s);
+    x->tdcall = s->tdcall;
+    x->reason = s->reason;
+    x->qual = 0x55;
+    x->gpa = 0x2000;
+    x->intr_info = 0x800000EF;
+    return 0;
+}
+
+static void *va(uint64_t pa)
+{
+    return mem + pa;
+}
+
+#define assert_status(expr, want) assert_int_equal((expr), (want))
+#define assert_ok(expr) assert_status((expr), TDX_SUCCESS)
+
+static uint64_t call4(uint64_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8, uint64_t r9)
+{
+    memset(&args, 0, sizeof(args));
+    args.rcx = rcx;
+    args.rdx = rdx;
+    args.r8 = r8;
+    args.r9 = r9;
+    return tdx_emu_seamcall(fn, &args);
 }
 
 static uint64_t call(uint64_t fn, uint64_t rcx, uint64_t rdx)
 {
-    return seamcall(fn, rcx, rdx, 0, 0);
+    return call4(fn, rcx, rdx, 0, 0);
+}
+
+static void on_each_package(uint64_t fn, uint64_t rcx)
+{
+    cur_lp = 0;
+    assert_ok(call(fn, rcx, 0));
+    cur_lp = 2;
+    assert_ok(call(fn, rcx, 0));
+    cur_lp = 0;
+}
+
+static void tdmr_info(void)
+{
+    struct tdmr_info *t = va(INFO_PA);
+
+    memset(t, 0, sizeof(*t));
+    t->base = TDMR_BASE;
+    t->size = GiB(1);
+    t->pamt_4k_base = TDMR_BASE;
+    t->pamt_4k_size = MiB(4);
+    t->pamt_2m_base = TDMR_BASE + MiB(4);
+    t->pamt_2m_size = KiB(8);
+    t->pamt_1g_base = TDMR_BASE + MiB(4) + KiB(8);
+    t->pamt_1g_size = KiB(4);
+    t->rsvd[0].size = RSVD_SIZE;
+    *(uint64_t *)va(ARRAY_PA) = INFO_PA;
+}
+
+static void bring_up(void)
+{
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
+    for (cur_lp = 0; cur_lp < NR_LPS; cur_lp++)
+        assert_ok(call(TDH_SYS_LP_INIT, 0, 0));
+    cur_lp = 0;
+    tdmr_info();
+    assert_ok(call4(TDH_SYS_CONFIG, ARRAY_PA, 1, KEYID_START, 0));
+    on_each_package(TDH_SYS_KEY_CONFIG, 0);
+    assert_ok(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0));
+}
+
+static int group_setup(void **state)
+{
+    mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+               -1, 0);
+    return mem == MAP_FAILED ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+    munmap(mem, MEM_SIZE);
+    return 0;
+}
+
+static void platform(void)
+{
+    memset(&plat, 0, sizeof(plat));
+    plat.nr_lps = NR_LPS;
+    plat.nr_pkgs = 2;
+    plat.this_lp = fake_this_lp;
+    plat.phys_to_virt = fake_p2v;
+    plat.nr_cmrs = 1;
+    plat.cmrs[0].base = MiB(1);
+    plat.cmrs[0].size = MEM_SIZE - MiB(1);
+    plat.tdx_keyid_start = KEYID_START;
+    plat.nr_tdx_keyids = NR_KEYIDS;
 }
 
 static int setup(void **state)
 {
-    fixture_platform();
+    platform();
+    tdx_emu_init(&plat);
+    cur_lp = 0;
     next_page = POOL_PA;
     enter_calls = 0;
     bring_up();
@@ -99,20 +260,20 @@ static void vcpu_add(struct td *td)
     assert_ok(call(TDH_VP_CREATE, td->tdvpr, td->tdr));
     for (unsigned i = 0; i < 5; i++)
         assert_ok(call(TDH_VP_ADDCX, td->vcx[i], td->tdvpr));
-    assert_ok(seamcall(TDH_VP_INIT | 1 << 16, td->tdvpr, 0x1234, 0, 0)); /* x2APIC ID 0 */
+    assert_ok(call4(TDH_VP_INIT | 1 << 16, td->tdvpr, 0x1234, 0, 0)); /* x2APIC ID 0 */
 }
 
 /* S-EPT levels for GPA 0 (4-level: tables at levels 2, 1, 0). */
 static void sept_add(struct td *td)
 {
     for (unsigned l = 3; l >= 1; l--)
-        assert_ok(seamcall(TDH_MEM_SEPT_ADD, 0 | l, td->tdr, td->sept[3 - l], 0));
+        assert_ok(call4(TDH_MEM_SEPT_ADD, 0 | l, td->tdr, td->sept[3 - l], 0));
 }
 
 static void page_add(struct td *td, unsigned i, uint8_t fill)
 {
     memset(va(SRC_PA), fill, PAGE_SIZE);
-    assert_ok(seamcall(TDH_MEM_PAGE_ADD, i * PAGE_SIZE, td->tdr, td->page[i], SRC_PA));
+    assert_ok(call4(TDH_MEM_PAGE_ADD, i * PAGE_SIZE, td->tdr, td->page[i], SRC_PA));
 }
 
 static void extend(struct td *td, uint64_t gpa)
@@ -316,14 +477,14 @@ static void test_vcpu_rules(void **state)
     for (unsigned i = 0; i < 5; i++)
         assert_ok(call(TDH_VP_ADDCX, td.vcx[i], td.tdvpr));
     assert_status(call(TDH_VP_ADDCX, td.page[0], td.tdvpr), TDX_TDCX_NUM_INCORRECT);
-    assert_ok(seamcall(TDH_VP_INIT | 1 << 16, td.tdvpr, 0, 7, 0));
+    assert_ok(call4(TDH_VP_INIT | 1 << 16, td.tdvpr, 0, 7, 0));
     assert_status(call(TDH_VP_INIT, td.tdvpr, 0), TDX_VCPU_STATE_INCORRECT | VCPU_READY);
     assert_status(call(TDH_VP_ADDCX, td.page[0], td.tdvpr), TDX_VCPU_STATE_INCORRECT | VCPU_READY);
     assert_ok(call(TDH_VP_CREATE, second, td.tdr));
     for (unsigned i = 0; i < 5; i++)
         assert_ok(call(TDH_VP_ADDCX, page_alloc(), second));
-    assert_status(seamcall(TDH_VP_INIT | 1 << 16, second, 0, 7, 0), TDX_X2APIC_ID_NOT_UNIQUE | 7);
-    assert_ok(seamcall(TDH_VP_INIT | 1 << 16, second, 0, 8, 0));
+    assert_status(call4(TDH_VP_INIT | 1 << 16, second, 0, 7, 0), TDX_X2APIC_ID_NOT_UNIQUE | 7);
+    assert_ok(call4(TDH_VP_INIT | 1 << 16, second, 0, 8, 0));
     assert_ok(call(TDH_VP_CREATE, third, td.tdr));
     for (unsigned i = 0; i < 5; i++)
         assert_ok(call(TDH_VP_ADDCX, page_alloc(), third));
@@ -335,29 +496,29 @@ static void test_sept_and_page_add_rules(void **state)
     struct td td;
 
     td_init(td_alloc(&td));
-    assert_status(seamcall(TDH_MEM_PAGE_ADD, 0, td.tdr, td.page[0], SRC_PA),
+    assert_status(call4(TDH_MEM_PAGE_ADD, 0, td.tdr, td.page[0], SRC_PA),
                   TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
     assert_int_equal(args.rdx, 3); /* missing below the root (level 3) */
-    assert_status(seamcall(TDH_MEM_SEPT_ADD, 1, td.tdr, td.sept[0], 0),
+    assert_status(call4(TDH_MEM_SEPT_ADD, 1, td.tdr, td.sept[0], 0),
                   TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_RCX);
-    assert_status(seamcall(TDH_MEM_SEPT_ADD, PAGE_SIZE | 1, td.tdr, td.sept[0], 0),
+    assert_status(call4(TDH_MEM_SEPT_ADD, PAGE_SIZE | 1, td.tdr, td.sept[0], 0),
                   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX); /* level 1 wants 2 MiB alignment */
-    assert_status(seamcall(TDH_MEM_SEPT_ADD, 4, td.tdr, td.sept[0], 0),
+    assert_status(call4(TDH_MEM_SEPT_ADD, 4, td.tdr, td.sept[0], 0),
                   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX); /* above the root */
     sept_add(&td);
-    assert_status(seamcall(TDH_MEM_SEPT_ADD, 1, td.tdr, td.page[0], 0),
+    assert_status(call4(TDH_MEM_SEPT_ADD, 1, td.tdr, td.page[0], 0),
                   TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
     page_add(&td, 0, 1);
-    assert_status(seamcall(TDH_MEM_PAGE_ADD, 0, td.tdr, td.page[1], SRC_PA),
+    assert_status(call4(TDH_MEM_PAGE_ADD, 0, td.tdr, td.page[1], SRC_PA),
                   TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_RCX);
-    assert_status(seamcall(TDH_MEM_PAGE_ADD, 1ULL << 47, td.tdr, td.page[1], SRC_PA),
+    assert_status(call4(TDH_MEM_PAGE_ADD, 1ULL << 47, td.tdr, td.page[1], SRC_PA),
                   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX); /* shared GPA */
-    assert_status(seamcall(TDH_MEM_PAGE_ADD, PAGE_SIZE, td.tdr, td.page[0], SRC_PA),
+    assert_status(call4(TDH_MEM_PAGE_ADD, PAGE_SIZE, td.tdr, td.page[0], SRC_PA),
                   TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8);
-    assert_status(seamcall(TDH_MEM_PAGE_ADD, PAGE_SIZE, td.tdr, td.page[1], SRC_PA + 1),
+    assert_status(call4(TDH_MEM_PAGE_ADD, PAGE_SIZE, td.tdr, td.page[1], SRC_PA + 1),
                   TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9);
-    assert_status(seamcall(TDH_MEM_PAGE_ADD, PAGE_SIZE, td.tdr, td.page[1],
-                           SRC_PA | (uint64_t)KEYID_START << 46),
+    assert_status(call4(TDH_MEM_PAGE_ADD, PAGE_SIZE, td.tdr, td.page[1],
+                        SRC_PA | (uint64_t)KEYID_START << 46),
                   TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9); /* private KeyID source */
 }
 
@@ -379,12 +540,12 @@ static void test_after_finalize(void **state)
 
     td_build(&td);
     memset(va(SRC_PA), 0, PAGE_SIZE);
-    assert_status(seamcall(TDH_MEM_PAGE_ADD, 2 * PAGE_SIZE, td.tdr, page_alloc(), SRC_PA),
+    assert_status(call4(TDH_MEM_PAGE_ADD, 2 * PAGE_SIZE, td.tdr, page_alloc(), SRC_PA),
                   TDX_OP_STATE_INCORRECT);
     assert_status(call(TDH_VP_CREATE, page_alloc(), td.tdr), TDX_OP_STATE_INCORRECT);
     assert_status(call(TDH_MR_EXTEND, 0, td.tdr), TDX_OP_STATE_INCORRECT);
     assert_status(call(TDH_MR_FINALIZE, td.tdr, 0), TDX_OP_STATE_INCORRECT);
-    assert_ok(seamcall(TDH_MEM_SEPT_ADD, GiB(1) | 2, td.tdr, page_alloc(), 0)); /* S-EPT may grow */
+    assert_ok(call4(TDH_MEM_SEPT_ADD, GiB(1) | 2, td.tdr, page_alloc(), 0)); /* S-EPT may grow */
 }
 
 static void test_teardown_in_order(void **state)
@@ -493,15 +654,24 @@ static void test_teardown_of_partial_td(void **state)
     reclaim(td.tdr, TDX_PT_TDR, 0);
 }
 
-static void test_vp_enter_callback(void **state)
+static void run_platform(void)
+{
+    plat.vp_run = fake_run;
+    plat.vp_flush = fake_flush;
+    tdx_emu_init(&plat);
+    bring_up();
+    memset(script, 0, sizeof(script));
+    step = 0;
+}
+
+static void test_vp_enter_rules(void **state)
 {
     struct td td;
 
-    plat.vp_enter = fake_enter;
-    tdx_emu_init(&plat);
-    bring_up();
+    run_platform();
     td_init(td_alloc(&td));
     vcpu_add(&td);
+    script[0].reason = script[1].reason = 12; /* HLT */
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_OP_STATE_INCORRECT);
     assert_ok(call(TDH_MR_FINALIZE, td.tdr, 0));
     cur_lp = 1;
@@ -509,11 +679,140 @@ static void test_vp_enter_callback(void **state)
     cur_lp = 0;
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 12);
     assert_int_equal(enter_calls, 1);
+    /* async exit: exit information only */
+    assert_int_equal(args.rcx, 0x55);
+    assert_int_equal(args.r8, 0x2000);
+    assert_int_equal(args.r9, 0x800000EF);
+    /* the platform gets the S-EPT as an EPT pointer (WB, 4-level) and the TDCX pages */
+    assert_int_equal(last_vc.eptp, td.tdcx[TDCX_SEPT] | 6 | 3 << 3);
+    assert_int_equal(last_vc.pages[0], td.vcx[0]);
+    assert_int_equal(last_vc.gpa_width, 48);
+    /* reset state of VP.INIT: RBX = GPAW, RCX = R8 = VMM value, RSI = index */
+    assert_int_equal(seen[0].rbx, 48);
+    assert_int_equal(seen[0].rcx, 0x1234);
+    assert_int_equal(seen[0].r8, 0x1234);
+    assert_int_equal(seen[0].rsi, 0);
     assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+    assert_int_equal(flushed_tdvpr, td.tdvpr);
     cur_lp = 1; /* migrate: flushed on the old LP, entered on the new one */
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 12);
     assert_status(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0), TDX_FLUSHVP_NOT_DONE);
     assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+}
+
+/* A TD vCPU ready to enter, with this script. */
+static void run_td(struct td *td)
+{
+    run_platform();
+    td_init(td_alloc(td));
+    vcpu_add(td);
+    assert_ok(call(TDH_MR_FINALIZE, td->tdr, 0));
+}
+
+static void test_tdcall_served_in_module(void **state)
+{
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.tdcall = true, .rax = 1};           /* TDG.VP.INFO */
+    script[1] = (struct run_step){.tdcall = true, .rax = 0x55};        /* unknown leaf */
+    script[2] = (struct run_step){.tdcall = true, .rax = 1 | 1 << 16}; /* version 1 */
+    script[3] = (struct run_step){.tdcall = true, .rax = 3};           /* VEINFO.GET: none */
+    script[4] = (struct run_step){.reason = 1};                        /* external interrupt */
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
+    assert_int_equal(enter_calls, 5); /* one VP.ENTER, the TDCALLs never left the module */
+    assert_int_equal(seen[1].rax, TDX_SUCCESS);
+    assert_int_equal(seen[1].rcx, 48);
+    assert_int_equal(seen[1].rdx, TD_ATTR_SEPT_VE_DISABLE);
+    assert_int_equal(seen[1].r8, 2ULL << 32 | 1); /* max 2 vCPUs, 1 initialized */
+    assert_int_equal(seen[1].r9, 0);
+    assert_int_equal(seen[2].rax, TDX_OPERAND_INVALID | 0);
+    assert_int_equal(seen[3].rax, TDX_OPERAND_INVALID | 0);
+    assert_int_equal(seen[4].rax, 0xC000070000000000ULL); /* TDX_NO_VE_INFO */
+}
+
+static void test_veinfo_get(void **state)
+{
+    struct tdx_emu_ve ve = {1, 12, 0x11, 0x22, 0x33, 1, 7};
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.tdcall = true, .rax = 3, .ve = ve};
+    script[1] = (struct run_step){.tdcall = true, .rax = 3};
+    script[2] = (struct run_step){.reason = 1};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
+    assert_int_equal(seen[1].rax, TDX_SUCCESS);
+    assert_int_equal(seen[1].rcx, 12);
+    assert_int_equal(seen[1].rdx, 0x11);
+    assert_int_equal(seen[1].r8, 0x22);
+    assert_int_equal(seen[1].r9, 0x33);
+    assert_int_equal(seen[1].r10, 7ULL << 32 | 1);
+    assert_int_equal(seen[2].rax, 0xC000070000000000ULL); /* consumed */
+}
+
+static void test_tdvmcall_exit_and_return(void **state)
+{
+    const uint64_t bitmap = 0xFC04; /* RDX, R10-R15 */
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){
+        .tdcall = true, .rax = 0, .rcx = bitmap, .rdx = 7, .r10 = 0, .r11 = 30, .r12 = 1};
+    script[1] = (struct run_step){.reason = 12};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 77); /* TDCALL exit, status SUCCESS */
+    assert_int_equal(args.rcx, bitmap);
+    assert_int_equal(args.rdx, 7);
+    assert_int_equal(args.r11, 30);
+    assert_int_equal(args.r12, 1);
+    assert_int_equal(args.rbx, 0); /* not exposed: zero, not the guest's GPAW */
+    assert_int_equal(args.rsi, 0);
+    /* the VMM answers in the same registers; only exposed ones reach the guest */
+    memset(&args, 0, sizeof(args));
+    args.rcx = td.tdvpr;
+    args.r10 = 0;
+    args.r11 = 0x41;
+    args.rbx = 0xBAD;
+    assert_status(tdx_emu_seamcall(TDH_VP_ENTER, &args), 12);
+    assert_int_equal(seen[1].rax, TDX_SUCCESS);
+    assert_int_equal(seen[1].r11, 0x41);
+    assert_int_equal(seen[1].rdx, 0);
+    assert_int_equal(seen[1].rbx, 48); /* kept */
+    assert_int_equal(seen[1].rcx, bitmap);
+}
+
+static void test_tdvmcall_bad_bitmap(void **state)
+{
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.tdcall = true, .rcx = 0xFC02}; /* RCX */
+    script[1] = (struct run_step){.tdcall = true, .rcx = 0xFC10}; /* RSP */
+    script[2] = (struct run_step){.tdcall = true, .rcx = 1ULL << 32};
+    script[3] = (struct run_step){.reason = 1};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
+    for (unsigned i = 1; i <= 3; i++)
+        assert_int_equal(seen[i].rax, TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+}
+
+static void test_vp_busy_while_running(void **state)
+{
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.reason = 1, .nested_flush = true};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
+    assert_int_equal(nested_status, TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDVPR);
+    assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0)); /* back on LP 0 after the run */
+}
+
+static void test_entry_failure_disables_vcpu(void **state)
+{
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){.fail = true};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_NON_RECOVERABLE_VCPU);
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_VCPU_STATE_INCORRECT | 8);
 }
 
 static void test_vp_rd_wr(void **state)
@@ -524,16 +823,15 @@ static void test_vp_rd_wr(void **state)
     struct td td;
 
     td_build(&td);
-    assert_ok(seamcall(TDH_VP_WR, td.tdvpr, pi_nv, 0xF2, 0xFFFF));
-    assert_ok(seamcall(TDH_VP_WR, td.tdvpr, pi_nv, 0x1FF, 0xFF)); /* masked write */
+    assert_ok(call4(TDH_VP_WR, td.tdvpr, pi_nv, 0xF2, 0xFFFF));
+    assert_ok(call4(TDH_VP_WR, td.tdvpr, pi_nv, 0x1FF, 0xFF)); /* masked write */
     assert_int_equal(args.r8, 0xF2);
     assert_ok(call(TDH_VP_RD, td.tdvpr, pi_nv));
     assert_int_equal(args.r8, 0xFF);
-    assert_ok(seamcall(TDH_VP_WR, td.tdvpr, pend_nmi, 1, ~0ULL));
+    assert_ok(call4(TDH_VP_WR, td.tdvpr, pend_nmi, 1, ~0ULL));
     assert_ok(call(TDH_VP_RD, td.tdvpr, details));
     assert_int_equal(args.r8, 0);
-    assert_status(seamcall(TDH_VP_WR, td.tdvpr, details, 1, ~0ULL),
-                  TDX_METADATA_FIELD_NOT_WRITABLE);
+    assert_status(call4(TDH_VP_WR, td.tdvpr, details, 1, ~0ULL), TDX_METADATA_FIELD_NOT_WRITABLE);
     assert_status(call(TDH_VP_RD, td.tdvpr, 16ULL << 56), TDX_METADATA_FIELD_ID_INCORRECT);
     assert_status(call(TDH_VP_RD, td.tdr, pi_nv), TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
 }
@@ -582,10 +880,16 @@ int main(void)
         T(test_flush_on_associated_lp),
         T(test_hkid_reuse_after_teardown),
         T(test_teardown_of_partial_td),
-        T(test_vp_enter_callback),
+        T(test_vp_enter_rules),
+        T(test_tdcall_served_in_module),
+        T(test_veinfo_get),
+        T(test_tdvmcall_exit_and_return),
+        T(test_tdvmcall_bad_bitmap),
+        T(test_vp_busy_while_running),
+        T(test_entry_failure_disables_vcpu),
         T(test_vp_rd_wr),
         T(test_mng_rd_gates),
     };
 
-    return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

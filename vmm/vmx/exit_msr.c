@@ -145,10 +145,10 @@ int vmx_msr_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val)
     case MSR_MTRR_DEF_TYPE:
         return 0; /* accepted and ignored: memory is write-back through EPT */
     case MSR_UCODE_REV:
-        return 0; /* SDM 10.11.7: software writes 0, runs CPUID, then reads the revision */
+        return 0;       /* SDM 10.11.7: software writes 0, runs CPUID, then reads the revision */
     case MSR_SPEC_CTRL: /* the guest's setting holds on its CPU; reset before the next vCPU */
         return val & ~(uint64_t)SPEC_CTRL_VALID || wrmsr_safe(msr, val) ? -EPERM : 0;
-    case MSR_PRED_CMD:  /* IBPB and L1D flush are commands: run them for the guest */
+    case MSR_PRED_CMD: /* IBPB and L1D flush are commands: run them for the guest */
     case MSR_FLUSH_CMD:
         return val & ~1ULL || wrmsr_safe(msr, val) ? -EPERM : 0;
     case MSR_IA32_APIC_BASE:

@@ -1,0 +1,92 @@
+/*
+ * TD execution: what TDH.VP.ENTER does once its checks passed. The module
+ * lock is dropped while the platform runs the vCPU (the TDVPR stays locked:
+ * other leaves on it get TDX_OPERAND_BUSY), TDCALLs the module serves
+ * itself resume the TD at once, and the rest become TD exits with the
+ * registers of tdx-host-abi.md 5.6: RAX = status | exit reason, RCX exit
+ * qualification, RDX extended qualification, R8 GPA, R9 interruption info.
+ */
+#include "kernel/string.h"
+#include "tdx/emu/emu_internal.h"
+
+#define GPAW_WIDE 52
+#define GPAW_NARROW 48
+
+/* Architectural GPRs at the reset vector (module tdh_vp_init.c, tdx-host-abi.md 5.11). */
+void tdxemu_vcpu_reset_regs(struct emu_tdvpr *vp, const struct tdxemu_tdcs *tdcs)
+{
+    memset(&vp->gprs, 0, sizeof(vp->gprs));
+    vp->gprs.rbx = tdcs->gpaw ? GPAW_WIDE : GPAW_NARROW;
+    vp->gprs.rcx = vp->init_rcx;
+    vp->gprs.r8 = vp->init_rcx;
+    vp->gprs.rsi = vp->vcpu_index;
+}
+
+static void describe(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_emu_vcpu *vc)
+{
+    memset(vc, 0, sizeof(*vc));
+    vc->gprs = &vp->gprs;
+    vc->ve = &vp->ve;
+    vc->tdvpr = vp->pages[0];
+    for (unsigned i = 0; i < ARRAY_SIZE(vc->pages); i++)
+        vc->pages[i] = vp->pages[1 + i];
+    vc->eptp = tdcs->eptp;
+    vc->gpa_width = tdcs->gpaw ? GPAW_WIDE : GPAW_NARROW;
+    vc->vcpu_index = vp->vcpu_index;
+    vc->xfam = tdcs->xfam;
+}
+
+/* An asynchronous TD exit: the VMM sees the exit information, no guest register. */
+static uint64_t async_exit(const struct tdx_emu_exit *x, struct tdx_args *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->rcx = x->qual;
+    a->rdx = x->ext_qual;
+    a->r8 = x->gpa;
+    a->r9 = x->intr_info;
+    return TDX_SUCCESS | x->reason;
+}
+
+/* Runs the vCPU without the module lock; the caller's LP is the vCPU's. */
+static int run_unlocked(const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x)
+{
+    unsigned lp = tdxemu.lp, pkg = tdxemu.pkg;
+    int err;
+
+    if (tdxemu.plat.unlock)
+        tdxemu.plat.unlock(tdxemu.plat.ctx);
+    err = tdxemu.plat.vp_run(tdxemu.plat.ctx, vc, x);
+    if (tdxemu.plat.lock)
+        tdxemu.plat.lock(tdxemu.plat.ctx);
+    tdxemu.lp = lp;
+    tdxemu.pkg = pkg;
+    return err;
+}
+
+uint64_t tdxemu_run(struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_args *a)
+{
+    struct tdx_emu_vcpu vc;
+    struct tdx_emu_exit x;
+    uint64_t st;
+
+    describe(tdcs, vp, &vc);
+    vp->running = 1;
+    vp->last_exit = EMU_EXIT_ASYNC;
+    for (;;) {
+        memset(&x, 0, sizeof(x));
+        if (run_unlocked(&vc, &x)) {
+            vp->state = VCPU_DISABLED;
+            memset(a, 0, sizeof(*a));
+            st = TDX_NON_RECOVERABLE_VCPU;
+            break;
+        }
+        if (!x.tdcall) {
+            st = async_exit(&x, a);
+            break;
+        }
+        if (tdxemu_tdcall(tdcs, vp, a, &st))
+            break;
+    }
+    vp->running = 0;
+    return st;
+}

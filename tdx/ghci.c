@@ -1,0 +1,103 @@
+/*
+ * The tdx backend's rules for GHCI requests that need no device model:
+ * MapGPA, the ReportFatalError message, and the MSRs a TD reaches through
+ * TDG.VP.VMCALL (the module owns EFER, PAT, the SYSCALL MSRs, FS/GS base...;
+ * what is left is virtual here, as for vmx guests, with an x2APIC that is
+ * always on, since TDs run in x2APIC mode).
+ */
+#include "tdx/ghci.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
+
+#define PAGE_MASK 0xFFFULL
+#define MSR_APIC_BASE 0x1B
+#define MSR_FEATURE_CONTROL 0x3A
+#define MSR_UCODE_REV 0x8B
+#define MSR_MTRRCAP 0xFE
+#define MSR_MISC_ENABLE 0x1A0
+#define MSR_MTRR_FIRST 0x200
+#define MSR_MTRR_LAST 0x26F
+#define MSR_MTRR_DEF_TYPE 0x2FF
+#define APIC_DEFAULT 0xFEE00000ULL
+#define APIC_BSP (1ULL << 8)
+#define APIC_X2APIC (1ULL << 10)
+#define APIC_ENABLE (1ULL << 11)
+#define MTRR_DEF_WB_ENABLED 0xC06 /* E, FE, type WB */
+#define FEATURE_CONTROL_LOCKED 1
+
+uint64_t ghci_map_gpa(uint64_t gpa, uint64_t size, unsigned gpa_width, uint64_t mem_size,
+                      uint64_t *next)
+{
+    uint64_t shared = 1ULL << (gpa_width - 1), end = gpa + size;
+
+    *next = gpa;
+    if ((gpa | size) & PAGE_MASK)
+        return GHCI_ALIGN_ERROR;
+    if (!size || end < gpa || end > (1ULL << gpa_width) || (gpa < shared && end > shared))
+        return GHCI_INVALID_OPERAND;
+    if (gpa & shared)
+        return GHCI_INVALID_OPERAND; /* no shared memory to convert to */
+    if (end > mem_size) {
+        *next = gpa < mem_size ? mem_size : gpa;
+        return GHCI_INVALID_OPERAND;
+    }
+    *next = end;
+    return GHCI_SUCCESS;
+}
+
+void ghci_fatal_message(const struct tdx_args *a, char out[GHCI_FATAL_MSG_LEN + 1])
+{
+    const uint64_t regs[8] = {a->r14, a->r15, a->rbx, a->rdi, a->rsi, a->r8, a->r9, a->rdx};
+
+    memcpy(out, regs, GHCI_FATAL_MSG_LEN);
+    out[GHCI_FATAL_MSG_LEN] = '\0';
+    for (unsigned i = 0; out[i]; i++)
+        if (out[i] < ' ' || out[i] > '~')
+            out[i] = '?';
+}
+
+static bool is_mtrr(uint32_t msr)
+{
+    return msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST;
+}
+
+int td_msr_read(uint32_t msr, unsigned vcpu_id, uint64_t *val)
+{
+    switch (msr) {
+    case MSR_APIC_BASE:
+        *val = APIC_DEFAULT | APIC_ENABLE | APIC_X2APIC | (vcpu_id == 0 ? APIC_BSP : 0);
+        return 0;
+    case MSR_FEATURE_CONTROL:
+        *val = FEATURE_CONTROL_LOCKED;
+        return 0;
+    case MSR_MISC_ENABLE:
+        *val = 1; /* fast strings */
+        return 0;
+    case MSR_MTRRCAP:
+    case MSR_UCODE_REV:
+        *val = 0;
+        return 0;
+    case MSR_MTRR_DEF_TYPE:
+        *val = MTRR_DEF_WB_ENABLED;
+        return 0;
+    }
+    if (is_mtrr(msr)) {
+        *val = 0;
+        return 0;
+    }
+    return -EPERM;
+}
+
+/* Writes that keep the read values are accepted; everything else is refused. */
+int td_msr_write(uint32_t msr, uint64_t val)
+{
+    uint64_t cur;
+
+    if (msr == MSR_UCODE_REV || is_mtrr(msr))
+        return 0; /* microcode probe, MTRR programming: no effect under EPT */
+    if (td_msr_read(msr, 1, &cur))
+        return -EPERM;
+    if (msr == MSR_APIC_BASE) /* the BSP flag is per vCPU */
+        return (val & ~APIC_BSP) == (cur & ~APIC_BSP) ? 0 : -EPERM;
+    return val == cur ? 0 : -EPERM;
+}
