@@ -181,13 +181,24 @@ void vm_destroy(struct vm *vm)
     free_memory(vm);
 }
 
+/* Chunks are allocated in rising guest-physical order: binary search (exit paths use this). */
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
 {
-    for (unsigned i = 0; i < vm->nchunks; i++) {
-        const struct mem_chunk *c = &vm->chunks[i];
-        if (gpa >= c->gpa && gpa - c->gpa < c->size && len <= c->size - (gpa - c->gpa))
-            return phys_to_virt(c->hpa + (gpa - c->gpa));
+    unsigned lo = 0, hi = vm->nchunks;
+    const struct mem_chunk *c;
+
+    while (hi - lo > 1) {
+        unsigned mid = (lo + hi) / 2;
+        if (vm->chunks[mid].gpa <= gpa)
+            lo = mid;
+        else
+            hi = mid;
     }
+    if (!vm->nchunks)
+        return NULL;
+    c = &vm->chunks[lo];
+    if (gpa >= c->gpa && gpa - c->gpa < c->size && len <= c->size - (gpa - c->gpa))
+        return phys_to_virt(c->hpa + (gpa - c->gpa));
     return NULL;
 }
 

@@ -101,9 +101,12 @@ static bool h_reenter(struct vmx_vcpu *vv)
 
 static bool h_cpuid(struct vmx_vcpu *vv)
 {
+    uint32_t leaf = (uint32_t)vv->regs.rax;
     struct cpuid_regs r;
 
-    vm_cpuid(vv->vcpu, (uint32_t)vv->regs.rax, (uint32_t)vv->regs.rcx, vmread(VMCS_GUEST_CR4), &r);
+    /* Only leaves 1 and 7 mirror CR4 bits: spare the hot path a VMREAD otherwise. */
+    vm_cpuid(vv->vcpu, leaf, (uint32_t)vv->regs.rcx,
+             leaf == 1 || leaf == 7 ? vmread(VMCS_GUEST_CR4) : 0, &r);
     vv->regs.rax = r.eax;
     vv->regs.rbx = r.ebx;
     vv->regs.rcx = r.ecx;

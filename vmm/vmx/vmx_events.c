@@ -127,6 +127,10 @@ static void bare_events(struct vmx_vcpu *vv)
 
 void vmx_prepare_entry(struct vmx_vcpu *vv)
 {
+    /* The common case of a bare guest: nothing to deliver, no window wanted. */
+    if (!(vv->idt_info & INTR_INFO_VALID) && vv->pending_irq < 0 && !vv->vcpu->vm->plat &&
+        !(vv->proc_ctl & PROC_INTR_WINDOW_EXITING))
+        return;
     if (vv->idt_info & INTR_INFO_VALID)
         reinject(vv); /* then pending interrupts see a queued event and wait for a window */
     if (vv->vcpu->vm->plat)
