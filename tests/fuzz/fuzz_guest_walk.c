@@ -17,17 +17,9 @@
 #include "vmm/decode/guest_walk.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/unit/host_stubs.h"
+#include "tests/unit/paging_ctl_bits.h"
 
 #define GMEM (64 * 1024)
-#define CR0_PG (1ULL << 31)
-#define CR0_WP (1ULL << 16)
-#define CR4_PSE (1ULL << 4)
-#define CR4_PAE (1ULL << 5)
-#define CR4_LA57 (1ULL << 12)
-#define CR4_SMEP (1ULL << 20)
-#define CR4_SMAP (1ULL << 21)
-#define EFER_LMA (1ULL << 10)
-#define EFER_NXE (1ULL << 11)
 
 static uint8_t gmem[GMEM];
 static unsigned reads;

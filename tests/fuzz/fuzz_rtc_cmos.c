@@ -18,22 +18,6 @@
 #define B_BINARY 0x04
 #define B_24H 0x02
 
-struct input {
-    const uint8_t *data;
-    size_t size, pos;
-};
-
-static uint64_t take(struct input *in, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++, in->pos++) {
-        if (in->pos < in->size)
-            v |= (uint64_t)in->data[in->pos] << (8 * i);
-    }
-    return v;
-}
-
 static uint64_t host_clock(void *ctx)
 {
     return *(uint64_t *)ctx;
@@ -115,17 +99,17 @@ static void check_read(struct rtc_cmos *r, uint8_t v)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct rtc_cmos r;
-    struct input in = {data, size, 0};
+    struct fuzz_input in = {data, size, 0};
     uint64_t host = 1700000000;
 
     host_log_clear();
     rtc_cmos_init(&r, host_clock, &host);
     while (in.pos < in.size) {
-        uint8_t op = (uint8_t)take(&in, 1);
+        uint8_t op = (uint8_t)fuzz_take(&in, 1);
 
         switch (op & 3) {
         case 0:
-            rtc_cmos_write(&r, 0, (uint8_t)take(&in, 1));
+            rtc_cmos_write(&r, 0, (uint8_t)fuzz_take(&in, 1));
             CHECK(r.index < RTC_CMOS_SIZE);
             break;
         case 1:
@@ -135,10 +119,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 check_read(&r, rtc_cmos_read(&r, 1));
             break;
         case 2:
-            rtc_cmos_write(&r, 1, (uint8_t)take(&in, 1));
+            rtc_cmos_write(&r, 1, (uint8_t)fuzz_take(&in, 1));
             break;
         default:
-            host = take(&in, 8);
+            host = fuzz_take(&in, 8);
             break;
         }
     }

@@ -23,26 +23,10 @@
 #define MASKED (1ULL << 16)
 #define RTE_RSVD 0x00FFFFFFFFFE0000ULL /* bits 55:17 */
 
-struct input {
-    const uint8_t *data;
-    size_t size, pos;
-};
-
 struct fuzz_state {
     struct vioapic io;
     unsigned sent;
 };
-
-static uint64_t take(struct input *in, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++, in->pos++) {
-        if (in->pos < in->size)
-            v |= (uint64_t)in->data[in->pos] << (8 * i);
-    }
-    return v;
-}
 
 static bool level_pin(uint64_t rte)
 {
@@ -122,37 +106,37 @@ static void do_eoi(struct fuzz_state *s, uint8_t vector)
     CHECK(s->sent - before <= waiting);
 }
 
-static void step(struct fuzz_state *s, struct input *in)
+static void step(struct fuzz_state *s, struct fuzz_input *in)
 {
-    uint8_t op = (uint8_t)take(in, 1);
+    uint8_t op = (uint8_t)fuzz_take(in, 1);
     bool flag = op & 8;
     unsigned off;
 
     switch (op & 7) {
     case 0:
-        vioapic_mmio_write(&s->io, 0x00, (uint32_t)take(in, 1));
+        vioapic_mmio_write(&s->io, 0x00, (uint32_t)fuzz_take(in, 1));
         break;
     case 1:
         check_read(&s->io, s->io.regsel, vioapic_mmio_read(&s->io, 0x10));
         break;
     case 2:
-        vioapic_mmio_write(&s->io, 0x10, (uint32_t)take(in, 4));
+        vioapic_mmio_write(&s->io, 0x10, (uint32_t)fuzz_take(in, 4));
         break;
     case 3:
-        do_set_pin(s, (unsigned)take(in, 1), flag);
+        do_set_pin(s, (unsigned)fuzz_take(in, 1), flag);
         break;
     case 4:
-        do_eoi(s, (uint8_t)take(in, 1));
+        do_eoi(s, (uint8_t)fuzz_take(in, 1));
         break;
     case 5:
-        vioapic_mmio_write(&s->io, 0x40, (uint32_t)take(in, 4));
+        vioapic_mmio_write(&s->io, 0x40, (uint32_t)fuzz_take(in, 4));
         break;
     case 6:
-        vioapic_mmio_read(&s->io, (unsigned)take(in, 2) & 0xFFF);
+        vioapic_mmio_read(&s->io, (unsigned)fuzz_take(in, 2) & 0xFFF);
         break;
     default:
-        off = (unsigned)take(in, 2) & 0xFFF;
-        vioapic_mmio_write(&s->io, off, (uint32_t)take(in, 4));
+        off = (unsigned)fuzz_take(in, 2) & 0xFFF;
+        vioapic_mmio_write(&s->io, off, (uint32_t)fuzz_take(in, 4));
         break;
     }
 }
@@ -160,7 +144,7 @@ static void step(struct fuzz_state *s, struct input *in)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct fuzz_state s;
-    struct input in = {data, size, 0};
+    struct fuzz_input in = {data, size, 0};
 
     host_log_clear();
     memset(&s, 0, sizeof(s));

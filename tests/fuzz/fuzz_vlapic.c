@@ -28,28 +28,12 @@
 #define TMCCT 0x390
 #define TMICT 0x380
 
-struct input {
-    const uint8_t *data;
-    size_t size, pos;
-};
-
 struct fuzz_state {
     struct vlapic l;
     uint64_t now;
     bool bsp;
     unsigned ipis;
 };
-
-static uint64_t take(struct input *in, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++, in->pos++) {
-        if (in->pos < in->size)
-            v |= (uint64_t)in->data[in->pos] << (8 * i);
-    }
-    return v;
-}
 
 static void send_ipi(void *ctx, const struct vlapic_ipi *ipi)
 {
@@ -108,15 +92,15 @@ static void check_msr_rc(const struct vlapic *l, uint32_t msr, int rc)
         CHECK(rc == -EINVAL);
 }
 
-static void do_msr(struct fuzz_state *s, struct input *in, bool write)
+static void do_msr(struct fuzz_state *s, struct fuzz_input *in, bool write)
 {
-    uint32_t msr = msr_of((uint8_t)take(in, 1));
+    uint32_t msr = msr_of((uint8_t)fuzz_take(in, 1));
     uint64_t before = s->l.apic_base, val = 0;
     bool was_disabled = !(before & BASE_EN), was_x2 = vlapic_x2apic_mode(&s->l);
     int rc;
 
     if (write)
-        rc = vlapic_msr_write(&s->l, msr, take(in, 8), s->now);
+        rc = vlapic_msr_write(&s->l, msr, fuzz_take(in, 8), s->now);
     else
         rc = vlapic_msr_read(&s->l, msr, &val, s->now);
     check_msr_rc(&s->l, msr, rc);
@@ -145,7 +129,7 @@ static void do_inject(struct fuzz_state *s, bool eoi)
         vlapic_mmio_write(&s->l, 0xB0, 0, s->now);
 }
 
-static void do_misc(struct fuzz_state *s, struct input *in, unsigned sub)
+static void do_misc(struct fuzz_state *s, struct fuzz_input *in, unsigned sub)
 {
     uint32_t start = 0;
 
@@ -154,11 +138,11 @@ static void do_misc(struct fuzz_state *s, struct input *in, unsigned sub)
         vlapic_init_reset(&s->l);
         break;
     case 1:
-        if (vlapic_take_sipi(&s->l, (uint8_t)take(in, 1), &start))
+        if (vlapic_take_sipi(&s->l, (uint8_t)fuzz_take(in, 1), &start))
             CHECK(!(start & 0xFFF) && start < 0x100000);
         break;
     case 2:
-        vlapic_match_dest(&s->l, (uint32_t)take(in, 4), in->pos & 1);
+        vlapic_match_dest(&s->l, (uint32_t)fuzz_take(in, 4), in->pos & 1);
         break;
     default:
         for (unsigned v = 0; v < 256; v += 17)
@@ -203,19 +187,19 @@ static void check_state(struct fuzz_state *s)
     check_timer(s);
 }
 
-static void step(struct fuzz_state *s, struct input *in)
+static void step(struct fuzz_state *s, struct fuzz_input *in)
 {
-    uint8_t op = (uint8_t)take(in, 1);
+    uint8_t op = (uint8_t)fuzz_take(in, 1);
     unsigned flags = op >> 3;
 
     switch (op & 7) {
     case 0:
-        vlapic_mmio_read(&s->l, (unsigned)take(in, 2) & 0xFFF, s->now);
+        vlapic_mmio_read(&s->l, (unsigned)fuzz_take(in, 2) & 0xFFF, s->now);
         break;
     case 1: {
-        unsigned off = (unsigned)take(in, 2) & 0xFFF;
+        unsigned off = (unsigned)fuzz_take(in, 2) & 0xFFF;
 
-        vlapic_mmio_write(&s->l, off, (uint32_t)take(in, 4), s->now);
+        vlapic_mmio_write(&s->l, off, (uint32_t)fuzz_take(in, 4), s->now);
         break;
     }
     case 2:
@@ -223,13 +207,13 @@ static void step(struct fuzz_state *s, struct input *in)
         do_msr(s, in, op & 1);
         break;
     case 4:
-        vlapic_set_irq(&s->l, (uint8_t)take(in, 1), flags & 1);
+        vlapic_set_irq(&s->l, (uint8_t)fuzz_take(in, 1), flags & 1);
         break;
     case 5:
         do_inject(s, flags & 1);
         break;
     case 6:
-        s->now += take(in, 2) << (4 * (flags & 7));
+        s->now += fuzz_take(in, 2) << (4 * (flags & 7));
         vlapic_timer_update(&s->l, s->now);
         break;
     default:
@@ -241,8 +225,8 @@ static void step(struct fuzz_state *s, struct input *in)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct fuzz_state s;
-    struct input in = {data, size, 0};
-    uint8_t id = (uint8_t)take(&in, 1);
+    struct fuzz_input in = {data, size, 0};
+    uint8_t id = (uint8_t)fuzz_take(&in, 1);
 
     host_log_clear();
     memset(&s, 0, sizeof(s));

@@ -4,6 +4,8 @@
 One small valid (or nearly valid) input per case, in OUTDIR/<target>/<case>, laid
 out as each tests/fuzz/fuzz_<target>.c reads its input. The output is committed;
 rerun this (`make fuzz-seeds`) after changing it. Standard library only.
+The corpora also hold inputs no generator writes (libFuzzer-named finds in
+decode/, the head of a real kernel in bzimage/); rerunning leaves them alone.
 """
 
 import os
@@ -339,12 +341,280 @@ def bzimage_seeds():
     }
 
 
+# ---------------------------------------------------------------- decoder
+# Byte 0 mode/flags, byte 1 register seed, then one real instruction encoding
+# (produced by GNU as; the AT&T text is beside it).
+M16, M32, M64 = 0, 1, 2
+DECODE_SEEDS = {
+    "mov-store-disp32": (M64, "89 83 00 03 00 00"),          # mov %eax,0x300(%rbx)
+    "mov-load-rip": (M64, "8b 0d 20 00 00 00"),              # mov 0x20(%rip),%ecx
+    "mov-imm": (M64, "c7 80 b0 00 00 00 01 00 00 00"),       # movl $0x1,0xb0(%rax)
+    "movzbl": (M64, "0f b6 02"),                             # movzbl (%rdx),%eax
+    "mov-ah": (M64, "88 26"),                                # mov %ah,(%rsi)
+    "mov-sil-rex": (M64, "40 88 37"),                        # mov %sil,(%rdi)
+    "mov-sib-r12-r13": (M64, "4e 89 4c ec f8"),              # mov %r9,-0x8(%rsp,%r13,8)
+    "mov-sib-nobase": (M64, "8b 14 85 10 00 00 00"),         # mov 0x10(,%rax,4),%edx
+    "movabs": (M64, "a1 00 03 e0 fe 00 00 00 00"),           # movabs 0xfee00300,%eax
+    "addr32-rip": (M64, "67 89 0d 10 00 00 00"),             # mov %ecx,0x10(%eip)
+    "fs-movw-imm": (M64, "66 64 c7 43 08 34 12"),            # movw $0x1234,%fs:0x8(%rbx)
+    "movslq": (M64, "48 63 47 04"),                          # movslq 0x4(%rdi),%rax
+    "lock-xchg": (M64, "f0 86 02"),                          # lock xchg %al,(%rdx)
+    "orl-imm": (M64 | 0x80, "81 8b 00 03 00 00 00 01 00 00"),  # orl $0x100,0x300(%rbx)
+    "lock-add": (M64, "f0 83 00 01"),                        # lock addl $1,(%rax)
+    "sub-reg-dst": (M64, "2a 16"),                           # sub (%rsi),%dl
+    "test": (M64, "85 43 30"),                               # test %eax,0x30(%rbx)
+    "testb-imm": (M64, "f6 00 01"),                          # testb $0x1,(%rax)
+    "rep-stos": (M64 | 0x20, "f3 ab"),                       # rep stos %eax,%es:(%rdi)
+    "rep-movsq": (M64 | 0x40, "f3 48 a5"),                   # rep movsq
+    "movsb-fs": (M64, "64 a4"),                              # movsb %fs:(%rsi),%es:(%rdi)
+    "xchg-fail": (M64 | 0x04 | 0x08, "87 08"),               # xchg %ecx,(%rax), 2nd access fails
+    "m32-moffs": (M32, "a3 b0 00 e0 fe"),                    # mov %eax,0xfee000b0
+    "m32-lock-or-esp": (M32, "f0 83 0c 24 00"),              # lock orl $0x0,(%esp)
+    "m32-addr16": (M32, "67 89 00"),                         # addr16 mov %eax,(%bx,%si)
+    "m32-movzx-sib": (M32, "0f b6 54 48 01"),                # movzbl 0x1(%eax,%ecx,2),%edx
+    "m16-bx-si": (M16, "89 00"),                             # mov %ax,(%bx,%si)
+    "m16-bp-imm32": (M16, "66 c7 46 10 01 00 00 00"),        # movl $1,0x10(%bp)
+    "m16-moffs": (M16, "a0 34 12"),                          # mov 0x1234,%al
+    "m16-addr32": (M16, "67 66 89 03"),                      # addr32 mov %eax,(%ebx)
+    "m16-rep-movsw": (M16 | 0x20, "f3 a5"),                  # rep movsw
+}
+
+
+def decode_seeds():
+    return {name: bytes([flags, (i * 37) & 0xff]) + bytes.fromhex(hexbytes)
+            for i, (name, (flags, hexbytes)) in enumerate(DECODE_SEEDS.items())}
+
+
+# ---------------------------------------------------------------- guest page-table walk
+# Paging flags, MAXPHYADDR, access, linear address, copy length, then guest
+# memory holding page tables (CR3 = 0).
+P, W, U, PS = 1, 2, 4, 0x80
+
+
+def gmem(entries, esize=8):
+    """Guest memory with {address: entry} written in."""
+    top = max(entries) + esize
+    m = bytearray(top)
+    for addr, val in entries.items():
+        m[addr:addr + esize] = val.to_bytes(esize, "little")
+    return bytes(m)
+
+
+def walk_seed(mode, flags, access, la, length, memory, maxphy=40):
+    """mode: 0 off, 1 32-bit, 2 PSE, 3 PAE, 4 4-level, 6 5-level; flags: bits 7:3 of byte 0."""
+    return bytes([mode | flags, maxphy - 32, access]) + struct.pack("<Q", la) + \
+        bytes([length]) + memory
+
+
+def guest_walk_seeds():
+    lvl4 = gmem({0x0: 0x1000 | P | W | U, 0x1000: 0x2000 | P | W | U, 0x2008: 0x3000 | P | W | U,
+                 0x3000: 0x5000 | P | W | U, 0x3008: 0x6000 | P, 0x2010: 0x400000 | P | PS,
+                 0x5ff8: 0x0123456789abcdef})
+    lvl5 = gmem({0x0: 0x1000 | P | W, 0x1000: 0x2000 | P | W, 0x2000: 0x3000 | P | W,
+                 0x3008: 0x4000 | P | W, 0x4000: 0x5000 | P | W})
+    pae = gmem({0x0: 0x1000 | P, 0x1000: 0x2000 | P | W, 0x2008: 0x3000 | P,
+                0x1008: 0x200000 | P | PS | (1 << 63)})
+    m32 = gmem({0x4: 0x1000 | P | W | U, 0x1000: 0x2000 | P | W, 0x8: 0x800000 | P | PS | (5 << 13),
+                0x1004: 0x3000 | P}, esize=4)
+    return {
+        "4level-4k-cross": walk_seed(4, 0x08 | 0x10, 0, 0x200ffc, 8, lvl4),
+        "4level-2m": walk_seed(4, 0x10, 2, 0x400123, 4, lvl4),
+        "4level-user-ro": walk_seed(4, 0x08 | 0x20 | 0x40, 6, 0x201010, 2, lvl4),
+        "5level": walk_seed(6, 0x10, 0x10, 0x200000, 3, lvl5),
+        "pae": walk_seed(3, 0x10, 0, 0x1abc, 4, pae),
+        "pae-2m-nx": walk_seed(3, 0x10, 0x10, 0x200000, 1, pae),
+        "32bit": walk_seed(1, 0x08, 2, 0x401ffe, 4, m32),
+        "32bit-pse36": walk_seed(2, 0, 0, 0x800010, 1, m32),
+        "paging-off": walk_seed(0, 0, 0, 0x1000, 16, m32),
+    }
+
+
+def le(fmt, *v):
+    return struct.pack("<" + fmt, *v)
+
+
+# ---------------------------------------------------------------- local APIC
+def mmio_rd(off):
+    return bytes([0]) + le("H", off)
+
+
+def mmio_wr(off, val):
+    return bytes([1]) + le("HI", off, val)
+
+
+MSR_BASE, MSR_DEADLINE, MSR_OTHER, MSR_ICR = 0xFF, 0xFE, 0xFD, 0xFC
+
+
+def msr_rd(sel):
+    return bytes([2, sel])
+
+
+def msr_wr(sel, val):
+    return bytes([3, sel]) + le("Q", val)
+
+
+def irq(vector, level=False):
+    return bytes([4 | (level << 3), vector])
+
+
+def inject(eoi=True):
+    return bytes([5 | (eoi << 3)])
+
+
+def time(delta, shift=0):
+    return bytes([6 | (shift << 3)]) + le("H", delta)
+
+
+def init():
+    return bytes([7])
+
+
+def sipi(vector):
+    return bytes([7 | (1 << 3), vector])
+
+
+def match(dest):
+    return bytes([7 | (2 << 3)]) + le("I", dest)
+
+
+def vlapic_seeds():
+    linux = (mmio_wr(0x80, 0) + mmio_wr(0xE0, 0xFFFFFFFF) + mmio_wr(0xD0, 1 << 24) +
+             mmio_wr(0xF0, 0x3FF) + mmio_wr(0x350, 0x700) + mmio_wr(0x360, 0x400) +
+             mmio_wr(0x370, 0xFE) + mmio_wr(0x280, 0) + mmio_wr(0x280, 0) + mmio_rd(0x280) +
+             mmio_wr(0x320, 0xEC) + mmio_wr(0x3E0, 0x3) + mmio_wr(0x380, 62500) +
+             time(0xF424, 1) + inject() + mmio_rd(0x390) + mmio_wr(0x380, 1000) + time(0x1000) +
+             inject())
+    x2apic = (mmio_wr(0xF0, 0x1FF) + msr_wr(MSR_BASE, 0xFEE00C00) + msr_rd(0x02) +
+              msr_rd(0x0D) + msr_wr(0x08, 0) + msr_wr(0x32, 0xEC | (2 << 17)) +
+              msr_wr(MSR_DEADLINE, 5000) + msr_rd(MSR_DEADLINE) + time(0x2000) + inject() +
+              msr_wr(MSR_ICR, (1 << 32) | 0xC500) + msr_wr(MSR_ICR, (1 << 32) | 0x69A) +
+              msr_wr(MSR_ICR, 0x40031) + msr_wr(0x3F, 0x41) + inject() + msr_wr(0x0B, 1) +
+              msr_rd(0x0B) + msr_wr(0x31, 0) + msr_wr(0x28, 0) + msr_rd(0x28) +
+              msr_wr(MSR_BASE, 0xFEE00800) + msr_wr(MSR_BASE, 0xFEE00000) + msr_rd(MSR_OTHER))
+    ipis = (mmio_wr(0xF0, 0x1FF) + mmio_wr(0x310, 0x03000000) + mmio_wr(0x300, 0x31) +
+            mmio_wr(0x300, 0x40032) + mmio_wr(0x300, 0x80033) + mmio_wr(0x300, 0xC0034) +
+            mmio_wr(0x300, 0xC500) + mmio_wr(0x300, 0x8500) + mmio_wr(0x300, 0x69A) +
+            mmio_wr(0x300, 0x400) + mmio_wr(0x300, 0x0F) + mmio_wr(0x300, 0x200) +
+            mmio_wr(0xD0, 0x08000000) + mmio_wr(0xE0, 0xFFFFFFFF) + match(0x08) + match(0x07) +
+            mmio_wr(0xE0, 0x0FFFFFFF) + mmio_wr(0xD0, 0x21000000) + match(0x23) +
+            mmio_wr(0x300, 0x8835) + inject() + inject())
+    priority = (mmio_wr(0xF0, 0x1FF) + irq(0x31) + irq(0xE2, True) + irq(0x70) + inject(False) +
+                mmio_wr(0x80, 0x55) + mmio_rd(0xA0) + mmio_rd(0x90) + irq(0x5F) + irq(0x66) +
+                inject(False) + mmio_wr(0xB0, 0) + mmio_wr(0xB0, 0) + irq(7) + mmio_wr(0x280, 0) +
+                mmio_rd(0x280) + mmio_rd(0x200) + mmio_rd(0x180) + mmio_rd(0x100) + inject())
+    periodic = (mmio_wr(0xF0, 0x1FF) + mmio_wr(0x3E0, 0xB) + mmio_wr(0x320, 0x200EC) +
+                mmio_wr(0x380, 100) + time(137) + inject() + time(450) + inject() +
+                mmio_wr(0x320, 0x300EC) + time(1000) + mmio_wr(0x320, 0x200EC) +
+                mmio_wr(0x3E0, 0x0) + mmio_rd(0x390) + time(0xFFFF, 7) + inject() +
+                mmio_wr(0x380, 0) + time(500))
+    transitions = (msr_wr(MSR_BASE, 0xFEE00400) + msr_wr(MSR_BASE, 0xFEE00000) +
+                   msr_wr(MSR_BASE, 0xFEE00C00) + mmio_rd(0x20) + msr_wr(MSR_BASE, 0xFEE00800) +
+                   msr_wr(MSR_BASE, 0xFEE00C00) + msr_wr(MSR_BASE, 0xFEE00800) + init() +
+                   sipi(0x9A) + sipi(0x10) + msr_wr(MSR_BASE, 0xFEE00801) +
+                   msr_wr(MSR_BASE, 0x7FFEE00800) + mmio_rd(0x30))
+    return {
+        "linux-xapic": bytes([1]) + linux,
+        "x2apic": bytes([0x23]) + x2apic,
+        "ipis": bytes([3]) + ipis,
+        "priority": bytes([2]) + priority,
+        "periodic": bytes([5]) + periodic,
+        "transitions": bytes([1]) + transitions,
+    }
+
+
+# ---------------------------------------------------------------- IOAPIC
+def sel(v):
+    return bytes([0, v])
+
+
+RD = bytes([1])
+
+
+def wr(v):
+    return bytes([2]) + le("I", v)
+
+
+def pin(p, level):
+    return bytes([3 | (level << 3), p])
+
+
+def eoi(v):
+    return bytes([4, v])
+
+
+def eoir(v):
+    return bytes([5]) + le("I", v)
+
+
+def io_mrd(off):
+    return bytes([6]) + le("H", off)
+
+
+def io_mwr(off, v):
+    return bytes([7]) + le("HI", off, v)
+
+
+def rte(n, lo, hi=0):
+    return sel(0x11 + 2 * n) + wr(hi) + sel(0x10 + 2 * n) + wr(lo)
+
+
+def vioapic_seeds():
+    return {
+        "uart-edge": rte(4, 0x10024) + rte(4, 0x24) + pin(4, 1) + pin(4, 0) + pin(4, 1) +
+        sel(0x18) + RD + pin(4, 1),
+        "level-eoi": rte(10, 0x8061, 0x01000000) + pin(10, 1) + sel(0x24) + RD + eoi(0x61) +
+        pin(10, 0) + eoi(0x61) + RD + pin(10, 1) + eoir(0x61) + rte(11, 0x8061) + pin(11, 1) +
+        eoi(0x61),
+        "mask-unmask": rte(12, 0x18081) + pin(12, 1) + rte(12, 0x8081) + pin(12, 0) +
+        rte(12, 0x81) + rte(12, 0x8081) + rte(13, 0x8400) + pin(13, 1) + pin(13, 1),
+        "registers": sel(0) + RD + wr(0xFFFFFFFF) + RD + sel(1) + RD + wr(0) + sel(2) + RD +
+        sel(0x3F) + wr(0xFFFFFFFF) + RD + sel(0x40) + RD + wr(1) + io_mrd(0x20) +
+        io_mwr(0x20, 5) + io_mrd(0) + pin(24, 1) + pin(255, 1),
+    }
+
+
+# ---------------------------------------------------------------- RTC/CMOS
+def idx(v):
+    return bytes([0, v])
+
+
+def data_wr(v):
+    return bytes([2, v])
+
+
+def host(t):
+    return bytes([3]) + le("Q", t)
+
+
+RTC_RD = bytes([1])
+
+
+def read_clock():
+    return b"".join(idx(i) + RTC_RD for i in (0x0A, 0, 2, 4, 6, 7, 8, 9, 0x32, 0x0B, 0x0C, 0x0D))
+
+
+def rtc_seeds():
+    return {
+        "linux-read": read_clock() + host(946684799) + read_clock(),
+        "set-time": idx(0x0B) + data_wr(0x82) + idx(9) + data_wr(0x31) + idx(8) + data_wr(0x12) +
+        idx(7) + data_wr(0x25) + idx(4) + data_wr(0x08) + idx(2) + data_wr(0x30) + idx(0) +
+        data_wr(0x00) + idx(0x32) + data_wr(0x20) + read_clock() + idx(0x0B) + data_wr(0x02) +
+        host(1700000100) + read_clock(),
+        "binary-12h": idx(0x0B) + data_wr(0x04) + read_clock() + idx(4) + data_wr(0x8C) +
+        host(0) + read_clock() + host(0xFFFFFFFFFFFFFFFF) + read_clock(),
+        "nvram": b"".join(idx(i) + data_wr(i ^ 0x5A) + RTC_RD for i in range(0x0E, 0x80, 7)) +
+        idx(0x8F) + RTC_RD + bytes([5]),
+    }
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "corpus")
     targets = {"mb2": mb2_seeds, "acpi": acpi_seeds, "image": image_seeds,
                "shell": shell_seeds, "cmdline": cmdline_seeds, "uart": uart_seeds,
-               "ept": ept_seeds, "bzimage": bzimage_seeds}
+               "ept": ept_seeds, "bzimage": bzimage_seeds, "decode": decode_seeds,
+               "guest_walk": guest_walk_seeds, "vlapic": vlapic_seeds, "vioapic": vioapic_seeds,
+               "rtc_cmos": rtc_seeds}
     for name, make in targets.items():
         d = os.path.join(out, name)
         os.makedirs(d, exist_ok=True)

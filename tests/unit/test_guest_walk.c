@@ -12,22 +12,14 @@
 
 #include "kernel/errno.h"
 #include "vmm/decode/guest_walk.h"
+#include "tests/unit/paging_ctl_bits.h"
 
-/* Architectural bits, spelled out so the tests don't share the walker's mistakes. */
+/* Page-table entry bits, spelled out so the tests don't share the walker's mistakes. */
 #define P 0x1ULL
 #define W 0x2ULL
 #define U 0x4ULL
 #define PS 0x80ULL
 #define XD (1ULL << 63)
-#define CR0_PG (1ULL << 31)
-#define CR0_WP (1ULL << 16)
-#define CR4_PSE (1ULL << 4)
-#define CR4_PAE (1ULL << 5)
-#define CR4_LA57 (1ULL << 12)
-#define CR4_SMEP (1ULL << 20)
-#define CR4_SMAP (1ULL << 21)
-#define EFER_LMA (1ULL << 10)
-#define EFER_NXE (1ULL << 11)
 
 #define GMEM_SIZE (1u << 20)
 #define ROOT 0x1000ULL

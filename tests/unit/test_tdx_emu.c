@@ -1,172 +1,17 @@
-/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c kernel/string.c */
+/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c kernel/string.c tests/unit/tdx_emu_fixture.c */
 /*
  * Emulated TDX module, global part: the module-initialization state
  * machine (SYS.INIT, LP.INIT, SYS.RD, SYS.CONFIG, KEY.CONFIG, TDMR.INIT),
  * TDMR_INFO validation and the dispatcher's generic checks, each wrong
- * order answered with the real module's status. The fake platform has
- * 4 LPs in 2 packages and 2 GiB of "physical" memory (a lazily backed
- * mapping): CMR [1 MiB, 2 GiB), one TDMR [1 GiB, 2 GiB) whose PAMT sits in
- * a reserved area at its start. TD tests are in test_tdx_emu_td.c.
+ * order answered with the real module's status, on the fake platform of
+ * tdx_emu_fixture.h. TD tests are in test_tdx_emu_td.c.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-#include <string.h>
-#include <sys/mman.h>
-
-#include "tdx/emu/emu_internal.h"
-
-#define MEM_SIZE GiB(2)
-#define NR_LPS 4
-#define KEYID_START 32
-#define NR_KEYIDS 16
-#define GLOBAL_KEYID KEYID_START
-#define TDMR_BASE GiB(1)
-#define RSVD_SIZE MiB(8)
-#define ARRAY_PA MiB(16)
-#define INFO_PA(i) (MiB(16) + KiB(4) + (uint64_t)(i)*512)
-
-static uint8_t *mem;
-static unsigned cur_lp;
-static struct tdx_args args;
-static struct tdx_emu_platform plat;
-
-static void fake_this_lp(void *ctx, unsigned *lp, unsigned *pkg)
-{
-    *lp = cur_lp;
-    *pkg = cur_lp / 2;
-}
-
-static void *fake_p2v(void *ctx, uint64_t pa)
-{
-    return pa < MEM_SIZE ? mem + pa : NULL;
-}
-
-static void *va(uint64_t pa)
-{
-    return mem + pa;
-}
-
-static int group_setup(void **state)
-{
-    mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-               -1, 0);
-    return mem == MAP_FAILED ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    munmap(mem, MEM_SIZE);
-    return 0;
-}
+#include "tests/unit/tdx_emu_fixture.h"
 
 static int setup(void **state)
 {
-    memset(&plat, 0, sizeof(plat));
-    plat.nr_lps = NR_LPS;
-    plat.nr_pkgs = 2;
-    plat.this_lp = fake_this_lp;
-    plat.phys_to_virt = fake_p2v;
-    plat.nr_cmrs = 1;
-    plat.cmrs[0].base = MiB(1);
-    plat.cmrs[0].size = MEM_SIZE - MiB(1);
-    plat.tdx_keyid_start = KEYID_START;
-    plat.nr_tdx_keyids = NR_KEYIDS;
-    plat.phys_bits = 46;
-    tdx_emu_init(&plat);
-    cur_lp = 0;
+    fixture_load();
     return 0;
-}
-
-static uint64_t call(uint64_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8)
-{
-    memset(&args, 0, sizeof(args));
-    args.rcx = rcx;
-    args.rdx = rdx;
-    args.r8 = r8;
-    return tdx_emu_seamcall(fn, &args);
-}
-
-#define assert_status(expr, want) assert_int_equal((expr), (want))
-#define assert_ok(expr) assert_status((expr), TDX_SUCCESS)
-
-/* TDMR i = [base, base + size), PAMTs (4K, 2M, 1G) packed from pamt on. */
-static struct tdmr_info *tdmr_set(unsigned i, uint64_t base, uint64_t size, uint64_t pamt)
-{
-    struct tdmr_info *t = va(INFO_PA(i));
-
-    memset(t, 0, sizeof(*t));
-    t->base = base;
-    t->size = size;
-    t->pamt_4k_base = pamt;
-    t->pamt_4k_size = size / PAGE_SIZE * 16;
-    t->pamt_2m_base = pamt + t->pamt_4k_size;
-    t->pamt_2m_size = ALIGN_UP(size / MiB(2) * 16, PAGE_SIZE);
-    t->pamt_1g_base = t->pamt_2m_base + t->pamt_2m_size;
-    t->pamt_1g_size = PAGE_SIZE;
-    ((uint64_t *)va(ARRAY_PA))[i] = INFO_PA(i);
-    return t;
-}
-
-/* The good layout: one 1 GiB TDMR, PAMT in a reserved area at its start. */
-static struct tdmr_info *default_tdmr(void)
-{
-    struct tdmr_info *t = tdmr_set(0, TDMR_BASE, GiB(1), TDMR_BASE);
-
-    t->rsvd[0].offset = 0;
-    t->rsvd[0].size = RSVD_SIZE;
-    return t;
-}
-
-static void all_lp_init(void)
-{
-    for (unsigned lp = 0; lp < NR_LPS; lp++) {
-        cur_lp = lp;
-        assert_ok(call(TDH_SYS_LP_INIT, 0, 0, 0));
-    }
-    cur_lp = 0;
-}
-
-static uint64_t sys_config(unsigned n, uint64_t keyid)
-{
-    return call(TDH_SYS_CONFIG, ARRAY_PA, n, keyid);
-}
-
-/* SYS.INIT, LP.INIT everywhere, SYS.CONFIG with the default TDMR. */
-static void configured(void)
-{
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
-    all_lp_init();
-    default_tdmr();
-    assert_ok(sys_config(1, GLOBAL_KEYID));
-}
-
-static void key_config_all(void)
-{
-    cur_lp = 0;
-    assert_ok(call(TDH_SYS_KEY_CONFIG, 0, 0, 0));
-    cur_lp = 2;
-    assert_ok(call(TDH_SYS_KEY_CONFIG, 0, 0, 0));
-    cur_lp = 0;
-}
-
-static void tdmr_init_all(void)
-{
-    uint64_t next = 0;
-
-    while (next < TDMR_BASE + GiB(1)) {
-        assert_ok(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0, 0));
-        next = args.rdx;
-    }
-}
-
-static void bring_up(void)
-{
-    configured();
-    key_config_all();
-    tdmr_init_all();
 }
 
 /* ------------------------------------------------------------ tests */
@@ -174,29 +19,29 @@ static void bring_up(void)
 static void test_unloaded_is_vmfailinvalid(void **state)
 {
     tdx_emu_init(NULL);
-    assert_status(call(TDH_SYS_INIT, 0, 0, 0), TDX_SEAMCALL_VMFAILINVALID);
+    assert_status(call(TDH_SYS_INIT, 0, 0), TDX_SEAMCALL_VMFAILINVALID);
 }
 
 static void test_incomplete_platform_not_loaded(void **state)
 {
     plat.phys_to_virt = NULL;
     tdx_emu_init(&plat);
-    assert_status(call(TDH_SYS_INIT, 0, 0, 0), TDX_SEAMCALL_VMFAILINVALID);
+    assert_status(call(TDH_SYS_INIT, 0, 0), TDX_SEAMCALL_VMFAILINVALID);
 }
 
 static void test_undescribed_lp(void **state)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     cur_lp = NR_LPS; /* package 2 of 2 */
-    assert_status(call(TDH_SYS_LP_INIT, 0, 0, 0), TDX_SYS_LP_INIT_NOT_DONE);
+    assert_status(call(TDH_SYS_LP_INIT, 0, 0), TDX_SYS_LP_INIT_NOT_DONE);
 }
 
 static void test_full_init_order(void **state)
 {
     bring_up();
-    assert_status(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0, 0), TDX_TDMR_ALREADY_INITIALIZED);
+    assert_status(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0), TDX_TDMR_ALREADY_INITIALIZED);
     cur_lp = 3;
-    assert_ok(call(TDH_SYS_RD, 0, MD_NUM_PKGS, 0));
+    assert_ok(call(TDH_SYS_RD, 0, MD_NUM_PKGS));
     assert_int_equal(args.r8, 2);
 }
 
@@ -213,69 +58,68 @@ static void two_gib_tdmr(void)
 
 static void test_tdmr_init_progress(void **state)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     two_gib_tdmr();
     assert_ok(sys_config(1, GLOBAL_KEYID));
-    key_config_all();
-    assert_ok(call(TDH_SYS_TDMR_INIT, 0, 0, 0));
+    on_each_package(TDH_SYS_KEY_CONFIG, 0);
+    assert_ok(call(TDH_SYS_TDMR_INIT, 0, 0));
     assert_int_equal(args.rdx, GiB(1));
-    assert_ok(call(TDH_SYS_TDMR_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_TDMR_INIT, 0, 0));
     assert_int_equal(args.rdx, GiB(2));
-    assert_status(call(TDH_SYS_TDMR_INIT, 0, 0, 0), TDX_TDMR_ALREADY_INITIALIZED);
-    assert_status(call(TDH_SYS_TDMR_INIT, GiB(1), 0, 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-    assert_status(call(TDH_SYS_TDMR_INIT, PAGE_SIZE, 0, 0),
-                  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, MiB(1), 0, 0));
+    assert_status(call(TDH_SYS_TDMR_INIT, 0, 0), TDX_TDMR_ALREADY_INITIALIZED);
+    assert_status(call(TDH_SYS_TDMR_INIT, GiB(1), 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+    assert_status(call(TDH_SYS_TDMR_INIT, PAGE_SIZE, 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, MiB(1), 0));
     assert_int_equal(args.rcx, TDX_PT_NDA);
-    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, 0, 0, 0));
+    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, 0, 0));
     assert_int_equal(args.rcx, TDX_PT_RSVD);
 }
 
 static void test_sys_init_twice(void **state)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
-    assert_status(call(TDH_SYS_INIT, 0, 0, 0), TDX_SYS_INIT_NOT_PENDING);
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
+    assert_status(call(TDH_SYS_INIT, 0, 0), TDX_SYS_INIT_NOT_PENDING);
 }
 
 static void test_sys_init_attributes_reserved(void **state)
 {
-    assert_status(call(TDH_SYS_INIT, 1, 0, 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_status(call(TDH_SYS_INIT, 1, 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
 }
 
 static void test_lp_init_before_sys_init(void **state)
 {
-    assert_status(call(TDH_SYS_LP_INIT, 0, 0, 0), TDX_SYS_LP_INIT_NOT_PENDING);
+    assert_status(call(TDH_SYS_LP_INIT, 0, 0), TDX_SYS_LP_INIT_NOT_PENDING);
 }
 
 static void test_lp_init_twice(void **state)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
-    assert_ok(call(TDH_SYS_LP_INIT, 0, 0, 0));
-    assert_status(call(TDH_SYS_LP_INIT, 0, 0, 0), TDX_SYS_LP_INIT_DONE);
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
+    assert_ok(call(TDH_SYS_LP_INIT, 0, 0));
+    assert_status(call(TDH_SYS_LP_INIT, 0, 0), TDX_SYS_LP_INIT_DONE);
 }
 
 static void test_leaf_on_lp_without_lp_init(void **state)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
-    assert_status(call(TDH_SYS_RD, 0, MD_NUM_PKGS, 0), TDX_SYS_LP_INIT_NOT_DONE);
-    assert_ok(call(TDH_SYS_LP_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
+    assert_status(call(TDH_SYS_RD, 0, MD_NUM_PKGS), TDX_SYS_LP_INIT_NOT_DONE);
+    assert_ok(call(TDH_SYS_LP_INIT, 0, 0));
     cur_lp = 1;
-    assert_status(call(TDH_SYS_KEY_CONFIG, 0, 0, 0), TDX_SYS_LP_INIT_NOT_DONE);
+    assert_status(call(TDH_SYS_KEY_CONFIG, 0, 0), TDX_SYS_LP_INIT_NOT_DONE);
 }
 
 static void test_config_before_all_lps(void **state)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     for (unsigned lp = 0; lp < NR_LPS - 1; lp++) {
         cur_lp = lp;
-        assert_ok(call(TDH_SYS_LP_INIT, 0, 0, 0));
+        assert_ok(call(TDH_SYS_LP_INIT, 0, 0));
     }
     default_tdmr();
     assert_status(sys_config(1, GLOBAL_KEYID), TDX_SYS_CONFIG_NOT_PENDING);
     cur_lp = NR_LPS - 1;
-    assert_ok(call(TDH_SYS_LP_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_LP_INIT, 0, 0));
     assert_ok(sys_config(1, GLOBAL_KEYID));
 }
 
@@ -293,27 +137,27 @@ static void test_config_before_sys_init(void **state)
 
 static void test_key_config_before_config(void **state)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
-    assert_status(call(TDH_SYS_KEY_CONFIG, 0, 0, 0), TDX_SYS_KEY_CONFIG_NOT_PENDING);
+    assert_status(call(TDH_SYS_KEY_CONFIG, 0, 0), TDX_SYS_KEY_CONFIG_NOT_PENDING);
 }
 
 static void test_key_config_twice_on_package(void **state)
 {
     configured();
-    assert_ok(call(TDH_SYS_KEY_CONFIG, 0, 0, 0));
+    assert_ok(call(TDH_SYS_KEY_CONFIG, 0, 0));
     cur_lp = 1; /* same package */
-    assert_status(call(TDH_SYS_KEY_CONFIG, 0, 0, 0), TDX_KEY_CONFIGURED);
-    assert_status(call(TDH_MNG_CREATE, 0, 0, 0), TDX_SYS_NOT_READY);
+    assert_status(call(TDH_SYS_KEY_CONFIG, 0, 0), TDX_KEY_CONFIGURED);
+    assert_status(call(TDH_MNG_CREATE, 0, 0), TDX_SYS_NOT_READY);
     cur_lp = 3;
-    assert_ok(call(TDH_SYS_KEY_CONFIG, 0, 0, 0)); /* last package: SYS_READY */
-    assert_status(call(TDH_SYS_KEY_CONFIG, 0, 0, 0), TDX_SYS_KEY_CONFIG_NOT_PENDING);
-    assert_status(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0, 0), TDX_SUCCESS);
+    assert_ok(call(TDH_SYS_KEY_CONFIG, 0, 0)); /* last package: SYS_READY */
+    assert_status(call(TDH_SYS_KEY_CONFIG, 0, 0), TDX_SYS_KEY_CONFIG_NOT_PENDING);
+    assert_status(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0), TDX_SUCCESS);
 }
 
 static void config_expect(uint64_t want)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     assert_status(sys_config(2, GLOBAL_KEYID), want);
 }
@@ -345,7 +189,7 @@ static void test_tdmr_first_mib_not_convertible(void **state)
 
     t->rsvd[0].offset = MiB(64);
     t->rsvd[0].size = MiB(16);
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     assert_status(sys_config(1, GLOBAL_KEYID), TDX_TDMR_OUTSIDE_CMRS | 0);
     two_gib_tdmr();
@@ -355,7 +199,7 @@ static void test_tdmr_first_mib_not_convertible(void **state)
 static void test_tdmr_not_gib_aligned(void **state)
 {
     tdmr_set(0, TDMR_BASE + MiB(2), GiB(1), MiB(512));
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     assert_status(sys_config(1, GLOBAL_KEYID), TDX_INVALID_TDMR | 0);
 }
@@ -363,7 +207,7 @@ static void test_tdmr_not_gib_aligned(void **state)
 static void test_pamt_too_small(void **state)
 {
     default_tdmr()->pamt_4k_size -= PAGE_SIZE;
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     assert_status(sys_config(1, GLOBAL_KEYID), TDX_INVALID_PAMT | PAMT_4K << 8);
 }
@@ -371,7 +215,7 @@ static void test_pamt_too_small(void **state)
 static void test_pamt_in_available_area(void **state)
 {
     default_tdmr()->rsvd[0].size = MiB(2); /* PAMT_4K spills into usable memory */
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     assert_status(sys_config(1, GLOBAL_KEYID), TDX_PAMT_OVERLAP | PAMT_4K << 8);
 }
@@ -381,7 +225,7 @@ static void test_pamts_overlap(void **state)
     struct tdmr_info *t = default_tdmr();
 
     t->pamt_2m_base = t->pamt_4k_base;
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     assert_status(sys_config(1, GLOBAL_KEYID), TDX_PAMT_OVERLAP | PAMT_4K << 8);
 }
@@ -391,7 +235,7 @@ static void test_pamt_outside_cmrs(void **state)
     struct tdmr_info *t = default_tdmr();
 
     t->pamt_1g_base = 0; /* first MiB: not convertible */
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     assert_status(sys_config(1, GLOBAL_KEYID), TDX_PAMT_OUTSIDE_CMRS | PAMT_1G << 8);
 }
@@ -400,7 +244,7 @@ static void test_reserved_areas_rules(void **state)
 {
     struct tdmr_info *t = default_tdmr();
 
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     t->rsvd[1].offset = MiB(4); /* overlaps area 0 */
     t->rsvd[1].size = MiB(1);
@@ -419,37 +263,37 @@ static void test_reserved_areas_rules(void **state)
 static void test_config_operands(void **state)
 {
     default_tdmr();
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     assert_status(sys_config(1, KEYID_START - 1), TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
     assert_status(sys_config(1, KEYID_START + NR_KEYIDS), TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
     assert_status(sys_config(1, GLOBAL_KEYID | 1 << 16), TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8);
     assert_status(sys_config(0, GLOBAL_KEYID), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
     assert_status(sys_config(65, GLOBAL_KEYID), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
-    assert_status(call(TDH_SYS_CONFIG, ARRAY_PA + 8, 1, GLOBAL_KEYID),
+    assert_status(call4(TDH_SYS_CONFIG, ARRAY_PA + 8, 1, GLOBAL_KEYID, 0),
                   TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
     assert_ok(sys_config(1, GLOBAL_KEYID)); /* failures left CONFIG pending */
 }
 
 static void test_non_sys_leaf_before_ready(void **state)
 {
-    assert_status(call(TDH_MNG_CREATE, TDMR_BASE + MiB(16), KEYID_START + 1, 0), TDX_SYS_NOT_READY);
+    assert_status(call(TDH_MNG_CREATE, TDMR_BASE + MiB(16), KEYID_START + 1), TDX_SYS_NOT_READY);
     configured();
-    assert_status(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0, 0), TDX_SYS_NOT_READY);
-    assert_status(call(TDH_PHYMEM_CACHE_WB, 0, 0, 0), TDX_SYS_NOT_READY);
+    assert_status(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0), TDX_SYS_NOT_READY);
+    assert_status(call(TDH_PHYMEM_CACHE_WB, 0, 0), TDX_SYS_NOT_READY);
 }
 
 static void test_unknown_and_malformed_leaves(void **state)
 {
     uint64_t bad_rax = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
 
-    assert_status(call(99, 0, 0, 0), TDX_SYS_NOT_READY); /* gated first, like the module */
+    assert_status(call(99, 0, 0), TDX_SYS_NOT_READY); /* gated first, like the module */
     bring_up();
-    assert_status(call(99, 0, 0, 0), bad_rax);
-    assert_status(call(TDH_MEM_PAGE_AUG, 0, 0, 0), bad_rax); /* real leaf, not emulated */
-    assert_status(call(TDH_SYS_RD | 1ULL << 24, 0, MD_NUM_PKGS, 0), bad_rax);
-    assert_status(call(TDH_SYS_RD | 1ULL << 16, 0, MD_NUM_PKGS, 0), bad_rax);
-    assert_status(call(TDH_VP_ENTER, 0, 0, 0), bad_rax); /* no vp_enter callback */
+    assert_status(call(99, 0, 0), bad_rax);
+    assert_status(call(TDH_MEM_PAGE_AUG, 0, 0), bad_rax); /* real leaf, not emulated */
+    assert_status(call(TDH_SYS_RD | 1ULL << 24, 0, MD_NUM_PKGS), bad_rax);
+    assert_status(call(TDH_SYS_RD | 1ULL << 16, 0, MD_NUM_PKGS), bad_rax);
+    assert_status(call(TDH_VP_ENTER, 0, 0), bad_rax); /* no vp_enter callback */
 }
 
 static void test_sys_rd_iteration(void **state)
@@ -457,11 +301,11 @@ static void test_sys_rd_iteration(void **state)
     uint64_t id, n = 0, features = 0;
 
     configured();
-    assert_status(call(TDH_SYS_RD, 0, 0, 0), TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT);
+    assert_status(call(TDH_SYS_RD, 0, 0), TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT);
     id = args.rdx;
     assert_int_equal(id, MD_NUM_PKGS);
     while (id != MD_FIELD_ID_NA) {
-        assert_ok(call(TDH_SYS_RD, 0, id, 0));
+        assert_ok(call(TDH_SYS_RD, 0, id));
         if (id == MD_TDX_FEATURES0)
             features = args.r8;
         id = args.rdx;
@@ -474,13 +318,13 @@ static void test_sys_rd_iteration(void **state)
 
 static uint64_t rd(uint64_t id)
 {
-    assert_ok(call(TDH_SYS_RD, 0, id, 0));
+    assert_ok(call(TDH_SYS_RD, 0, id));
     return args.r8;
 }
 
 static void test_sys_rd_values(void **state)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     assert_int_equal(rd(MD_MAJOR_VERSION), 1);
     assert_int_equal(rd(MD_MINOR_VERSION), 5);
@@ -503,34 +347,34 @@ static void test_sys_rd_values(void **state)
 
 static void test_sys_rd_unknown_field(void **state)
 {
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
-    assert_status(call(TDH_SYS_RD, 0, MD_CMR_BASE(1), 0), TDX_METADATA_FIELD_ID_INCORRECT);
+    assert_status(call(TDH_SYS_RD, 0, MD_CMR_BASE(1)), TDX_METADATA_FIELD_ID_INCORRECT);
     assert_int_equal(args.rdx, MD_FIELD_ID_NA);
-    assert_status(call(TDH_SYS_RD, 0, 0x1234000100000077ULL, 0), TDX_METADATA_FIELD_ID_INCORRECT);
+    assert_status(call(TDH_SYS_RD, 0, 0x1234000100000077ULL), TDX_METADATA_FIELD_ID_INCORRECT);
 }
 
 static void test_pages_need_tdmr_init(void **state)
 {
     configured();
-    key_config_all();
+    on_each_package(TDH_SYS_KEY_CONFIG, 0);
     /* SYS_READY, but the PAMT of the TDMR is not initialized yet */
-    assert_status(call(TDH_MNG_CREATE, TDMR_BASE + MiB(16), KEYID_START + 1, 0),
+    assert_status(call(TDH_MNG_CREATE, TDMR_BASE + MiB(16), KEYID_START + 1),
                   TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
     tdmr_init_all();
-    assert_ok(call(TDH_MNG_CREATE, TDMR_BASE + MiB(16), KEYID_START + 1, 0));
+    assert_ok(call(TDH_MNG_CREATE, TDMR_BASE + MiB(16), KEYID_START + 1));
 }
 
 static void test_pamt_marks_reserved_and_free(void **state)
 {
     bring_up();
-    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, TDMR_BASE, 0, 0)); /* PAMT itself: reserved */
+    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, TDMR_BASE, 0)); /* PAMT itself: reserved */
     assert_int_equal(args.rcx, TDX_PT_RSVD);
-    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, TDMR_BASE + RSVD_SIZE, 0, 0));
+    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, TDMR_BASE + RSVD_SIZE, 0));
     assert_int_equal(args.rcx, TDX_PT_NDA);
-    assert_status(call(TDH_PHYMEM_PAGE_RDMD, MiB(32), 0, 0),
+    assert_status(call(TDH_PHYMEM_PAGE_RDMD, MiB(32), 0),
                   TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
-    assert_status(call(TDH_MNG_CREATE, TDMR_BASE, KEYID_START + 1, 0),
+    assert_status(call(TDH_MNG_CREATE, TDMR_BASE, KEYID_START + 1),
                   TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
 }
 
@@ -552,8 +396,8 @@ static void test_lock_callbacks_bracket_calls(void **state)
     plat.lock = fake_lock;
     plat.unlock = fake_unlock;
     tdx_emu_init(&plat);
-    assert_ok(call(TDH_SYS_INIT, 0, 0, 0));
-    assert_status(call(TDH_SYS_INIT, 0, 0, 0), TDX_SYS_INIT_NOT_PENDING);
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
+    assert_status(call(TDH_SYS_INIT, 0, 0), TDX_SYS_INIT_NOT_PENDING);
     assert_int_equal(lock_calls, 2);
     assert_int_equal(lock_depth, 0);
 }
@@ -599,5 +443,5 @@ int main(void)
         T(test_lock_callbacks_bracket_calls),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
 }

@@ -1,51 +1,22 @@
-/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c kernel/string.c */
+/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c kernel/string.c tests/unit/tdx_emu_fixture.c */
 /*
  * Emulated TDX module, TD part: building a TD (create, key config, TDCS,
  * MNG.INIT, vCPUs, S-EPT, PAGE.ADD, MR.EXTEND, finalize), the op-state and
  * lifecycle gates, page ownership, and teardown in the order KVM uses,
- * with every out-of-order step answered by the real module's status. Same
- * fake platform as test_tdx_emu.c: 4 LPs in 2 packages (LP/2), 2 GiB of
- * "physical" memory, one TDMR [1 GiB, 2 GiB), brought up before each test.
+ * with every out-of-order step answered by the real module's status, on the
+ * fake platform of tdx_emu_fixture.h, brought up before each test.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
 #include <string.h>
-#include <sys/mman.h>
 
-#include "tdx/emu/emu_internal.h"
+#include "tests/unit/tdx_emu_fixture.h"
 
-#define MEM_SIZE GiB(2)
-#define NR_LPS 4
-#define KEYID_START 32
-#define NR_KEYIDS 16
 #define HKID (KEYID_START + 1)
-#define TDMR_BASE GiB(1)
-#define RSVD_SIZE MiB(8)
-#define ARRAY_PA MiB(16)
-#define INFO_PA (MiB(16) + KiB(4))
 #define PARAMS_PA MiB(17)
 #define SRC_PA MiB(18)
 #define POOL_PA (TDMR_BASE + MiB(16))
 
-static uint8_t *mem;
-static unsigned cur_lp, enter_calls;
+static unsigned enter_calls;
 static uint64_t next_page;
-static struct tdx_args args;
-static struct tdx_emu_platform plat;
-
-static void fake_this_lp(void *ctx, unsigned *lp, unsigned *pkg)
-{
-    *lp = cur_lp;
-    *pkg = cur_lp / 2;
-}
-
-static void *fake_p2v(void *ctx, uint64_t pa)
-{
-    return pa < MEM_SIZE ? mem + pa : NULL;
-}
 
 /* A scripted platform vp_run: step i sets guest registers and ends with its exit. */
 struct run_step {
@@ -102,99 +73,9 @@ static int fake_run(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exi
     return 0;
 }
 
-static void *va(uint64_t pa)
-{
-    return mem + pa;
-}
-
-#define assert_status(expr, want) assert_int_equal((expr), (want))
-#define assert_ok(expr) assert_status((expr), TDX_SUCCESS)
-
-static uint64_t call4(uint64_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8, uint64_t r9)
-{
-    memset(&args, 0, sizeof(args));
-    args.rcx = rcx;
-    args.rdx = rdx;
-    args.r8 = r8;
-    args.r9 = r9;
-    return tdx_emu_seamcall(fn, &args);
-}
-
-static uint64_t call(uint64_t fn, uint64_t rcx, uint64_t rdx)
-{
-    return call4(fn, rcx, rdx, 0, 0);
-}
-
-static void on_each_package(uint64_t fn, uint64_t rcx)
-{
-    cur_lp = 0;
-    assert_ok(call(fn, rcx, 0));
-    cur_lp = 2;
-    assert_ok(call(fn, rcx, 0));
-    cur_lp = 0;
-}
-
-static void tdmr_info(void)
-{
-    struct tdmr_info *t = va(INFO_PA);
-
-    memset(t, 0, sizeof(*t));
-    t->base = TDMR_BASE;
-    t->size = GiB(1);
-    t->pamt_4k_base = TDMR_BASE;
-    t->pamt_4k_size = MiB(4);
-    t->pamt_2m_base = TDMR_BASE + MiB(4);
-    t->pamt_2m_size = KiB(8);
-    t->pamt_1g_base = TDMR_BASE + MiB(4) + KiB(8);
-    t->pamt_1g_size = KiB(4);
-    t->rsvd[0].size = RSVD_SIZE;
-    *(uint64_t *)va(ARRAY_PA) = INFO_PA;
-}
-
-static void bring_up(void)
-{
-    assert_ok(call(TDH_SYS_INIT, 0, 0));
-    for (cur_lp = 0; cur_lp < NR_LPS; cur_lp++)
-        assert_ok(call(TDH_SYS_LP_INIT, 0, 0));
-    cur_lp = 0;
-    tdmr_info();
-    assert_ok(call4(TDH_SYS_CONFIG, ARRAY_PA, 1, KEYID_START, 0));
-    on_each_package(TDH_SYS_KEY_CONFIG, 0);
-    assert_ok(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0));
-}
-
-static int group_setup(void **state)
-{
-    mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-               -1, 0);
-    return mem == MAP_FAILED ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    munmap(mem, MEM_SIZE);
-    return 0;
-}
-
-static void platform(void)
-{
-    memset(&plat, 0, sizeof(plat));
-    plat.nr_lps = NR_LPS;
-    plat.nr_pkgs = 2;
-    plat.this_lp = fake_this_lp;
-    plat.phys_to_virt = fake_p2v;
-    plat.nr_cmrs = 1;
-    plat.cmrs[0].base = MiB(1);
-    plat.cmrs[0].size = MEM_SIZE - MiB(1);
-    plat.tdx_keyid_start = KEYID_START;
-    plat.nr_tdx_keyids = NR_KEYIDS;
-}
-
 static int setup(void **state)
 {
-    platform();
-    tdx_emu_init(&plat);
-    cur_lp = 0;
+    fixture_load();
     next_page = POOL_PA;
     enter_calls = 0;
     bring_up();
@@ -891,5 +772,5 @@ int main(void)
         T(test_mng_rd_gates),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, fixture_group_setup, fixture_group_teardown);
 }
