@@ -6,24 +6,16 @@
  * always on, since TDs run in x2APIC mode).
  */
 #include "tdx/ghci.h"
+#include "vmm/msr_virt.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
 
 #define PAGE_MASK 0xFFFULL
 #define MSR_APIC_BASE 0x1B
-#define MSR_FEATURE_CONTROL 0x3A
-#define MSR_UCODE_REV 0x8B
-#define MSR_MTRRCAP 0xFE
-#define MSR_MISC_ENABLE 0x1A0
-#define MSR_MTRR_FIRST 0x200
-#define MSR_MTRR_LAST 0x26F
-#define MSR_MTRR_DEF_TYPE 0x2FF
 #define APIC_DEFAULT 0xFEE00000ULL
 #define APIC_BSP (1ULL << 8)
 #define APIC_X2APIC (1ULL << 10)
 #define APIC_ENABLE (1ULL << 11)
-#define MTRR_DEF_WB_ENABLED 0xC06 /* E, FE, type WB */
-#define FEATURE_CONTROL_LOCKED 1
 
 uint64_t ghci_map_gpa(uint64_t gpa, uint64_t size, unsigned gpa_width, uint64_t mem_size,
                       uint64_t *next)
@@ -56,48 +48,22 @@ void ghci_fatal_message(const struct tdx_args *a, char out[GHCI_FATAL_MSG_LEN + 
             out[i] = '?';
 }
 
-static bool is_mtrr(uint32_t msr)
-{
-    return msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST;
-}
-
 int td_msr_read(uint32_t msr, unsigned vcpu_id, uint64_t *val)
 {
-    switch (msr) {
-    case MSR_APIC_BASE:
+    if (msr == MSR_APIC_BASE) {
         *val = APIC_DEFAULT | APIC_ENABLE | APIC_X2APIC | (vcpu_id == 0 ? APIC_BSP : 0);
         return 0;
-    case MSR_FEATURE_CONTROL:
-        *val = FEATURE_CONTROL_LOCKED;
-        return 0;
-    case MSR_MISC_ENABLE:
-        *val = 1; /* fast strings */
-        return 0;
-    case MSR_MTRRCAP:
-    case MSR_UCODE_REV:
-        *val = 0;
-        return 0;
-    case MSR_MTRR_DEF_TYPE:
-        *val = MTRR_DEF_WB_ENABLED;
-        return 0;
     }
-    if (is_mtrr(msr)) {
-        *val = 0;
-        return 0;
-    }
-    return -EPERM;
+    return vm_msr_virt_read(msr, val) ? -EPERM : 0;
 }
 
-/* Writes that keep the read values are accepted; everything else is refused. */
+/* The x2APIC base must stay as it reads; the rest follows every backend's rules. */
 int td_msr_write(uint32_t msr, uint64_t val)
 {
     uint64_t cur;
 
-    if (msr == MSR_UCODE_REV || is_mtrr(msr))
-        return 0; /* microcode probe, MTRR programming: no effect under EPT */
-    if (td_msr_read(msr, 1, &cur))
-        return -EPERM;
-    if (msr == MSR_APIC_BASE) /* the BSP flag is per vCPU */
-        return (val & ~APIC_BSP) == (cur & ~APIC_BSP) ? 0 : -EPERM;
-    return val == cur ? 0 : -EPERM;
+    if (msr != MSR_APIC_BASE)
+        return vm_msr_virt_write(msr, val) ? -EPERM : 0;
+    td_msr_read(msr, 1, &cur); /* the BSP flag is per vCPU */
+    return (val & ~APIC_BSP) == (cur & ~APIC_BSP) ? 0 : -EPERM;
 }

@@ -10,6 +10,7 @@
 #include "vmm/vmx/vmx_hw.h"
 #include "vmm/vmx/vmx_vcpu.h"
 #include "vmm/vm.h"
+#include "vmm/msr_virt.h"
 #include "kernel/errno.h"
 #include "kernel/extable.h"
 #include "kernel/string.h"
@@ -18,18 +19,12 @@
 #include "kernel/x86/regs.h"
 
 #define MSR_TSC 0x10
-#define MSR_MTRRCAP 0xFE
-#define MSR_UCODE_REV 0x8B
-#define MSR_MISC_ENABLE 0x1A0
 #define MSR_ARCH_CAPABILITIES 0x10A
 /* Speculation control (Intel "Speculative Execution Side Channel Mitigations", CPUID.7:EDX). */
 #define MSR_SPEC_CTRL 0x48
 #define MSR_PRED_CMD 0x49
 #define MSR_FLUSH_CMD 0x10B
 #define SPEC_CTRL_VALID 0x7 /* IBRS, STIBP, SSBD */
-#define MSR_MTRR_FIRST 0x200
-#define MSR_MTRR_LAST 0x26F
-#define MSR_MTRR_DEF_TYPE 0x2FF
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
 #define MSR_SYSENTER_EIP 0x176
@@ -40,7 +35,6 @@
 #define MSR_TSC_AUX 0xC0000103
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 #define APIC_DEFAULT 0xFEE00000ULL
-#define MTRR_DEF_WB_ENABLED 0xC06 /* E, FE, type WB */
 #define XCR0_X87 1ULL
 
 static const uint32_t passthrough[] = {
@@ -65,11 +59,6 @@ void vmx_msr_bitmap_init(uint8_t *bm)
         allow(bm, passthrough[i]);
 }
 
-static bool is_mtrr(uint32_t msr)
-{
-    return msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST;
-}
-
 int vmx_msr_read(struct vmx_vcpu *vv, uint32_t msr, uint64_t *val)
 {
     switch (msr) {
@@ -82,31 +71,14 @@ int vmx_msr_read(struct vmx_vcpu *vv, uint32_t msr, uint64_t *val)
     case MSR_IA32_APIC_BASE:
         *val = APIC_DEFAULT | APIC_BASE_ENABLE | (vv->vcpu->id == 0 ? APIC_BASE_BSP : 0);
         return 0;
-    case MSR_IA32_FEATURE_CONTROL:
-        *val = FEATURE_CONTROL_LOCK; /* locked, VMX off: no nested VMX */
-        return 0;
     case MSR_TSC:
         *val = rdtsc();
-        return 0;
-    case MSR_MISC_ENABLE:
-        *val = 1; /* fast strings */
-        return 0;
-    case MSR_MTRRCAP:
-    case MSR_UCODE_REV:
-        *val = 0;
-        return 0;
-    case MSR_MTRR_DEF_TYPE:
-        *val = MTRR_DEF_WB_ENABLED;
         return 0;
     case MSR_ARCH_CAPABILITIES: /* the host's: guests run on its CPUs (CPUID.7:EDX[29] shows it) */
     case MSR_SPEC_CTRL:
         return rdmsr_safe(msr, val) ? -EPERM : 0;
     }
-    if (is_mtrr(msr)) {
-        *val = 0;
-        return 0;
-    }
-    return -EPERM;
+    return vm_msr_virt_read(msr, val) ? -EPERM : 0;
 }
 
 static bool pat_valid(uint64_t pat)
@@ -141,11 +113,6 @@ int vmx_msr_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val)
             return -EPERM;
         vmwrite(VMCS_GUEST_PAT, val);
         return 0;
-    case MSR_MISC_ENABLE:
-    case MSR_MTRR_DEF_TYPE:
-        return 0; /* accepted and ignored: memory is write-back through EPT */
-    case MSR_UCODE_REV:
-        return 0;       /* SDM 10.11.7: software writes 0, runs CPUID, then reads the revision */
     case MSR_SPEC_CTRL: /* the guest's setting holds on its CPU; reset before the next vCPU */
         return val & ~(uint64_t)SPEC_CTRL_VALID || wrmsr_safe(msr, val) ? -EPERM : 0;
     case MSR_PRED_CMD: /* IBPB and L1D flush are commands: run them for the guest */
@@ -154,7 +121,7 @@ int vmx_msr_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val)
     case MSR_IA32_APIC_BASE:
         return (val & ~APIC_BASE_BSP) == (APIC_DEFAULT | APIC_BASE_ENABLE) ? 0 : -EPERM;
     }
-    return is_mtrr(msr) ? 0 : -EPERM;
+    return vm_msr_virt_write(msr, val) ? -EPERM : 0;
 }
 
 /* CR0.PG with EFER.LME switches long mode on or off: keep LMA and the entry control in step. */
