@@ -12,9 +12,17 @@ out=${1:-build/linux}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 cd "$out"
+# The versioned image package Debian's cloud meta-package points at today.
+kernel_pkg() {
+	apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+		sed -n 's/.*Depends: \(linux-image-[0-9][^ ]*-cloud-amd64\(-unsigned\)\?\)$/\1/p' | head -n 1
+}
 if [ ! -s vmlinuz ]; then
-	pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-		sed -n 's/.*Depends: \(linux-image-[0-9][^ ]*-cloud-amd64\(-unsigned\)\?\)$/\1/p' | head -n 1)
+	pkg=$(kernel_pkg)
+	if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+		apt-get update -qq >/dev/null 2>&1 || true # a fresh machine may have no package lists
+		pkg=$(kernel_pkg)
+	fi
 	[ -n "$pkg" ] || { echo "linux-guest.sh: no linux-image-cloud-amd64 in apt (run apt-get update)" >&2; exit 1; }
 	rm -rf deb k && mkdir deb k
 	(cd deb && apt-get download "$pkg" 2>&1 >/dev/null | grep -v "unsandboxed" >&2 || true)
@@ -55,6 +63,7 @@ chmod +x root/init
 # The archive is written by scripts/mkcpio.py: no cpio tool, and /dev/console
 # (which the kernel opens for init's stdio before devtmpfs) needs no root rights.
 python3 "$here/mkcpio.py" root > root.cpio
-gzip -9n < root.cpio > initrd.cpio.gz
+gzip -9n < root.cpio > initrd.cpio.gz.tmp
+mv initrd.cpio.gz.tmp initrd.cpio.gz # atomically: a test may be copying the old one
 rm -rf root root.cpio
 ls -l vmlinuz initrd.cpio.gz | awk '{print "linux-guest.sh: " $NF ": " $5 " bytes"}'

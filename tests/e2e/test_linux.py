@@ -10,6 +10,7 @@ One Linux boot in Bochs costs a minute or more: `make test` runs the 1-vCPU boot
 the console test; `make test-slow` (HV_SLOW_TESTS=1) adds the 2-vCPU boot.
 """
 
+import fcntl
 import os
 import re
 import subprocess
@@ -27,8 +28,11 @@ CMDLINE = "console=ttyS0 quiet panic=-1"
 def linux_assets():
     """Fetches and builds build/linux/{vmlinuz,initrd.cpio.gz} once (apt-get cache)."""
     d = os.path.join(build_dir(), "linux")
-    r = subprocess.run([os.path.join(ROOT, "scripts", "linux-guest.sh"), d], cwd=ROOT,
-                       capture_output=True, text=True, timeout=600)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # tests run two at a time: one download, one build
+        r = subprocess.run([os.path.join(ROOT, "scripts", "linux-guest.sh"), d], cwd=ROOT,
+                           capture_output=True, text=True, timeout=600)
     if r.returncode:
         raise TestFailure(f"linux-guest.sh failed: {(r.stderr or r.stdout).strip()[-300:]}")
     return [(os.path.join(d, "vmlinuz"), "vmlinuz"), (os.path.join(d, "initrd.cpio.gz"), "initrd")]
