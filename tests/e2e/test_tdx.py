@@ -144,6 +144,59 @@ def run_no_tdx_hw(name):
         m.expect_poweroff()
 
 
+# One boot per init step, each failed by tdx.fail= with a status the module could give there;
+# (step, status spelled as on the command line, status name in the log, call number).
+INIT_FAULTS = [
+    ("TDH.SYS.INIT", "TDX_SYS_INIT_NOT_PENDING", "TDX_SYS_INIT_NOT_PENDING", 1),
+    ("TDH.SYS.LP.INIT", "TDX_SYS_LP_INIT_DONE", "TDX_SYS_LP_INIT_DONE", 2),  # the second CPU
+    ("TDH.SYS.RD", "TDX_METADATA_FIELD_ID_INCORRECT", "TDX_METADATA_FIELD_ID_INCORRECT", 5),
+    ("TDH.SYS.CONFIG", "TDX_INVALID_PAMT", "TDX_INVALID_PAMT", 1),
+    ("TDH.SYS.KEY.CONFIG", "0x8000080000000000", "TDX_KEY_GENERATION_FAILED", 1),
+    ("TDH.SYS.TDMR.INIT", "TDX_SYS_BUSY", "TDX_SYS_BUSY", 1),
+]
+PAMT_BUILT_BEFORE = ("TDH.SYS.CONFIG", "TDH.SYS.KEY.CONFIG", "TDH.SYS.TDMR.INIT")
+ROLLBACK_RE = r"rollback: (\d+) KiB PAMT given back; free pages (\d+) before init, (\d+) after"
+INJECT_TIMEOUT = 180
+
+
+def check_rollback(m, step, status_name):
+    """The 'tdx' command repeats the reason, and the allocator has every page back."""
+    out = cmd(m, "tdx")
+    if f"tdx: failed: {step}: {status_name}" not in out:
+        raise TestFailure(f"'tdx' does not give the failed step: {out!r}")
+    g = re.search(ROLLBACK_RE, out)
+    if not g:
+        raise TestFailure(f"'tdx' shows no rollback line: {out!r}")
+    pamt_kib, before, after = (int(g.group(i)) for i in (1, 2, 3))
+    if before != after:
+        raise TestFailure(f"rollback lost pages: {before} free before init, {after} after")
+    if (pamt_kib > 0) != (step in PAMT_BUILT_BEFORE):
+        raise TestFailure(f"{pamt_kib} KiB PAMT built before {step} failed")
+    now = free_pages(m)
+    if now != after:
+        raise TestFailure(f"{after} free pages after the rollback, {now} after a VMX guest ran")
+
+
+def run_init_fault(step, spec_status, status_name, nth):
+    def run(name):
+        spec = f"{step}:{spec_status}:{nth}"
+        with Machine(name, emu="bochs", smp=2, cmdline=f"tdx=emulate tdx.fail={spec} run=hello16",
+                     timeout=INJECT_TIMEOUT) as m:
+            g = m.expect(r"tdx: (injected [^\r\n]*|module ready)[\r\n]", what="the injection line")
+            if g.group(1) != f"injected {status_name} into {step} (call {nth})":
+                raise TestFailure(f"not the injection asked for: {g.group(0)!r}")
+            line = f"tdx: unavailable: {step}: {status_name} (0x"
+            m.expect(re.escape(line) + r"[0-9a-f]{16}\)", what=f"'{line}...'")
+            m.expect(r"vm hello16: exited: code 0", what="a VMX guest after the rollback")
+            m.expect(PROMPT, what="the prompt")
+            check_rollback(m, step, status_name)
+            if m.transcript().count("tdx: injected") != 1:
+                raise TestFailure("the injection did not fire exactly once")
+            m.send("poweroff\r")
+            m.expect_poweroff()
+    return run
+
+
 def run_qemu(name):
     with Machine(name, smp=2, cmdline="tdx=emulate", timeout=QEMU_TIMEOUT) as m:
         m.expect(r"tdx: unavailable: VMX is not available", what="the reason TDX is off")
@@ -156,4 +209,8 @@ TESTS = [
     E2ETest("bochs-tdx-emulated", TD_TIMEOUT, run_emulated),
     E2ETest("bochs-tdx-no-hardware", BOCHS_TIMEOUT, run_no_tdx_hw),
     E2ETest("qemu-tdx-no-vmx", QEMU_TIMEOUT, run_qemu),
+] + [
+    E2ETest(f"bochs-tdx-fail-{step[4:].lower().replace('.', '-')}", INJECT_TIMEOUT,
+            run_init_fault(step, spec_status, status_name, nth))
+    for step, spec_status, status_name, nth in INIT_FAULTS
 ]
