@@ -39,6 +39,8 @@ static void test_parse_hex_status_and_nth(void **state)
     assert_int_equal(f.leaf, TDH_PHYMEM_PAGE_RECLAIM);
     assert_int_equal(f.status, TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
     assert_int_equal(f.nth, 300);
+    assert_int_equal(parse_ok("TDH.SYS.INIT:0xc000030000000000").status,
+                     TDX_PAGE_METADATA_INCORRECT);
     f = parse_ok("TDH.SYS.KEY.CONFIG:TDX_KEY_GENERATION_FAILED:0x2");
     assert_int_equal(f.nth, 2);
 }
