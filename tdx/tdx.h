@@ -34,6 +34,8 @@ struct tdx_status {
     uint32_t first_keyid, nkeyids, global_keyid;
     unsigned keyid_shift;
     unsigned keyids_in_use;
+    /* Free pages before module init and after its rollback: a failed init gives all back. */
+    uint64_t free_before_init, free_after_rollback;
 };
 
 /* Reads tdx= from the command line and registers the VMX post-enable hook. */

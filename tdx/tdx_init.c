@@ -9,12 +9,14 @@
  */
 #include "tdx/tdx.h"
 #include "tdx/tdx_abi.h"
+#include "tdx/tdx_fault.h"
 #include "tdx/tdx_init_steps.h"
 #include "tdx/tdx_sys.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/extable.h"
 #include "kernel/log.h"
+#include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
 #include "kernel/printf.h"
 #include "kernel/smp.h"
@@ -86,7 +88,10 @@ int tdx_step_failed(const char *step, uint64_t status)
 {
     char why[128];
 
-    ksnprintf(why, sizeof(why), "%s failed: %s (0x%016lx)", step, tdx_status_name(status), status);
+    if (status == TDX_SUCCESS) /* the step failed in hv, not in the module */
+        ksnprintf(why, sizeof(why), "%s failed", step);
+    else
+        ksnprintf(why, sizeof(why), "%s: %s (0x%016lx)", step, tdx_status_name(status), status);
     st.state = TDX_FAILED;
     unavailable(why);
     return -EIO;
@@ -131,17 +136,41 @@ static int detect_hw(void)
 static void tdx_post_vmx(void)
 {
     int err = mode == MODE_EMULATE ? tdx_emu_attach(&st) : detect_hw();
+    uint64_t total;
 
     if (err)
         return;
     st.emulated = mode == MODE_EMULATE;
     st.global_keyid = st.first_keyid;
-    if (tdx_init_module(&st))
+    page_stats(&st.free_before_init, &total);
+    if (tdx_init_module(&st)) {
+        page_stats(&st.free_after_rollback, &total);
+        if (st.free_after_rollback != st.free_before_init)
+            pr_warn("tdx: rollback lost %ld pages",
+                    (long)(st.free_before_init - st.free_after_rollback));
         return;
+    }
     st.state = TDX_READY;
     pr_info("tdx: module ready: %u.%u.%u%s, %u TDMRs, %lu KiB PAMT, %u TD KeyIDs", st.info.major,
             st.info.minor, st.info.update, st.emulated ? " (emulated)" : "", st.ntdmrs,
             st.pamt_bytes >> 10, st.nkeyids - 1);
+}
+
+/* tdx.fail=<leaf>:<status>[:<n>]: a malformed value is ignored, with one line. */
+static void fault_setup(const char *cmdline)
+{
+    char v[128];
+    struct tdx_fault f;
+
+    if (!cmdline_find(cmdline, "tdx.fail", v, sizeof(v)))
+        return;
+    if (tdx_fault_parse(v, &f)) {
+        pr_warn("cmdline: tdx.fail=%s: expected <leaf>:<status name or number>[:<n>], "
+                "e.g. TDH.SYS.CONFIG:TDX_SYS_BUSY; ignored",
+                v);
+        return;
+    }
+    tdx_fault_arm(&f);
 }
 
 void tdx_setup(const char *cmdline)
@@ -155,6 +184,7 @@ void tdx_setup(const char *cmdline)
         mode = MODE_OFF;
     else if (v[0] && strcmp(v, "on"))
         pr_warn("cmdline: tdx=%s: expected on, off or emulate; using on", v);
+    fault_setup(cmdline);
     if (mode == MODE_OFF) {
         unavailable("disabled on the command line (tdx=off)");
         return;

@@ -40,6 +40,9 @@ static int cmd_tdx(int argc, char **argv)
                  st->state == TDX_READY ? "" : st->reason);
     if (st->state == TDX_READY)
         print_info(st);
+    else if (st->free_before_init) /* module init ran and was rolled back */
+        shell_printf("rollback: %lu KiB PAMT given back; free pages %lu before init, %lu after\n",
+                     st->pamt_bytes >> 10, st->free_before_init, st->free_after_rollback);
     return 0;
 }
 

@@ -1,6 +1,8 @@
 /* Names for TDX completion statuses (tdx-host-abi.md 2.3), for one-line messages. */
 #include "tdx/tdx.h"
 #include "tdx/tdx_abi.h"
+#include "tdx/tdx_fault.h"
+#include "kernel/string.h"
 
 struct status_name {
     uint64_t code;
@@ -9,12 +11,15 @@ struct status_name {
 
 static const struct status_name names[] = {
     {TDX_SUCCESS, "TDX_SUCCESS"},
+    {TDX_NON_RECOVERABLE_VCPU, "TDX_NON_RECOVERABLE_VCPU"},
+    {TDX_INTERRUPTED_RESUMABLE, "TDX_INTERRUPTED_RESUMABLE"},
     {TDX_OPERAND_INVALID, "TDX_OPERAND_INVALID"},
     {TDX_OPERAND_ADDR_RANGE_ERROR, "TDX_OPERAND_ADDR_RANGE_ERROR"},
     {TDX_OPERAND_BUSY, "TDX_OPERAND_BUSY"},
     {TDX_SYS_BUSY, "TDX_SYS_BUSY"},
     {TDX_RND_NO_ENTROPY, "TDX_RND_NO_ENTROPY"},
     {TDX_PAGE_METADATA_INCORRECT, "TDX_PAGE_METADATA_INCORRECT"},
+    {TDX_PAGE_ALREADY_FREE, "TDX_PAGE_ALREADY_FREE"},
     {TDX_TD_ASSOCIATED_PAGES_EXIST, "TDX_TD_ASSOCIATED_PAGES_EXIST"},
     {TDX_SYS_INIT_NOT_PENDING, "TDX_SYS_INIT_NOT_PENDING"},
     {TDX_SYS_LP_INIT_NOT_DONE, "TDX_SYS_LP_INIT_NOT_DONE"},
@@ -25,11 +30,22 @@ static const struct status_name names[] = {
     {TDX_SYS_STATE_INCORRECT, "TDX_SYS_STATE_INCORRECT"},
     {TDX_SYS_LP_INIT_NOT_PENDING, "TDX_SYS_LP_INIT_NOT_PENDING"},
     {TDX_SYS_CONFIG_NOT_PENDING, "TDX_SYS_CONFIG_NOT_PENDING"},
+    {TDX_TD_FATAL, "TDX_TD_FATAL"},
+    {TDX_TDCS_NOT_ALLOCATED, "TDX_TDCS_NOT_ALLOCATED"},
     {TDX_LIFECYCLE_STATE_INCORRECT, "TDX_LIFECYCLE_STATE_INCORRECT"},
     {TDX_OP_STATE_INCORRECT, "TDX_OP_STATE_INCORRECT"},
+    {TDX_TDCX_NUM_INCORRECT, "TDX_TDCX_NUM_INCORRECT"},
+    {TDX_VCPU_STATE_INCORRECT, "TDX_VCPU_STATE_INCORRECT"},
+    {TDX_VCPU_ASSOCIATED, "TDX_VCPU_ASSOCIATED"},
+    {TDX_VCPU_NOT_ASSOCIATED, "TDX_VCPU_NOT_ASSOCIATED"},
+    {TDX_MAX_VCPUS_EXCEEDED, "TDX_MAX_VCPUS_EXCEEDED"},
     {TDX_KEY_GENERATION_FAILED, "TDX_KEY_GENERATION_FAILED"},
+    {TDX_TD_KEYS_NOT_CONFIGURED, "TDX_TD_KEYS_NOT_CONFIGURED"},
+    {TDX_KEY_STATE_INCORRECT, "TDX_KEY_STATE_INCORRECT"},
     {TDX_KEY_CONFIGURED, "TDX_KEY_CONFIGURED"},
     {TDX_WBCACHE_NOT_COMPLETE, "TDX_WBCACHE_NOT_COMPLETE"},
+    {TDX_HKID_NOT_FREE, "TDX_HKID_NOT_FREE"},
+    {TDX_NO_HKID_READY_TO_WBCACHE, "TDX_NO_HKID_READY_TO_WBCACHE"},
     {TDX_FLUSHVP_NOT_DONE, "TDX_FLUSHVP_NOT_DONE"},
     {TDX_INVALID_TDMR, "TDX_INVALID_TDMR"},
     {TDX_NON_ORDERED_TDMR, "TDX_NON_ORDERED_TDMR"},
@@ -40,6 +56,8 @@ static const struct status_name names[] = {
     {TDX_PAMT_OVERLAP, "TDX_PAMT_OVERLAP"},
     {TDX_INVALID_RESERVED_IN_TDMR, "TDX_INVALID_RESERVED_IN_TDMR"},
     {TDX_NON_ORDERED_RESERVED_IN_TDMR, "TDX_NON_ORDERED_RESERVED_IN_TDMR"},
+    {TDX_EPT_WALK_FAILED, "TDX_EPT_WALK_FAILED"},
+    {TDX_EPT_ENTRY_NOT_FREE, "TDX_EPT_ENTRY_NOT_FREE"},
     {TDX_METADATA_FIELD_ID_INCORRECT, "TDX_METADATA_FIELD_ID_INCORRECT"},
     {TDX_SEAMCALL_VMFAILINVALID & TDX_STATUS_MASK, "VMfailInvalid (no TDX module loaded)"},
 };
@@ -54,4 +72,14 @@ const char *tdx_status_name(uint64_t status)
         if ((status & TDX_STATUS_MASK) == names[i].code)
             return names[i].name;
     return "unknown status";
+}
+
+bool tdx_status_by_name(const char *name, uint64_t *status)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(names); i++)
+        if (!strcmp(name, names[i].name)) {
+            *status = names[i].code;
+            return true;
+        }
+    return false;
 }

@@ -1,19 +1,41 @@
 /*
  * SEAMCALL helpers shared by module init and the tdx backend: retries for
  * the statuses the ABI says to retry (tdx-host-abi.md 4.8), metadata reads,
- * and per-CPU / per-package execution.
+ * per-CPU / per-package execution, and the tdx.fail= injection point, which
+ * every SEAMCALL passes on hardware and under emulation alike.
  */
 #include "tdx/tdx_sys.h"
+#include "tdx/tdx.h"
 #include "tdx/tdx_abi.h"
+#include "tdx/tdx_fault.h"
+#include "kernel/log.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
+#include "kernel/string.h"
 #include "kernel/x86/cpu.h"
 
 #define RETRIES 10
 
 seamcall_fn tdx_seamcall = seamcall_hw;
 uint64_t tdx_calls;
+static struct tdx_fault fault;
+
+void tdx_fault_arm(const struct tdx_fault *f)
+{
+    fault = *f;
+}
+
+static void log_injected(uint64_t n)
+{
+    const char *name = tdx_status_name(fault.status);
+
+    if (!strcmp(name, "unknown status"))
+        pr_info("tdx: injected %#lx into %s (call %lu)", fault.status, tdx_leaf_name(fault.leaf),
+                n);
+    else
+        pr_info("tdx: injected %s into %s (call %lu)", name, tdx_leaf_name(fault.leaf), n);
+}
 
 static bool retryable(uint64_t st)
 {
@@ -25,8 +47,13 @@ static bool retryable(uint64_t st)
 uint64_t tdx_call(uint64_t fn, struct tdx_args *a)
 {
     struct tdx_args saved = *a;
-    uint64_t st;
+    uint64_t st, n;
 
+    /* The module never sees the injected call, and the caller gets the status unretried. */
+    if (tdx_fault_hit(&fault, fn, &n)) {
+        log_injected(n);
+        return fault.status;
+    }
     for (int i = 0;; i++) {
         __atomic_add_fetch(&tdx_calls, 1, __ATOMIC_RELAXED);
         st = tdx_seamcall(fn, a);

@@ -6,6 +6,9 @@
 
 /* SEAMCALL with the ABI's bounded retries (entropy, busy); returns the final status. */
 uint64_t tdx_call(uint64_t fn, struct tdx_args *a);
+struct tdx_fault;
+/* Makes tdx_call fail the call f names (tdx.fail=); copied. */
+void tdx_fault_arm(const struct tdx_fault *f);
 /* SEAMCALLs issued so far (all CPUs), for the TD build figures. */
 extern uint64_t tdx_calls;
 /* TDH.SYS.RD of one field: 0, or -EIO with *status set. */

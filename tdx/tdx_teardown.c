@@ -40,7 +40,8 @@ void td_vcpu_teardown_prepare(struct tdx_td *td, struct tdx_vcpu *tv)
         return;
     if (tdx_run_on_cpu(tv->assoc_cpu, flush_here, &r) ||
         (r.status != TDX_SUCCESS && r.status != TDX_VCPU_NOT_ASSOCIATED)) {
-        pr_warn("tdx: TDH.VP.FLUSH failed: %s", tdx_status_name(r.status));
+        pr_warn("tdx: TDH.VP.FLUSH failed: %s (0x%016lx); leaking the TD's pages and KeyID %u",
+                tdx_status_name(r.status), r.status, td->hkid);
         td->leaked = true;
     }
     tv->inited = false;

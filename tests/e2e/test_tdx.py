@@ -144,6 +144,112 @@ def run_no_tdx_hw(name):
         m.expect_poweroff()
 
 
+# One boot per init step, each failed by tdx.fail= with a status the module could give there;
+# (step, status spelled as on the command line, status name in the log, call number).
+INIT_FAULTS = [
+    ("TDH.SYS.INIT", "TDX_SYS_INIT_NOT_PENDING", "TDX_SYS_INIT_NOT_PENDING", 1),
+    ("TDH.SYS.LP.INIT", "TDX_SYS_LP_INIT_DONE", "TDX_SYS_LP_INIT_DONE", 2),  # the second CPU
+    ("TDH.SYS.RD", "TDX_METADATA_FIELD_ID_INCORRECT", "TDX_METADATA_FIELD_ID_INCORRECT", 5),
+    ("TDH.SYS.CONFIG", "TDX_INVALID_PAMT", "TDX_INVALID_PAMT", 1),
+    ("TDH.SYS.KEY.CONFIG", "0x8000080000000000", "TDX_KEY_GENERATION_FAILED", 1),
+    ("TDH.SYS.TDMR.INIT", "TDX_SYS_BUSY", "TDX_SYS_BUSY", 1),
+]
+PAMT_BUILT_BEFORE = ("TDH.SYS.CONFIG", "TDH.SYS.KEY.CONFIG", "TDH.SYS.TDMR.INIT")
+ROLLBACK_RE = r"rollback: (\d+) KiB PAMT given back; free pages (\d+) before init, (\d+) after"
+INJECT_TIMEOUT = 180
+
+
+def check_rollback(m, step, status_name):
+    """The 'tdx' command repeats the reason, and the allocator has every page back."""
+    out = cmd(m, "tdx")
+    if f"tdx: failed: {step}: {status_name}" not in out:
+        raise TestFailure(f"'tdx' does not give the failed step: {out!r}")
+    g = re.search(ROLLBACK_RE, out)
+    if not g:
+        raise TestFailure(f"'tdx' shows no rollback line: {out!r}")
+    pamt_kib, before, after = (int(g.group(i)) for i in (1, 2, 3))
+    if before != after:
+        raise TestFailure(f"rollback lost pages: {before} free before init, {after} after")
+    if (pamt_kib > 0) != (step in PAMT_BUILT_BEFORE):
+        raise TestFailure(f"{pamt_kib} KiB PAMT built before {step} failed")
+    now = free_pages(m)
+    if now != after:
+        raise TestFailure(f"{after} free pages after the rollback, {now} after a VMX guest ran")
+
+
+def run_init_fault(step, spec_status, status_name, nth):
+    def run(name):
+        spec = f"{step}:{spec_status}:{nth}"
+        with Machine(name, emu="bochs", smp=2, cmdline=f"tdx=emulate tdx.fail={spec} run=hello16",
+                     timeout=INJECT_TIMEOUT) as m:
+            g = m.expect(r"tdx: (injected [^\r\n]*|module ready)[\r\n]", what="the injection line")
+            if g.group(1) != f"injected {status_name} into {step} (call {nth})":
+                raise TestFailure(f"not the injection asked for: {g.group(0)!r}")
+            line = f"tdx: unavailable: {step}: {status_name} (0x"
+            m.expect(re.escape(line) + r"[0-9a-f]{16}\)", what=f"'{line}...'")
+            m.expect(r"vm hello16: exited: code 0", what="a VMX guest after the rollback")
+            m.expect(PROMPT, what="the prompt")
+            check_rollback(m, step, status_name)
+            if m.transcript().count("tdx: injected") != 1:
+                raise TestFailure("the injection did not fire exactly once")
+            m.send("poweroff\r")
+            m.expect_poweroff()
+    return run
+
+
+# Teardown steps failed by tdx.fail= on a TD being torn down: (leaf, status, call number).
+TEARDOWN_FAULTS = [
+    ("TDH.PHYMEM.PAGE.RECLAIM", "TDX_PAGE_METADATA_INCORRECT", 100),  # mid-way through the pages
+    ("TDH.MNG.KEY.FREEID", "TDX_HKID_NOT_FREE", 1),
+]
+LEAK_RE = (r"warning: tdx: ([A-Z.]+) failed: ([A-Z_]+) \(0x[0-9a-f]{16}\); leaking the TD's "
+           r"pages and KeyID (\d+)")
+PRIVATE_RE = r"emulated module: (\d+) TD private pages"
+
+
+def tdx_state(m):
+    """(TD KeyIDs in use, TD pages out of the direct map) from the 'tdx' command."""
+    out = cmd(m, "tdx")
+    g, p = re.search(r"KeyIDs: .*, (\d+) in use", out), re.search(PRIVATE_RE, out)
+    if "tdx: ready" not in out or not g or not p:
+        raise TestFailure(f"unexpected 'tdx' output: {out!r}")
+    return int(g.group(1)), int(p.group(1))
+
+
+def run_teardown_fault(leaf, status, nth):
+    """The TD's teardown fails at one step: its pages and KeyID stay taken for good, one line
+    says so, and the hypervisor goes on: a VMX guest runs and gives all its pages back."""
+    def run(name):
+        with Machine(name, emu="bochs", smp=2, timeout=INJECT_TIMEOUT,
+                     cmdline=f"tdx=emulate tdx.fail={leaf}:{status}:{nth}") as m:
+            m.expect(READY_RE, what="the 'tdx: module ready' line")
+            m.expect(PROMPT, what="the prompt")
+            before = free_pages(m)
+            cmd(m, "launch tdhello backend=tdx mem=2M name=td0")
+            built = int(search_transcript(m, TD_BUILT_RE, "TD build line").group(3))
+            wait_in_transcript(m, "vm td0: exited: code 0")
+            wait_in_transcript(m, f"tdx: injected {status} into {leaf} (call {nth})")
+            g = search_transcript(m, LEAK_RE, "the leak line", seconds=60)
+            if (g.group(1), g.group(2)) != (leaf, status):
+                raise TestFailure(f"the leak line blames another step: {g.group(0)!r}")
+            keyids, private = tdx_state(m)
+            if keyids != 1 or private < 1 or private > built:
+                raise TestFailure(f"after the leak: {keyids} KeyIDs in use, {private} TD pages "
+                                  f"kept (of {built} added); want 1 and some")
+            leaked = before - free_pages(m)
+            if leaked < private:
+                raise TestFailure(f"{private} TD pages kept, but only {leaked} pages not free")
+            cmd(m, "launch hello16")
+            wait_in_transcript(m, "vm hello16: exited: code 0")
+            if before - free_pages(m) != leaked or tdx_state(m) != (keyids, private):
+                raise TestFailure("a VMX guest after the leak did not give back its pages")
+            if m.transcript().count("leaking the TD's pages") != 1:
+                raise TestFailure("the leak was not said in exactly one line")
+            m.send("poweroff\r")
+            m.expect_poweroff()
+    return run
+
+
 def run_qemu(name):
     with Machine(name, smp=2, cmdline="tdx=emulate", timeout=QEMU_TIMEOUT) as m:
         m.expect(r"tdx: unavailable: VMX is not available", what="the reason TDX is off")
@@ -156,4 +262,12 @@ TESTS = [
     E2ETest("bochs-tdx-emulated", TD_TIMEOUT, run_emulated),
     E2ETest("bochs-tdx-no-hardware", BOCHS_TIMEOUT, run_no_tdx_hw),
     E2ETest("qemu-tdx-no-vmx", QEMU_TIMEOUT, run_qemu),
+] + [
+    E2ETest(f"bochs-tdx-fail-{step[4:].lower().replace('.', '-')}", INJECT_TIMEOUT,
+            run_init_fault(step, spec_status, status_name, nth))
+    for step, spec_status, status_name, nth in INIT_FAULTS
+] + [
+    E2ETest(f"bochs-tdx-fail-teardown-{leaf.split('.')[-1].lower()}", INJECT_TIMEOUT,
+            run_teardown_fault(leaf, status, nth))
+    for leaf, status, nth in TEARDOWN_FAULTS
 ]

@@ -163,6 +163,19 @@ static void test_known_keys(void **state)
     assert_false(cmdline_key_known("", 0));
 }
 
+/* tdx.fail is its own key: it neither hides nor is hidden by tdx=. */
+static void test_tdx_fail_key(void **state)
+{
+    const char *cl = "tdx=emulate tdx.fail=TDH.SYS.INIT:TDX_SYS_BUSY:2";
+
+    assert_true(cmdline_key_known("tdx.fail", 8));
+    assert_true(find(cl, "tdx"));
+    assert_string_equal(val, "emulate");
+    assert_true(find(cl, "tdx.fail"));
+    assert_string_equal(val, "TDH.SYS.INIT:TDX_SYS_BUSY:2");
+    assert_false(find("tdx.fail=x", "tdx"));
+}
+
 /* ------------------------------------------------------------ cmdline_check */
 
 static char warned[8][64];
@@ -233,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_empty_cmdline),
         cmocka_unit_test(test_not_found_leaves_buffer),
         cmocka_unit_test(test_known_keys),
+        cmocka_unit_test(test_tdx_fail_key),
         cmocka_unit_test(test_check_all_known),
         cmocka_unit_test(test_check_reports_unknown_words),
         cmocka_unit_test(test_check_quoted_word),
