@@ -295,7 +295,7 @@ bool vplat_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *
 
     if (!p)
         return false;
-    if (port - GUEST_RTC_PORT < RTC_CMOS_NR_PORTS) {
+    if ((unsigned)(port - GUEST_RTC_PORT) < RTC_CMOS_NR_PORTS) { /* ports below wrap high */
         f = spin_lock_irqsave(&p->lock);
         if (in)
             *val = rtc_cmos_read(&p->rtc, port - GUEST_RTC_PORT);
