@@ -3,6 +3,7 @@
  * update cycles, and turned into Unix time. Guests' RTC models start from it.
  */
 #include "drivers/cmos_rtc.h"
+#include "vmm/dev/rtc_calendar.h"
 #include "kernel/spinlock.h"
 #include "kernel/x86/cpu.h"
 
@@ -22,19 +23,6 @@ static uint8_t cmos_read(uint8_t reg)
 static unsigned from_bcd(uint8_t v, bool binary)
 {
     return binary ? v : (v >> 4) * 10 + (v & 0xf);
-}
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's algorithm). */
-static uint64_t days_from_civil(unsigned y, unsigned m, unsigned d)
-{
-    unsigned era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = y / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (uint64_t)era * 146097 + doe - 719468;
 }
 
 static uint64_t read_clock(void)
@@ -60,7 +48,13 @@ static uint64_t read_clock(void)
     y += (cent >= 19 && cent <= 30 ? cent : 20) * 100;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
         return 0;
-    return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    /* The guests' RTC model's calendar: one conversion for both sides of the clock. */
+    return (uint64_t)rtc_tm_to_unix(&(struct rtc_tm){.sec = (int)s,
+                                                     .min = (int)mi,
+                                                     .hour = (int)h,
+                                                     .mday = (int)d,
+                                                     .mon = (int)mo,
+                                                     .year = (int)y});
 }
 
 uint64_t host_boot_unix_time(void)
