@@ -43,13 +43,7 @@ static int read_gpa(void *ctx, uint64_t gpa, void *dst, size_t len)
 
 static int write_gpa(void *ctx, uint64_t gpa, const void *src, size_t len)
 {
-    struct vm *vm = ctx;
-    void *dst = vm_gpa_to_hva(vm, gpa, len);
-
-    if (!dst)
-        return -EFAULT;
-    memcpy(dst, src, len);
-    return 0;
+    return vm_copy_to_guest(ctx, gpa, src, len);
 }
 
 static enum insn_mode guest_mode(void)
