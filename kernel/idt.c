@@ -2,6 +2,7 @@
 #include "kernel/idt.h"
 #include "kernel/errno.h"
 #include "kernel/extable.h"
+#include "kernel/log.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
@@ -88,4 +89,23 @@ void interrupt_dispatch(struct irq_frame *f)
     if (handlers[v])
         handlers[v](f);
     lapic_eoi();
+}
+
+void irq_run_vector(unsigned vector); /* kernel/isr.S */
+
+#define EXIT_INTR_INFO_VALID (1U << 31)
+
+void irq_take_exit_interrupt(uint32_t exit_intr_info)
+{
+    unsigned v = exit_intr_info & 0xFF;
+
+    if (!(exit_intr_info & EXIT_INTR_INFO_VALID)) {
+        __asm__ volatile("sti; nop; cli" ::: "memory");
+        return;
+    }
+    if (v < 32) { /* an external interrupt never has an exception vector */
+        pr_warn("irq: VM exit reported external interrupt vector %u; ignored", v);
+        return;
+    }
+    irq_run_vector(v);
 }

@@ -35,5 +35,13 @@ void idt_init(void);
 void idt_load(void);
 /* Handlers for vectors >= 32 run with interrupts off and get an EOI after. */
 int irq_register(unsigned vector, irq_handler_t h);
+/*
+ * The host interrupt that caused a VM exit. With a valid VM-exit
+ * interruption information (the exit acknowledged it: SDM Vol. 3C 25.9.2)
+ * its vector's handler runs here, as if delivered; otherwise it is still
+ * pending in the APIC and is taken by opening interrupts for a moment.
+ * Call with interrupts off.
+ */
+void irq_take_exit_interrupt(uint32_t exit_intr_info);
 
 #endif

@@ -78,6 +78,33 @@ isr_common:
     add $16, %rsp
     iretq
 
+/*
+ * void irq_run_vector(unsigned vector): runs the IDT stub of an external
+ * interrupt a VM exit already acknowledged ("acknowledge interrupt on exit":
+ * the vector was taken from the APIC and sits in its ISR, so the CPU will
+ * not deliver it again). Builds the frame interrupt delivery would push in
+ * 64-bit mode (SDM Vol. 3A 6.14.2: RSP aligned to 16, then SS, RSP, RFLAGS,
+ * CS, RIP) and calls the stub, whose IRETQ comes back here with RFLAGS as
+ * it was (interrupts off). Assembly: C cannot build an interrupt frame.
+ * Linux does the same in vmx_do_interrupt_irqoff.
+ */
+    .text
+    .globl irq_run_vector
+irq_run_vector:
+    push %rbp
+    mov %rsp, %rbp
+    and $-16, %rsp
+    mov %ss, %eax
+    push %rax
+    push %rbp
+    pushf
+    push $0x08                  /* GDT_KCODE */
+    mov %edi, %edi
+    lea isr_stub_table(%rip), %rax
+    call *(%rax, %rdi, 8)
+    leave
+    ret
+
 /* Table of stub addresses for idt_init(). */
     .section .rodata
     .balign 8

@@ -16,6 +16,7 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/shell.h"
+#include "kernel/shell_parse.h"
 #include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
@@ -73,6 +74,17 @@ static void warn_unknown_option(const char *word, size_t len)
     pr_warn("cmdline: unknown option '%.*s' ignored", (int)len, word);
 }
 
+static void apply_maxcpus(const char *v)
+{
+    uint64_t n;
+
+    if (parse_u64(v, &n) || n == 0 || n > MAX_CPUS) {
+        pr_warn("cmdline: maxcpus=%s: expected 1..%u; starting every CPU", v, MAX_CPUS);
+        return;
+    }
+    smp_set_max_cpus((unsigned)n);
+}
+
 static void apply_cmdline(const char *cl)
 {
     char v[64];
@@ -83,6 +95,8 @@ static void apply_cmdline(const char *cl)
         log_set_level((enum log_level)(v[0] - '0'));
     if (cmdline_find(cl, "panic", v, sizeof(v)))
         panic_set_action(v);
+    if (cmdline_find(cl, "maxcpus", v, sizeof(v)))
+        apply_maxcpus(v);
     cmdline_check(cl, warn_unknown_option);
 }
 

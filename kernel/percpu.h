@@ -7,7 +7,8 @@
 
 #include "kernel/compiler.h"
 
-#define MAX_CPUS 64
+/* Every CPU a MADT can name (x2APIC IDs included): TDX needs each one online. */
+#define MAX_CPUS 256
 
 enum cpu_state {
     CPU_ABSENT,   /* no such CPU */

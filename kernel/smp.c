@@ -33,6 +33,7 @@ struct trampoline_data { /* mirrors the data block in boot/trampoline.S */
 extern const char tramp_start[], tramp_data[], tramp_end[];
 
 static unsigned enabled_count = 1;
+static unsigned max_cpus = MAX_CPUS;
 static volatile bool stop_requested;
 
 static spinlock_t call_lock = SPINLOCK_INIT;
@@ -41,6 +42,11 @@ static smp_fn_t call_fn;
 static void *call_arg;
 static volatile uint64_t call_seq;
 static volatile uint32_t call_pending;
+
+void smp_set_max_cpus(unsigned n)
+{
+    max_cpus = MAX(1U, MIN(n, (unsigned)MAX_CPUS));
+}
 
 unsigned smp_enabled_count(void)
 {
@@ -213,8 +219,11 @@ static void start_listed_cpus(const struct acpi_info *ai, volatile struct trampo
             pr_warn("smp: APIC id %u needs x2APIC; leaving it out", c->apic_id);
             continue;
         }
-        if (cpu_count == MAX_CPUS) {
-            pr_warn("smp: more than %d CPUs; leaving APIC id %u out", MAX_CPUS, c->apic_id);
+        if (cpu_count == max_cpus) {
+            if (max_cpus == MAX_CPUS)
+                pr_warn("smp: more than %d CPUs; leaving APIC id %u out", MAX_CPUS, c->apic_id);
+            else
+                pr_info("smp: maxcpus=%u: leaving APIC id %u out", max_cpus, c->apic_id);
             continue;
         }
         pc = percpu_alloc(cpu_count, c->apic_id);

@@ -9,6 +9,8 @@ struct acpi_info;
 /* Starts every enabled MADT CPU; logs "smp: <online>/<enabled> CPUs online (mode)". */
 void smp_boot(const struct acpi_info *ai);
 unsigned smp_online_count(void);
+/* maxcpus=<n>: start at most n CPUs (the boot CPU included); before smp_boot. */
+void smp_set_max_cpus(unsigned n);
 unsigned smp_enabled_count(void);
 
 typedef void (*smp_fn_t)(void *arg);

@@ -55,6 +55,7 @@
 #define TDX_OPERAND_BUSY 0x8000020000000000ULL
 #define TDX_SYS_BUSY 0x8000020200000000ULL
 #define TDX_RND_NO_ENTROPY 0x8000020300000000ULL
+#define TDX_OPERAND_BUSY_HOST_PRIORITY 0x8000020400000000ULL
 #define TDX_PAGE_METADATA_INCORRECT 0xC000030000000000ULL
 #define TDX_PAGE_ALREADY_FREE 0x0000030100000000ULL
 #define TDX_TD_ASSOCIATED_PAGES_EXIST 0xC000040000000000ULL
@@ -97,6 +98,15 @@
 #define TDX_EPT_ENTRY_NOT_FREE 0xC0000B0200000000ULL
 #define TDX_METADATA_FIELD_ID_INCORRECT 0xC0000C0000000000ULL
 #define TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT 0x00000C0B00000000ULL
+
+/*
+ * TD exit reasons beyond the SDM's: an SMI that hit a C-state while the TD
+ * ran (module include/x86_defs/vmcs_defs.h VMEXIT_REASON_C_STATE_SMI), and
+ * the exit qualification bit of an OTHER_SMI exit that marks a machine-check
+ * SMI (the module then disables the TD: not a success status).
+ */
+#define TD_EXIT_C_STATE_SMI 42
+#define TD_EXIT_QUAL_SMI_MSMI (1ULL << 0)
 
 /* Software status codes for faults of SEAMCALL itself (class 0xFF; the module never uses it). */
 #define TDX_SW_ERROR 0x8000FF0000000000ULL

@@ -14,6 +14,7 @@
 #include "kernel/memmap.h"
 #include "kernel/percpu.h"
 #include "kernel/log.h"
+#include "kernel/smp.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 
@@ -70,7 +71,7 @@ static unsigned count_packages(void)
 int tdx_emu_attach(struct tdx_status *st)
 {
     memset(&plat, 0, sizeof(plat));
-    plat.nr_lps = cpu_count;
+    plat.nr_lps = smp_enabled_count(); /* what MCHECK counts: every CPU the MADT enables */
     plat.nr_pkgs = count_packages();
     plat.this_lp = emu_this_lp;
     plat.lock = emu_lock_fn;

@@ -49,6 +49,9 @@ static void reset_state(struct td_vmx *st, const struct tdx_emu_vcpu *vc)
     struct cpuid_regs r;
 
     vmwrite(VMCS_EXCEPTION_BITMAP, vmread(VMCS_EXCEPTION_BITMAP) | 1U << EXC_UD);
+    /* As the module's TD VMCS: the VMM gets the interrupt's vector in R9, already taken. */
+    if (vmx_caps.exit.may1 & EXIT_ACK_INTR)
+        vmwrite(VMCS_EXIT_CONTROLS, vmread(VMCS_EXIT_CONTROLS) | EXIT_ACK_INTR);
     vmwrite(VMCS_GUEST_CR0, TD_RESET_CR0 | (vmx_caps.cr0_fixed0 & ~(CR0_PE | CR0_PG)));
     vmwrite(VMCS_CR0_MASK, TD_CR0_OWNED);
     vmwrite(VMCS_CR0_SHADOW, TD_RESET_CR0);

@@ -133,11 +133,29 @@ static int detect_hw(void)
     return 0;
 }
 
+/*
+ * TDH.SYS.CONFIG needs LP.INIT on every CPU the firmware enabled, as MCHECK
+ * counted them (tdx-host-abi.md fact 1): with one missing, the module would
+ * only say SYS_CONFIG_NOT_PENDING after SYS.INIT. Say why now.
+ */
+static int all_cpus_online(void)
+{
+    unsigned online = smp_online_count(), enabled = smp_enabled_count();
+    char why[64];
+
+    if (online == enabled)
+        return 0;
+    ksnprintf(why, sizeof(why), "%u of %u CPUs online", online, enabled);
+    unavailable(why);
+    return -ENODEV;
+}
+
 static void tdx_post_vmx(void)
 {
-    int err = mode == MODE_EMULATE ? tdx_emu_attach(&st) : detect_hw();
+    int err = all_cpus_online();
     uint64_t total;
 
+    err = err ?: mode == MODE_EMULATE ? tdx_emu_attach(&st) : detect_hw();
     if (err)
         return;
     st.emulated = mode == MODE_EMULATE;

@@ -2,6 +2,7 @@
 #include "tdx/tdx.h"
 #include "tdx/tdx_abi.h"
 #include "tdx/tdx_init_steps.h"
+#include "tdx/tdx_page.h"
 #include "tdx/tdx_sys.h"
 #include "tdx/tdmr.h"
 #include "kernel/bootinfo.h"
@@ -15,6 +16,8 @@
 #include "kernel/x86/cpu.h"
 
 #define CALL_TIMEOUT_US 2000000
+/* TDH.SYS.TDMR.INIT covers at least this much per call (4 MiB in module 1.5.01). */
+#define TDMR_INIT_MIN_SLICE MiB(1)
 
 static struct tdmr_set tdmrs;
 static uint64_t info_pages, info_npages; /* TDMR_INFO entries + the PA array */
@@ -73,13 +76,27 @@ static int read_versions(struct tdx_sysinfo *in)
     return 0;
 }
 
+/* MAX_VCPUS_PER_TD is newer than module 1.5.01: without it there is no limit (as in KVM). */
+static int read_max_vcpus(struct tdx_sysinfo *in)
+{
+    uint64_t v, s;
+
+    if (!tdx_md_read(MD_MAX_VCPUS_PER_TD, &v, &s)) {
+        in->max_vcpus_per_td = (uint16_t)v;
+        return 0;
+    }
+    if ((s & TDX_STATUS_MASK) != TDX_METADATA_FIELD_ID_INCORRECT)
+        return tdx_step_failed("TDH.SYS.RD", s);
+    in->max_vcpus_per_td = UINT16_MAX;
+    return 0;
+}
+
 static int read_limits(struct tdx_sysinfo *in)
 {
-    static const uint64_t ids[] = {MD_MAX_TDMRS,          MD_MAX_RESERVED_PER_TDMR,
-                                   MD_PAMT_4K_ENTRY_SIZE, MD_PAMT_2M_ENTRY_SIZE,
-                                   MD_PAMT_1G_ENTRY_SIZE, MD_TDR_BASE_SIZE,
-                                   MD_TDCS_BASE_SIZE,     MD_TDVPS_BASE_SIZE,
-                                   MD_NUM_CPUID_CONFIG,   MD_MAX_VCPUS_PER_TD};
+    static const uint64_t ids[] = {
+        MD_MAX_TDMRS,          MD_MAX_RESERVED_PER_TDMR, MD_PAMT_4K_ENTRY_SIZE,
+        MD_PAMT_2M_ENTRY_SIZE, MD_PAMT_1G_ENTRY_SIZE,    MD_TDR_BASE_SIZE,
+        MD_TDCS_BASE_SIZE,     MD_TDVPS_BASE_SIZE,       MD_NUM_CPUID_CONFIG};
     uint64_t v[ARRAY_SIZE(ids)];
 
     for (unsigned i = 0; i < ARRAY_SIZE(ids); i++)
@@ -93,8 +110,7 @@ static int read_limits(struct tdx_sysinfo *in)
     in->tdcs_size = (uint16_t)v[6];
     in->tdvps_size = (uint16_t)v[7];
     in->num_cpuid_config = (uint16_t)v[8];
-    in->max_vcpus_per_td = (uint16_t)v[9];
-    return 0;
+    return read_max_vcpus(in);
 }
 
 static int read_attrs_and_cmrs(struct tdx_sysinfo *in)
@@ -133,9 +149,13 @@ static uint64_t pamt_alloc(void *ctx, uint64_t bytes, uint64_t align)
     return page_alloc_aligned(pages, MAX(align / PAGE_SIZE, 1));
 }
 
+/* The module may have written PAMT lines under the global KeyID: whole-line clear first. */
 static void pamt_free(void *ctx, uint64_t pa, uint64_t bytes)
 {
-    page_free(pa, ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE);
+    uint64_t pages = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
+
+    tdx_page_clear(pa, pages);
+    page_free(pa, pages);
 }
 
 static unsigned ram_ranges(struct tdmr_range *r, unsigned max)
@@ -234,11 +254,18 @@ static int key_config_all(void)
     return 0;
 }
 
+/*
+ * The module initializes a slice of the TDMR's PAMT per call (1024 entries,
+ * 4 MiB, in 1.5.01) and returns in RDX the next address rounded down to
+ * 1 GiB, so RDX stays put for many calls: call until it reaches the end
+ * (Linux init_tdmr), within a bound made from the smallest slice.
+ */
 static int tdmr_init_one(const struct tdmr *t)
 {
-    uint64_t next = t->base;
+    uint64_t end = t->base + t->size, calls = 0;
+    uint64_t max_calls = t->size / TDMR_INIT_MIN_SLICE + 1;
 
-    while (next < t->base + t->size) {
+    for (;;) {
         struct tdx_args a = {0};
         uint64_t s;
         a.rcx = t->base;
@@ -247,11 +274,11 @@ static int tdmr_init_one(const struct tdmr *t)
             return 0;
         if (s != TDX_SUCCESS)
             return tdx_step_failed("TDH.SYS.TDMR.INIT", s);
-        if (a.rdx <= next)
-            return tdx_step_failed("TDH.SYS.TDMR.INIT (no progress)", s);
-        next = a.rdx;
+        if (a.rdx >= end)
+            return 0;
+        if (++calls == max_calls)
+            return tdx_step_failed("TDH.SYS.TDMR.INIT (TDMR not done after the bound of calls)", 0);
     }
-    return 0;
 }
 
 static int tdmr_init_all(void)

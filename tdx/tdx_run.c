@@ -13,6 +13,7 @@
 #include "vmm/vm.h"
 #include "vmm/vmx/vmx_hw.h"
 #include "kernel/errno.h"
+#include "kernel/idt.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
@@ -21,7 +22,6 @@
 #include "kernel/x86/msr.h"
 #include "kernel/x86/regs.h"
 
-#define EXIT_REASON_TDCALL 77 /* TDG.VP.VMCALL (SDM Vol. 3D appendix C) */
 #define TD_EXIT_REASON(s) ((uint32_t)(s)&0xFFFF)
 
 /* What a TD exit leaves changed on the host (module load_vmm_state_before_td_exit). */
@@ -103,11 +103,27 @@ static bool td_nmi(void)
     return true;
 }
 
-static bool td_extint(struct vcpu *v)
+/*
+ * The TD's VMCS acknowledges interrupts on exit: the vector is in R9 and in
+ * the APIC's ISR, and only its handler (with its EOI) frees the APIC for
+ * the next one (KVM vmx_handle_external_interrupt_irqoff).
+ */
+static bool td_extint(struct vcpu *v, const struct tdx_args *a)
 {
-    irq_enable(); /* the interrupt (a kick or a device) is taken here */
-    __asm__ volatile("nop");
-    irq_disable();
+    irq_take_exit_interrupt((uint32_t)a->r9);
+    return !v->stop;
+}
+
+/*
+ * Exits the module ends with TDX_SUCCESS that need nothing from the VMM:
+ * the SMI was handled by the firmware, the bus lock or notification was
+ * accounted, INIT is blocked for TDs (module tdx_td_dispatcher.c,
+ * async_tdexit_to_vmm(TDX_SUCCESS, ...)). Re-enter.
+ */
+static bool td_async_resume(struct vcpu *v, uint32_t reason, const struct tdx_args *a)
+{
+    if (reason == EXIT_OTHER_SMI && (a->rcx & TD_EXIT_QUAL_SMI_MSMI))
+        return td_stop(v, "machine-check SMI in a TD", a);
     return !v->stop;
 }
 
@@ -131,11 +147,17 @@ static bool td_exit(struct vcpu *v, struct tdx_vcpu *tv, uint64_t s, int *cls)
         return false;
     }
     switch (TD_EXIT_REASON(s)) {
-    case EXIT_REASON_TDCALL:
+    case EXIT_TDCALL:
         return td_ghci(v, &a, &tv->ret, cls);
     case EXIT_EXTERNAL_INTERRUPT:
         *cls = VMEXIT_EXTINT;
-        return td_extint(v);
+        return td_extint(v, &a);
+    case EXIT_OTHER_SMI:
+    case TD_EXIT_C_STATE_SMI:
+    case EXIT_BUS_LOCK:
+    case EXIT_NOTIFY:
+    case EXIT_INIT:
+        return td_async_resume(v, TD_EXIT_REASON(s), &a);
     case EXIT_EXCEPTION_NMI:
         return (a.r9 & INTR_TYPE_MASK) == INTR_TYPE_NMI ? td_nmi()
                                                         : td_stop(v, "machine check in a TD", &a);

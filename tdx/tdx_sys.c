@@ -12,13 +12,16 @@
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
+#include "kernel/spinlock.h"
 #include "kernel/string.h"
 #include "kernel/x86/cpu.h"
 
 #define RETRIES 10
+#define BACKOFF_SPINS 64ULL /* first wait; doubles per retry, ~64K PAUSEs at most */
 
 seamcall_fn tdx_seamcall = seamcall_hw;
-uint64_t tdx_calls;
+uint64_t tdx_calls, tdx_retries;
+static spinlock_t global_lock = SPINLOCK_INIT;
 static struct tdx_fault fault;
 
 void tdx_fault_arm(const struct tdx_fault *f)
@@ -41,7 +44,41 @@ static bool retryable(uint64_t st)
 {
     st &= TDX_STATUS_MASK;
     return st == TDX_RND_NO_ENTROPY || st == TDX_KEY_GENERATION_FAILED || st == TDX_SYS_BUSY ||
-           st == TDX_OPERAND_BUSY;
+           st == TDX_OPERAND_BUSY || st == TDX_OPERAND_BUSY_HOST_PRIORITY;
+}
+
+/*
+ * Leaves that take module-global resources (the KeyID tables, the
+ * write-back state): KVM runs them under one mutex, tdx_lock, so they never
+ * contend with each other (tdx-host-abi.md 4.8).
+ */
+static bool takes_global_lock(uint64_t fn)
+{
+    uint64_t leaf = fn & 0xFFFF;
+
+    return leaf == TDH_MNG_CREATE || leaf == TDH_PHYMEM_CACHE_WB || leaf == TDH_MNG_VPFLUSHDONE ||
+           leaf == TDH_MNG_KEY_FREEID;
+}
+
+/* Exponential back-off: the holder of a module lock, or the entropy source, needs time. */
+static void backoff(int attempt)
+{
+    for (uint64_t n = 0; n < (BACKOFF_SPINS << attempt); n++)
+        cpu_relax();
+}
+
+static uint64_t call_once(uint64_t fn, struct tdx_args *a)
+{
+    uint64_t st, flags = 0;
+    bool global = takes_global_lock(fn);
+
+    if (global)
+        flags = spin_lock_irqsave(&global_lock); /* irqs off: a cross-CPU call may want it */
+    __atomic_add_fetch(&tdx_calls, 1, __ATOMIC_RELAXED);
+    st = tdx_seamcall(fn, a);
+    if (global)
+        spin_unlock_irqrestore(&global_lock, flags);
+    return st;
 }
 
 uint64_t tdx_call(uint64_t fn, struct tdx_args *a)
@@ -55,11 +92,12 @@ uint64_t tdx_call(uint64_t fn, struct tdx_args *a)
         return fault.status;
     }
     for (int i = 0;; i++) {
-        __atomic_add_fetch(&tdx_calls, 1, __ATOMIC_RELAXED);
-        st = tdx_seamcall(fn, a);
+        st = call_once(fn, a);
         if (!retryable(st) || i == RETRIES)
             return st;
+        __atomic_add_fetch(&tdx_retries, 1, __ATOMIC_RELAXED);
         *a = saved; /* outputs may have clobbered the inputs */
+        backoff(i);
     }
 }
 

@@ -9,8 +9,8 @@ uint64_t tdx_call(uint64_t fn, struct tdx_args *a);
 struct tdx_fault;
 /* Makes tdx_call fail the call f names (tdx.fail=); copied. */
 void tdx_fault_arm(const struct tdx_fault *f);
-/* SEAMCALLs issued so far (all CPUs), for the TD build figures. */
-extern uint64_t tdx_calls;
+/* SEAMCALLs issued so far (all CPUs), for the TD build figures; and how many were retries. */
+extern uint64_t tdx_calls, tdx_retries;
 /* TDH.SYS.RD of one field: 0, or -EIO with *status set. */
 int tdx_md_read(uint64_t field, uint64_t *val, uint64_t *status);
 unsigned tdx_package_of(uint32_t apic_id);

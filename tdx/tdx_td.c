@@ -1,6 +1,7 @@
 /* Building a TD (tdx-host-abi.md 5.2-5.5, and fact 6 on build phases). */
 #include "tdx/tdx.h"
 #include "tdx/tdx_abi.h"
+#include "tdx/tdx_page.h"
 #include "tdx/tdx_sys.h"
 #include "tdx/tdx_td.h"
 #include "vmm/vm.h"
@@ -80,7 +81,7 @@ static int add_tdcs(struct tdx_td *td)
     if (n > TD_MAX_TDCS)
         return -E2BIG;
     for (unsigned i = 0; i < n; i++) {
-        uint64_t s, pa = page_alloc(1);
+        uint64_t s, pa = tdx_page_alloc();
         if (!pa)
             return -ENOMEM;
         s = call2(TDH_MNG_ADDCX, pa, td->tdr);
@@ -123,7 +124,7 @@ int td_create(struct tdx_td *td, unsigned max_vcpus)
         pr_warn("tdx: no free TD KeyID");
         return -ENOSPC;
     }
-    td->tdr = page_alloc(1);
+    td->tdr = tdx_page_alloc();
     if (!td->tdr)
         return -ENOMEM;
     s = call2(TDH_MNG_CREATE, td->tdr, td->hkid);
@@ -144,7 +145,7 @@ int td_vcpu_create(struct tdx_td *td, struct tdx_vcpu *tv, uint64_t initial_rcx)
 
     if (td->nvcpus == ARRAY_SIZE(td->vcpus) || n > TD_MAX_TDCX)
         return -E2BIG;
-    tv->tdvpr = page_alloc(1);
+    tv->tdvpr = tdx_page_alloc();
     if (!tv->tdvpr)
         return -ENOMEM;
     td->vcpus[td->nvcpus++] = tv; /* teardown reclaims what got added */
@@ -155,7 +156,7 @@ int td_vcpu_create(struct tdx_td *td, struct tdx_vcpu *tv, uint64_t initial_rcx)
         return fail("TDH.VP.CREATE", s);
     }
     for (unsigned i = 0; i < n; i++) {
-        uint64_t pa = page_alloc(1);
+        uint64_t pa = tdx_page_alloc();
         if (!pa || (s = call2(TDH_VP_ADDCX, pa, tv->tdvpr)) != TDX_SUCCESS) {
             if (pa)
                 page_free(pa, 1);
@@ -174,7 +175,7 @@ static int sept_add(struct tdx_td *td, uint64_t gpa, int level)
     struct tdx_args a = {0};
     uint64_t s, pa;
 
-    if (td->nsept == TD_MAX_SEPT || !(pa = page_alloc(1)))
+    if (td->nsept == TD_MAX_SEPT || !(pa = tdx_page_alloc()))
         return -ENOMEM;
     a.rcx = ALIGN_DOWN(gpa, PAGE_SIZE << (9 * level)) | (uint64_t)level;
     a.rdx = td->tdr;
@@ -221,7 +222,7 @@ static int measure(struct tdx_td *td, uint64_t gpa)
 static int add_page(struct tdx_td *td, const uint64_t *src, uint64_t gpa, uint64_t *out)
 {
     struct tdx_args a = {0};
-    uint64_t s, pa = page_alloc(1);
+    uint64_t s, pa = tdx_page_alloc();
 
     if (!src || !pa) {
         if (pa)

@@ -7,6 +7,7 @@
  */
 #include "tdx/tdx.h"
 #include "tdx/tdx_abi.h"
+#include "tdx/tdx_page.h"
 #include "tdx/tdx_sys.h"
 #include "tdx/tdx_td.h"
 #include "kernel/errno.h"
@@ -100,7 +101,7 @@ static void reclaim(struct tdx_td *td, uint64_t *pa)
     if (!*pa)
         return;
     if (step_ok(td, "TDH.PHYMEM.PAGE.RECLAIM", call1(TDH_PHYMEM_PAGE_RECLAIM, *pa)))
-        page_free(*pa, 1);
+        tdx_page_free(*pa);
     *pa = 0;
 }
 
@@ -133,7 +134,7 @@ static void reclaim_tdr(struct tdx_td *td)
         !step_ok(td, "TDH.PHYMEM.PAGE.WBINVD (TDR)",
                  call1(TDH_PHYMEM_PAGE_WBINVD, td->tdr | tdx_global_keyid_bits())))
         return;
-    page_free(td->tdr, 1);
+    tdx_page_free(td->tdr);
     td->tdr = 0;
 }
 

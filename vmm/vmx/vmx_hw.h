@@ -215,6 +215,8 @@ enum vmx_exit_reason {
     EXIT_TRIPLE_FAULT = 2,
     EXIT_INIT = 3,
     EXIT_SIPI = 4,
+    EXIT_IO_SMI = 5,
+    EXIT_OTHER_SMI = 6,
     EXIT_INTERRUPT_WINDOW = 7,
     EXIT_NMI_WINDOW = 8,
     EXIT_TASK_SWITCH = 9,
@@ -267,6 +269,10 @@ enum vmx_exit_reason {
     EXIT_RDSEED = 61,
     EXIT_XSAVES = 63,
     EXIT_XRSTORS = 64,
+    EXIT_BUS_LOCK = 74,
+    EXIT_NOTIFY = 75,
+    EXIT_SEAMCALL = 76,
+    EXIT_TDCALL = 77,
     EXIT_REASON_MAX = 80,
 };
 #define EXIT_REASON_ENTRY_FAILED (1U << 31)
