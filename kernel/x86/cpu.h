@@ -8,6 +8,23 @@ struct cpuid_regs {
     uint32_t eax, ebx, ecx, edx;
 };
 
+#ifdef HOST_TEST
+/*
+ * Host unit tests run in user mode, where these instructions fault or must
+ * answer as the test's fake machine: the test supplies them
+ * (tests/unit/tdx_host_stubs.c).
+ */
+void cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
+uint64_t rdmsr(uint32_t msr);
+void wrmsr(uint32_t msr, uint64_t v);
+uint64_t read_cr4(void);
+void cpu_relax(void);
+void irq_disable(void);
+void irq_enable(void);
+void wbinvd(void);
+uint64_t irq_save(void);
+void irq_restore(uint64_t flags);
+#else
 static inline void cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
     __asm__ volatile("cpuid"
@@ -27,6 +44,7 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
     __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
+#endif
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -89,7 +107,9 @@ static inline uint64_t rdtsc(void)
 DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)
 DEFINE_CR_ACCESSORS(3)
+#ifndef HOST_TEST
 DEFINE_CR_ACCESSORS(4)
+#endif
 
 static inline uint64_t read_rflags(void)
 {
@@ -99,6 +119,7 @@ static inline uint64_t read_rflags(void)
     return f;
 }
 
+#ifndef HOST_TEST
 static inline void cpu_relax(void)
 {
     __asm__ volatile("pause" ::: "memory");
@@ -113,6 +134,7 @@ static inline void irq_enable(void)
 {
     __asm__ volatile("sti" ::: "memory");
 }
+#endif
 
 /* sti's one-instruction shadow makes "sti; hlt" atomic: no lost wake-up. */
 static inline void irq_enable_and_halt(void)
@@ -130,6 +152,7 @@ static inline void invlpg(uint64_t va)
     __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
 }
 
+#ifndef HOST_TEST
 static inline void wbinvd(void)
 {
     __asm__ volatile("wbinvd" ::: "memory");
@@ -148,5 +171,6 @@ static inline void irq_restore(uint64_t flags)
     if (flags & (1UL << 9))
         irq_enable();
 }
+#endif
 
 #endif

@@ -29,8 +29,11 @@
 #define TDH_SYS_UPDATE 53
 #endif
 
-#ifndef TDX_X2APIC_ID_NOT_UNIQUE
-#define TDX_X2APIC_ID_NOT_UNIQUE 0xC000062100000000ULL
+#ifndef TDX_NO_VCPUS
+#define TDX_NO_VCPUS 0xC000060900000000ULL
+#endif
+#ifndef TDX_NO_VALID_VE_INFO
+#define TDX_NO_VALID_VE_INFO 0xC000070400000000ULL
 #endif
 #ifndef TDX_WBCACHE_RESUME_ERROR
 #define TDX_WBCACHE_RESUME_ERROR 0xC000082300000000ULL
@@ -50,6 +53,15 @@
 #endif
 #ifndef TDX_OPERAND_ID_TDVPR
 #define TDX_OPERAND_ID_TDVPR 130
+#endif
+/* Operand IDs of the module's internal locks (auto_gen/tdx_error_codes_defs.h) */
+#ifndef TDX_OPERAND_ID_SEPT_TREE
+#define TDX_OPERAND_ID_SEPT_TREE 146
+#define TDX_OPERAND_ID_TD_EPOCH 169
+#define TDX_OPERAND_ID_OP_STATE 172
+#define TDX_OPERAND_ID_KOT 186
+#define TDX_OPERAND_ID_KET 187
+#define TDX_OPERAND_ID_WBCACHE 188
 #endif
 #ifndef TDX_OPERAND_ID_ATTRIBUTES
 #define TDX_OPERAND_ID_ATTRIBUTES 64
@@ -166,16 +178,18 @@ struct tdmr_info {
 #define EMU_TDCS_PAGES 6  /* TDCS_BASE_SIZE = 6 pages, as module 1.5.01 */
 #define EMU_TDVPS_PAGES 6 /* TDVPR + 5 TDCX */
 #define EMU_MAX_VCPUS_PER_TD 576
-#define EMU_TDMR_INIT_CHUNK GiB(1) /* TDMR.INIT progress per call */
+/* TDMR.INIT: 1024 4K PAMT entries (4 MiB of TDMR) per call (tdh_sys_tdmr_init.c TDMR_4K_PAMT_INIT_COUNT) */
+#define EMU_TDMR_INIT_CHUNK (1024 * PAGE_SIZE)
 #define EMU_ATTR_FIXED0 \
     0x80000000F0000001ULL /* DEBUG, SEPT_VE_DISABLE, MIGRATABLE, PKS, KL, PERFMON */
 #define EMU_ATTR_FIXED1 0ULL
-#define EMU_XFAM_FIXED0 0x00061AE7ULL
+#define EMU_XFAM_FIXED0 0x0006DBE7ULL /* TDX_XFAM_FIXED0, td_control_structures.h */
 #define EMU_XFAM_FIXED1 0x00000003ULL
 #define EMU_FEATURES0 (TDX_FEATURES0_NO_RBP_MOD | (1ULL << 20)) /* + TOPOLOGY_ENUM */
 #define EMU_CPUID_SUBLEAF_NA 0xFFFFFFFFu
 #define EMU_NR_CPUID 4
 #define EMU_VP_FIELDS 32
+#define EMU_WB_SUB_BLOCKS 8 /* cache sub-blocks CACHE.WB writes back (WBNOINVDP loop) */
 
 enum emu_sys_state { EMU_SYSINIT_PENDING, EMU_SYSINIT_DONE, EMU_SYSCONFIG_DONE, EMU_SYS_READY };
 enum emu_kot_state { EMU_HKID_FREE, EMU_HKID_ASSIGNED, EMU_HKID_FLUSHED, EMU_HKID_RESERVED };
@@ -200,8 +214,9 @@ struct emu_tdmr {
 #define PAMT_1G 2
 
 struct tdxemu_kot {
-    uint8_t state;   /* enum emu_kot_state */
-    uint64_t wbinvd; /* packages still owing TDH.PHYMEM.CACHE.WB */
+    uint8_t state;    /* enum emu_kot_state */
+    uint64_t wbinvd;  /* packages still owing TDH.PHYMEM.CACHE.WB */
+    uint64_t wb_snap; /* packages whose CACHE.WB in progress covers this KeyID */
 };
 
 struct emu {
@@ -216,7 +231,11 @@ struct emu {
     struct emu_tdmr tdmr[EMU_MAX_TDMRS];
     uint16_t hkid; /* global private KeyID */
     struct tdxemu_kot kot[TDX_EMU_MAX_KEYIDS];
-    unsigned lp, pkg; /* caller of the SEAMCALL in progress */
+    uint32_t wb_intr[TDX_EMU_MAX_PKGS]; /* CACHE.WB interruption point per package, 0 = none */
+    uint64_t rng;                       /* stress mode PRNG state (xorshift64) */
+    int stress_victim;                  /* which lock point of this call loses, -1: none */
+    int stress_point;                   /* lock points this call has passed */
+    unsigned lp, pkg;                   /* caller of the SEAMCALL in progress */
 };
 extern struct emu tdxemu;
 
@@ -241,9 +260,8 @@ struct emu_tdr {
 };
 
 /* TDCX page roles */
-#define TDCX_TDCS 0   /* struct tdxemu_tdcs */
-#define TDCX_X2APIC 1 /* uint32_t x2APIC ID per vCPU index */
-#define TDCX_SEPT 2   /* S-EPT root table */
+#define TDCX_TDCS 0 /* struct tdxemu_tdcs */
+#define TDCX_SEPT 2 /* S-EPT root table */
 
 /* Kept in the first TDCX page. */
 struct tdxemu_tdcs {
@@ -267,7 +285,7 @@ struct emu_tdvpr {
     uint32_t vcpu_index;
     uint32_t assoc_lp; /* EMU_LP_NONE when not associated */
     uint64_t init_rcx;
-    uint32_t x2apic_id;
+    uint32_t reserved;
     uint32_t nfields;
     uint64_t pages[EMU_TDVPS_PAGES];
     struct {
@@ -313,6 +331,16 @@ static inline uint64_t tdxemu_err(uint64_t status, uint64_t operand)
 
 /* tdx_emu.c */
 void *tdxemu_map(uint64_t pa);
+
+/* emu_stress.c: statuses of lost races, when the platform asks for them */
+void tdxemu_stress_seed(uint64_t seed);
+void tdxemu_stress_arm(unsigned points);
+bool tdxemu_stress_hit(void);
+bool tdxemu_stress_lose(void);
+uint64_t tdxemu_stress(uint64_t status);
+uint64_t tdxemu_stress_busy(uint64_t operand);
+uint64_t tdxemu_stress_pconfig(void);
+bool tdxemu_stress_async_exit(struct tdx_emu_exit *x);
 
 /* emu_pamt.c: physical addresses, page ownership, PHYMEM leaves */
 uint16_t tdxemu_pa_keyid(uint64_t pa);

@@ -237,5 +237,8 @@ uint64_t tdxemu_mng_rd(struct tdx_args *a, unsigned ver)
         c.missing = TDX_TD_KEYS_NOT_CONFIGURED;
     else if (tdr->num_tdcx >= EMU_TDCS_PAGES)
         c.base[MD_TDCS] = tdxemu_tdcs(tdr);
+    st = c.base[MD_TDCS] ? tdxemu_stress_busy(TDX_OPERAND_ID_OP_STATE) : TDX_SUCCESS;
+    if (st != TDX_SUCCESS)
+        return st; /* tdh_mng_rd_wr.c: the op-state lock, shared */
     return md_read(t, a, &c);
 }

@@ -92,12 +92,22 @@ static uint64_t sept_walk(const struct td *td, uint64_t gpa, unsigned level, str
     }
 }
 
-/* Walk to a free entry at level (for SEPT.ADD / PAGE.ADD). */
-static uint64_t free_entry(const struct td *td, uint64_t rcx, struct tdx_args *a, uint64_t **e)
+/*
+ * Walk to a free entry at level (for SEPT.ADD / PAGE.ADD). SEPT.ADD locks
+ * the S-EPT tree shared before the walk and the entry after it
+ * (tdh_mem_sept_add.c: lock_sept_check_and_walk_private_gpa,
+ * sept_lock_acquire_host); PAGE.ADD holds the TDR exclusively instead.
+ */
+static uint64_t free_entry(const struct td *td, uint64_t rcx, bool lock, struct tdx_args *a,
+                           uint64_t **e)
 {
     unsigned level = rcx & 7;
-    uint64_t st = sept_walk(td, rcx & ~0xFFFULL, level, a, e);
+    uint64_t st = lock ? tdxemu_stress_busy(TDX_OPERAND_ID_SEPT_TREE) : TDX_SUCCESS;
 
+    if (st == TDX_SUCCESS)
+        st = sept_walk(td, rcx & ~0xFFFULL, level, a, e);
+    if (st == TDX_SUCCESS && lock && tdxemu_stress_lose())
+        st = sept_error(TDX_OPERAND_BUSY, **e, level, a);
     if (st == TDX_SUCCESS && **e)
         st = sept_error(TDX_EPT_ENTRY_STATE_INCORRECT, **e, level, a);
     return st;
@@ -118,7 +128,7 @@ uint64_t tdxemu_mem_sept_add(struct tdx_args *a, unsigned ver)
     if (st == TDX_SUCCESS)
         st = page_info(td.tdcs, rcx, 1, td.tdcs->levels - 1u);
     if (st == TDX_SUCCESS)
-        st = free_entry(&td, rcx, a, &entry);
+        st = free_entry(&td, rcx, true, a, &entry);
     if (st == TDX_SUCCESS)
         st = tdxemu_page_check(a->r8, TDX_PT_NDA, TDX_OPERAND_ID_R8, &e);
     if (st != TDX_SUCCESS)
@@ -135,7 +145,7 @@ static uint64_t page_add_checks(struct td *td, struct tdx_args *a, uint64_t rcx,
     uint64_t st = page_info(td->tdcs, rcx, 0, 0);
 
     if (st == TDX_SUCCESS)
-        st = free_entry(td, rcx, a, entry);
+        st = free_entry(td, rcx, false, a, entry);
     if (st == TDX_SUCCESS)
         st = tdxemu_shared_check(a->r9, PAGE_SIZE, TDX_OPERAND_ID_R9, src);
     return st;

@@ -48,12 +48,16 @@ static struct emu_pamt *pamt_entry(const struct emu_tdmr *t, uint64_t pa)
     return p + ((pa - t->base) >> PAGE_SHIFT);
 }
 
-/* PAMT entry of pa, or NULL outside TDMRs or before TDMR.INIT reached it. */
+/*
+ * PAMT entry of pa, or NULL outside TDMRs or in a 1 GiB block TDMR.INIT
+ * has not finished: pages become usable a whole 1 GiB block at a time
+ * (pamt_manager.c pamt_get_block: pa >= last_initialized & ~(1G - 1) fails).
+ */
 struct emu_pamt *tdxemu_pamt_get(uint64_t pa)
 {
     const struct emu_tdmr *t = tdmr_of(pa);
 
-    if (!t || pa >= t->next_init)
+    if (!t || pa >= ALIGN_DOWN(t->next_init, TDMR_ALIGN))
         return NULL;
     return pamt_entry(t, pa);
 }
@@ -61,11 +65,16 @@ struct emu_pamt *tdxemu_pamt_get(uint64_t pa)
 /* A private 4K page operand of the expected type (module: check_and_lock_explicit_4k_private_hpa). */
 uint64_t tdxemu_page_check(uint64_t pa, unsigned type, uint64_t operand, struct emu_pamt **e)
 {
+    uint64_t st;
+
     if (!IS_ALIGNED(pa, PAGE_SIZE) || (pa >> tdxemu.plat.phys_bits))
         return tdxemu_err(TDX_OPERAND_INVALID, operand);
     *e = tdxemu_pamt_get(pa);
     if (!*e)
         return tdxemu_err(TDX_OPERAND_ADDR_RANGE_ERROR, operand);
+    st = tdxemu_stress_busy(operand); /* the PAMT entry lock (pamt_walk) comes before the type */
+    if (st != TDX_SUCCESS)
+        return st;
     if (type != EMU_PT_ANY && (*e)->type != type)
         return tdxemu_err(TDX_PAGE_METADATA_INCORRECT, operand);
     return TDX_SUCCESS;
@@ -123,7 +132,10 @@ static uint64_t reclaim_tdr(uint64_t pa)
 static uint64_t reclaim_child(const struct emu_pamt *e)
 {
     struct emu_tdr *tdr = tdxemu_tdr_of(e);
+    uint64_t st = tdxemu_stress_busy(TDX_OPERAND_ID_TDR); /* owner TDR, implicit shared lock */
 
+    if (st != TDX_SUCCESS)
+        return st;
     if (tdr->lifecycle != TD_TEARDOWN)
         return TDX_LIFECYCLE_STATE_INCORRECT;
     tdr->chldcnt--;

@@ -36,14 +36,36 @@ static void describe(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struc
     vc->xfam = tdcs->xfam;
 }
 
-/* An asynchronous TD exit: the VMM sees the exit information, no guest register. */
+/*
+ * Exits whose VM-exit interruption information the module passes to the
+ * VMM in R9 (tdx_td_dispatcher.c, td_other_exits.c): exception or NMI,
+ * external interrupt (vector acknowledged on exit), other SMI, C-state SMI.
+ */
+static bool reports_intr_info(uint32_t reason)
+{
+    switch (reason & 0xFFFF) {
+    case 0:
+    case 1:
+    case 6:
+    case 42:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * An asynchronous TD exit (td_exit.c async_tdexit_to_vmm): RAX = status +
+ * exit reason, RCX qualification, RDX extended qualification, R8 GPA,
+ * R9 interruption information, every other GPR 0.
+ */
 static uint64_t async_exit(const struct tdx_emu_exit *x, struct tdx_args *a)
 {
     memset(a, 0, sizeof(*a));
     a->rcx = x->qual;
     a->rdx = x->ext_qual;
     a->r8 = x->gpa;
-    a->r9 = x->intr_info;
+    a->r9 = reports_intr_info(x->reason) ? x->intr_info : 0;
     return TDX_SUCCESS | x->reason;
 }
 
@@ -69,9 +91,11 @@ uint64_t tdxemu_run(struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_a
     struct tdx_emu_exit x;
     uint64_t st;
 
+    vp->last_exit = EMU_EXIT_ASYNC;
+    if (tdxemu_stress_async_exit(&x))
+        return async_exit(&x, a); /* an SMI, INIT, ... at VM entry: the guest did not run */
     describe(tdcs, vp, &vc);
     vp->running = 1;
-    vp->last_exit = EMU_EXIT_ASYNC;
     for (;;) {
         memset(&x, 0, sizeof(x));
         if (run_unlocked(&vc, &x)) {

@@ -49,22 +49,45 @@ static unsigned op_states_allowed(unsigned leaf)
     }
 }
 
+/* Leaves that take the TDCS op-state lock (their check_state_map_tdcs_and_lock lock type). */
+static bool locks_op_state(unsigned leaf)
+{
+    switch (leaf) {
+    case TDH_VP_ENTER:
+    case TDH_VP_CREATE:
+    case TDH_VP_ADDCX:
+    case TDH_VP_INIT:
+    case TDH_MEM_SEPT_ADD:
+        return true;
+    default: /* MNG.INIT, PAGE.ADD, MR.EXTEND, MR.FINALIZE: TDX_LOCK_NO_LOCK */
+        return false;
+    }
+}
+
 /* Module check_state_map_tdcs_and_lock: TD keyed, TDCS present, op state allows leaf. */
 uint64_t tdxemu_td_state(struct emu_tdr *tdr, unsigned leaf, struct tdxemu_tdcs **tdcs)
 {
+    uint64_t st;
+
     if (tdr->fatal)
         return TDX_TD_FATAL;
     if (tdr->lifecycle != TD_KEYS_CONFIGURED)
         return TDX_TD_KEYS_NOT_CONFIGURED;
     if (tdr->num_tdcx < EMU_TDCS_PAGES)
         return TDX_TDCS_NOT_ALLOCATED;
+    st = locks_op_state(leaf) ? tdxemu_stress_busy(TDX_OPERAND_ID_OP_STATE) : TDX_SUCCESS;
+    if (st != TDX_SUCCESS)
+        return st;
     *tdcs = tdxemu_tdcs(tdr);
     if (!(op_states_allowed(leaf) & OP((*tdcs)->op_state)))
         return TDX_OP_STATE_INCORRECT;
     return TDX_SUCCESS;
 }
 
-/* TDH.MNG.CREATE: RCX = new TDR page, RDX = HKID. */
+/*
+ * TDH.MNG.CREATE: RCX = new TDR page, RDX = HKID. tdh_mng_create.c: HKID,
+ * TDR page, KOT lock, KOT state, then the random TD_UUID.
+ */
 uint64_t tdxemu_mng_create(struct tdx_args *a, unsigned ver)
 {
     struct emu_pamt *e;
@@ -74,10 +97,15 @@ uint64_t tdxemu_mng_create(struct tdx_args *a, unsigned ver)
     if ((a->rdx >> 16) || !tdxemu_hkid_private(a->rdx))
         return tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RDX);
     st = tdxemu_page_check(a->rcx, TDX_PT_NDA, TDX_OPERAND_ID_RCX, &e);
+    if (st == TDX_SUCCESS)
+        st = tdxemu_stress_busy(TDX_OPERAND_ID_KOT);
     if (st != TDX_SUCCESS)
         return st;
     if (tdxemu_kot((uint16_t)a->rdx)->state != EMU_HKID_FREE)
         return TDX_HKID_NOT_FREE;
+    st = tdxemu_stress(TDX_RND_NO_ENTROPY);
+    if (st != TDX_SUCCESS)
+        return st;
     tdxemu_page_take(e, a->rcx, TDX_PT_TDR, 0);
     tdr = tdxemu_page(a->rcx);
     tdr->hkid = (uint16_t)a->rdx;
@@ -101,6 +129,9 @@ uint64_t tdxemu_mng_key_config(struct tdx_args *a, unsigned ver)
         return TDX_LIFECYCLE_STATE_INCORRECT;
     if (tdr->pkg_config & bit)
         return TDX_KEY_CONFIGURED;
+    st = tdxemu_stress_pconfig(); /* tdh_mng_key_config.c: program_mktme_keys */
+    if (st != TDX_SUCCESS)
+        return st;
     tdr->pkg_config |= bit;
     if (tdr->pkg_config == tdxemu.pkg_all)
         tdr->lifecycle = TD_KEYS_CONFIGURED;
@@ -131,7 +162,7 @@ uint64_t tdxemu_mng_addcx(struct tdx_args *a, unsigned ver)
     return TDX_SUCCESS;
 }
 
-/* TDH.MR.FINALIZE: RCX = TDR; INITIALIZED -> RUNNABLE. */
+/* TDH.MR.FINALIZE: RCX = TDR; INITIALIZED -> RUNNABLE, with at least one vCPU initialized. */
 uint64_t tdxemu_mr_finalize(struct tdx_args *a, unsigned ver)
 {
     static const char tag[] = "MR.FINALIZE";
@@ -143,6 +174,8 @@ uint64_t tdxemu_mr_finalize(struct tdx_args *a, unsigned ver)
         st = tdxemu_td_state(tdr, TDH_MR_FINALIZE, &tdcs);
     if (st != TDX_SUCCESS)
         return st;
+    if (!tdcs->num_vcpus)
+        return TDX_NO_VCPUS; /* tdh_mr_finalize.c: the TD must have a vCPU */
     tdxemu_measure(tdcs->mrtd, tag, sizeof(tag));
     tdcs->op_state = OP_RUNNABLE;
     return TDX_SUCCESS;
@@ -165,6 +198,8 @@ uint64_t tdxemu_mng_vpflushdone(struct tdx_args *a, unsigned ver)
     struct tdxemu_kot *kot;
     uint64_t st = tdxemu_tdr_get(a->rcx, TDX_OPERAND_ID_RCX, &tdr);
 
+    if (st == TDX_SUCCESS)
+        st = tdxemu_stress_busy(TDX_OPERAND_ID_KOT); /* tdh_mng_vpflushdone.c: KOT before state */
     if (st != TDX_SUCCESS)
         return st;
     if (tdr->lifecycle != TD_HKID_ASSIGNED && tdr->lifecycle != TD_KEYS_CONFIGURED)
@@ -189,6 +224,9 @@ uint64_t tdxemu_mng_key_freeid(struct tdx_args *a, unsigned ver)
         return st;
     if (tdr->lifecycle != TD_BLOCKED)
         return TDX_LIFECYCLE_STATE_INCORRECT;
+    st = tdxemu_stress_busy(TDX_OPERAND_ID_KOT); /* tdh_mng_key_freeid.c: KOT after state */
+    if (st != TDX_SUCCESS)
+        return st;
     kot = tdxemu_kot(tdr->hkid);
     if (kot->wbinvd)
         return TDX_WBCACHE_NOT_COMPLETE;

@@ -14,7 +14,7 @@
 #define TDG_VP_INFO 1
 #define TDG_VP_VEINFO_GET 3
 #define EXIT_REASON_TDCALL 77
-#define TDX_NO_VE_INFO 0xC000070000000000ULL
+#define VP_INFO_TDG_SYS_RD 1ULL /* R10 bit 0: TDG.SYS.RD available (tdg_commands_available_t) */
 /* RCX of TDG.VP.VMCALL: GPR bitmap 15:0, XMM bitmap 31:16, 63:32 reserved */
 #define VMCALL_GPR_MASK 0xFFFFULL
 #define VMCALL_RSVD_MASK 0xFFFFFFFF00000000ULL
@@ -87,7 +87,11 @@ void tdxemu_vmcall_return(struct emu_tdvpr *vp, const struct tdx_args *a)
     vp->last_exit = EMU_EXIT_ASYNC;
 }
 
-/* RCX = GPA width, RDX = attributes, R8 = vCPUs (31:0) and maximum (63:32), R9 = index. */
+/*
+ * tdg_vp_info.c: RCX = GPA width, RDX = attributes, R8 = vCPUs (31:0) and
+ * maximum (63:32) (td_num_of_vcpus_t), R9 = vCPU index, R10 = commands
+ * available (bit 0: TDG.SYS.RD), R11 = 0; R12 and R13 are not touched.
+ */
 static void vp_info(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp)
 {
     struct tdx_emu_gprs *g = &vp->gprs;
@@ -96,7 +100,7 @@ static void vp_info(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp)
     g->rdx = tdcs->attributes;
     g->r8 = (uint64_t)tdcs->max_vcpus << 32 | tdcs->num_vcpus;
     g->r9 = vp->vcpu_index;
-    g->r10 = 0;
+    g->r10 = VP_INFO_TDG_SYS_RD;
     g->r11 = 0;
     g->rax = TDX_SUCCESS;
 }
@@ -108,7 +112,7 @@ static void vp_veinfo_get(struct emu_tdvpr *vp)
     struct tdx_emu_ve *ve = &vp->ve;
 
     if (!ve->valid) {
-        g->rax = TDX_NO_VE_INFO;
+        g->rax = TDX_NO_VALID_VE_INFO;
         return;
     }
     g->rcx = ve->exit_reason;

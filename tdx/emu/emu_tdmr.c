@@ -294,22 +294,27 @@ static struct emu_tdmr *tdmr_by_base(uint64_t base)
 }
 
 /*
- * TDH.SYS.TDMR.INIT: RCX = TDMR base. Initializes the next
- * EMU_TDMR_INIT_CHUNK of its PAMT; RDX = next address to initialize.
+ * TDH.SYS.TDMR.INIT: RCX = TDMR base (tdh_sys_tdmr_init.c). Initializes
+ * the PAMT of the next EMU_TDMR_INIT_CHUNK (1024 4K entries: 4 MiB) of the
+ * TDMR; RDX = the next address to initialize rounded down to 1 GiB, so it
+ * only moves when a whole 1 GiB block is done (and its pages usable, see
+ * tdxemu_pamt_get), and equals the TDMR end after the last call.
  */
 uint64_t tdxemu_sys_tdmr_init(struct tdx_args *a, unsigned ver)
 {
     struct emu_tdmr *t;
-    uint64_t len;
+    uint64_t st;
 
     a->rdx = 0;
     if (!IS_ALIGNED(a->rcx, TDMR_ALIGN) || !pa_ok(a->rcx) || !(t = tdmr_by_base(a->rcx)))
         return tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
+    st = tdxemu_stress_busy(TDX_OPERAND_ID_RCX); /* the TDMR's mutex */
+    if (st != TDX_SUCCESS)
+        return st;
     if (t->next_init >= t->base + t->size)
         return TDX_TDMR_ALREADY_INITIALIZED;
-    len = MIN(EMU_TDMR_INIT_CHUNK, t->base + t->size - t->next_init);
-    tdxemu_pamt_init_range(t, t->next_init, len);
-    t->next_init += len;
+    tdxemu_pamt_init_range(t, t->next_init, EMU_TDMR_INIT_CHUNK);
+    t->next_init += EMU_TDMR_INIT_CHUNK;
     a->rdx = ALIGN_DOWN(t->next_init, TDMR_ALIGN);
     return TDX_SUCCESS;
 }

@@ -8,7 +8,9 @@
 #include "kernel/string.h"
 #include "tdx/emu/emu_internal.h"
 
-#define XFAM_AVX512 (7ULL << 5) /* opmask, ZMM_Hi256, Hi16_ZMM: all or none */
+#define XFAM_AVX (1ULL << 2)
+#define XFAM_AVX512 (7ULL << 5) /* opmask, ZMM_Hi256, Hi16_ZMM: all or none, and need AVX */
+#define XFAM_CET (3ULL << 11)   /* CET_U, CET_S: both or none */
 #define XFAM_AMX (3ULL << 17)   /* XTILECFG, XTILEDATA: both or none */
 #define EPTP_MEMTYPE(e) ((e)&7)
 #define EPTP_PWL(e) (((e) >> 3) & 7) /* page-walk length - 1 */
@@ -47,10 +49,16 @@ static uint64_t check_attributes(const struct td_params *p, struct tdx_args *a)
                : bad(TDX_OPERAND_ID_ATTRIBUTES);
 }
 
+/*
+ * helpers.c check_xfam: only TDX_XFAM_FIXED0 bits (of those the platform
+ * supports: all, here), the fixed-1 bits, and whole feature groups.
+ */
 static uint64_t check_xfam(const struct td_params *p, struct tdx_args *a)
 {
-    if (!fixed_ok(p->xfam, EMU_XFAM_FIXED0, EMU_XFAM_FIXED1) || !group_ok(p->xfam, XFAM_AVX512) ||
-        !group_ok(p->xfam, XFAM_AMX))
+    uint64_t x = p->xfam;
+
+    if (!fixed_ok(x, EMU_XFAM_FIXED0, EMU_XFAM_FIXED1) || !group_ok(x, XFAM_AVX512) ||
+        ((x & XFAM_AVX512) && !(x & XFAM_AVX)) || !group_ok(x, XFAM_CET) || !group_ok(x, XFAM_AMX))
         return bad(TDX_OPERAND_ID_XFAM);
     return TDX_SUCCESS;
 }

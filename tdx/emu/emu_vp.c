@@ -1,8 +1,8 @@
 /*
  * vCPUs: TDVPR/TDCX pages, initialization, LP association and TDVPS
  * metadata. As in the module, TDH.VP.INIT associates the vCPU with the LP
- * it runs on (and VP.ENTER with the LP it enters on), so TDH.VP.FLUSH must
- * run on that LP before TDH.MNG.VPFLUSHDONE can succeed.
+ * it runs on (and VP.ENTER, VP.RD and VP.WR with the LP they run on), so
+ * TDH.VP.FLUSH must run on that LP before TDH.MNG.VPFLUSHDONE can succeed.
  */
 #include "kernel/string.h"
 #include "tdx/emu/emu_internal.h"
@@ -13,26 +13,35 @@ struct vp {
     struct emu_tdr *tdr;
 };
 
-static uint64_t tdvpr_get(uint64_t pa, uint64_t operand, struct vp *v)
+/* How a leaf locks the TDVPR (check_and_lock_explicit_4k_private_hpa lock type). */
+enum tdvpr_lock { TDVPR_SHARED, TDVPR_EXCLUSIVE };
+
+/*
+ * The TDVPR operand and its owner TDR (implicit shared lock). VP.ENTER
+ * holds the TDVPR lock shared while the vCPU runs (td_exit.c
+ * td_vmexit_to_vmm releases it), so only exclusive users find it busy;
+ * VP.ENTER, VP.RD and VP.WR from another LP get TDX_VCPU_ASSOCIATED.
+ */
+static uint64_t tdvpr_get(uint64_t pa, uint64_t operand, enum tdvpr_lock lock, struct vp *v)
 {
     uint64_t st = tdxemu_page_check(pa, TDX_PT_TDVPR, operand, &v->e);
 
     if (st != TDX_SUCCESS)
         return st;
     v->vp = tdxemu_page(pa);
+    if (lock == TDVPR_EXCLUSIVE && v->vp->running)
+        return tdxemu_err(TDX_OPERAND_BUSY, operand);
     v->tdr = tdxemu_tdr_of(v->e);
-    return TDX_SUCCESS;
+    return tdxemu_stress_busy(TDX_OPERAND_ID_TDR);
 }
 
-/* TDVPR valid, not in VP.ENTER on another LP, its TD keyed, and every TDVPS page added. */
-static uint64_t vp_usable(uint64_t pa, struct vp *v)
+/* TDVPR (RCX) valid and lockable, its TD keyed, and every TDVPS page added. */
+static uint64_t vp_usable(uint64_t pa, enum tdvpr_lock lock, struct vp *v)
 {
-    uint64_t st = tdvpr_get(pa, TDX_OPERAND_ID_RCX, v);
+    uint64_t st = tdvpr_get(pa, TDX_OPERAND_ID_RCX, lock, v);
 
     if (st != TDX_SUCCESS)
         return st;
-    if (v->vp->running)
-        return tdxemu_err(TDX_OPERAND_BUSY, TDX_OPERAND_ID_TDVPR);
     if (v->tdr->lifecycle != TD_KEYS_CONFIGURED)
         return TDX_TD_KEYS_NOT_CONFIGURED;
     if (v->vp->num_pages < EMU_TDVPS_PAGES)
@@ -44,6 +53,23 @@ static void associate(struct emu_tdvpr *vp, struct tdxemu_tdcs *tdcs)
 {
     vp->assoc_lp = tdxemu.lp;
     tdcs->num_assoc++;
+}
+
+/*
+ * helpers.c check_and_associate_vcpu: the vCPU must be READY (or DISABLED
+ * where allowed; TDX_VCPU_STATE_INCORRECT without operand otherwise), and
+ * not associated with another LP; it becomes associated with this one.
+ */
+static uint64_t check_and_associate(struct emu_tdvpr *vp, struct tdxemu_tdcs *tdcs,
+                                    bool allow_disabled)
+{
+    if (vp->state != VCPU_READY && !(vp->state == VCPU_DISABLED && allow_disabled))
+        return TDX_VCPU_STATE_INCORRECT;
+    if (vp->assoc_lp != EMU_LP_NONE && vp->assoc_lp != tdxemu.lp)
+        return TDX_VCPU_ASSOCIATED;
+    if (vp->assoc_lp == EMU_LP_NONE)
+        associate(vp, tdcs);
+    return TDX_SUCCESS;
 }
 
 /* TDH.VP.CREATE: RCX = new TDVPR page, RDX = TDR. */
@@ -75,12 +101,12 @@ uint64_t tdxemu_vp_addcx(struct tdx_args *a, unsigned ver)
     struct tdxemu_tdcs *tdcs;
     struct emu_pamt *e;
     struct vp v;
-    uint64_t st = tdvpr_get(a->rdx, TDX_OPERAND_ID_RDX, &v);
+    uint64_t st = tdvpr_get(a->rdx, TDX_OPERAND_ID_RDX, TDVPR_EXCLUSIVE, &v);
 
     if (st == TDX_SUCCESS)
         st = tdxemu_td_state(v.tdr, TDH_VP_ADDCX, &tdcs);
     if (st == TDX_SUCCESS && v.vp->state != VCPU_UNINITIALIZED)
-        st = tdxemu_err(TDX_VCPU_STATE_INCORRECT, v.vp->state);
+        st = TDX_VCPU_STATE_INCORRECT; /* tdh_vp_addcx.c: no operand */
     if (st == TDX_SUCCESS && v.vp->num_pages >= EMU_TDVPS_PAGES)
         st = TDX_TDCX_NUM_INCORRECT;
     if (st == TDX_SUCCESS)
@@ -93,23 +119,9 @@ uint64_t tdxemu_vp_addcx(struct tdx_args *a, unsigned ver)
     return TDX_SUCCESS;
 }
 
-/* Version 1 passes the vCPU's x2APIC ID in R8; it must be unique in the TD. */
-static uint64_t check_x2apic(const struct emu_tdr *tdr, const struct tdxemu_tdcs *tdcs, uint64_t id)
+static uint64_t vp_init_checks(struct vp *v, struct tdxemu_tdcs **tdcs, struct tdx_args *a)
 {
-    const uint32_t *ids = tdxemu_page(tdr->tdcx[TDCX_X2APIC]);
-
-    if (id > 0xFFFFFFFFULL)
-        return tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R8);
-    for (unsigned i = 0; i < tdcs->num_vcpus; i++)
-        if (ids[i] == id)
-            return tdxemu_err(TDX_X2APIC_ID_NOT_UNIQUE, ids[i]);
-    return TDX_SUCCESS;
-}
-
-static uint64_t vp_init_checks(struct vp *v, struct tdxemu_tdcs **tdcs, struct tdx_args *a,
-                               unsigned ver)
-{
-    uint64_t st = tdvpr_get(a->rcx, TDX_OPERAND_ID_RCX, v);
+    uint64_t st = tdvpr_get(a->rcx, TDX_OPERAND_ID_RCX, TDVPR_EXCLUSIVE, v);
 
     if (st == TDX_SUCCESS)
         st = tdxemu_td_state(v->tdr, TDH_VP_INIT, tdcs);
@@ -118,26 +130,25 @@ static uint64_t vp_init_checks(struct vp *v, struct tdxemu_tdcs **tdcs, struct t
     if (v->vp->num_pages < EMU_TDVPS_PAGES)
         return TDX_TDCX_NUM_INCORRECT;
     if (v->vp->state != VCPU_UNINITIALIZED)
-        return tdxemu_err(TDX_VCPU_STATE_INCORRECT, v->vp->state);
+        return TDX_VCPU_STATE_INCORRECT; /* tdh_vp_init.c: no operand */
     if ((*tdcs)->num_vcpus >= (*tdcs)->max_vcpus)
         return TDX_MAX_VCPUS_EXCEEDED;
-    return ver ? check_x2apic(v->tdr, *tdcs, a->r8) : TDX_SUCCESS;
+    return TDX_SUCCESS;
 }
 
-/* TDH.VP.INIT: RCX = TDVPR, RDX = initial guest RCX/R8; v1: R8 = x2APIC ID. */
+/*
+ * TDH.VP.INIT: RCX = TDVPR, RDX = initial guest RCX/R8. Version 0 only:
+ * the 1.5.01 dispatcher has no TDH.VP.INIT v1 (x2APIC ID in R8).
+ */
 uint64_t tdxemu_vp_init(struct tdx_args *a, unsigned ver)
 {
     struct tdxemu_tdcs *tdcs = NULL;
-    uint32_t *ids;
     struct vp v;
-    uint64_t st = vp_init_checks(&v, &tdcs, a, ver);
+    uint64_t st = vp_init_checks(&v, &tdcs, a);
 
     if (st != TDX_SUCCESS)
         return st;
     v.vp->vcpu_index = tdcs->num_vcpus++;
-    v.vp->x2apic_id = ver ? (uint32_t)a->r8 : v.vp->vcpu_index;
-    ids = tdxemu_page(v.tdr->tdcx[TDCX_X2APIC]);
-    ids[v.vp->vcpu_index] = v.vp->x2apic_id;
     v.vp->init_rcx = a->rdx;
     tdxemu_vcpu_reset_regs(v.vp, tdcs);
     v.vp->state = VCPU_READY;
@@ -149,7 +160,7 @@ uint64_t tdxemu_vp_init(struct tdx_args *a, unsigned ver)
 uint64_t tdxemu_vp_flush(struct tdx_args *a, unsigned ver)
 {
     struct vp v;
-    uint64_t st = vp_usable(a->rcx, &v);
+    uint64_t st = vp_usable(a->rcx, TDVPR_EXCLUSIVE, &v);
 
     if (st != TDX_SUCCESS)
         return st;
@@ -169,29 +180,27 @@ uint64_t tdxemu_vp_flush(struct tdx_args *a, unsigned ver)
 /*
  * TDH.VP.ENTER: RCX = TDVPR; after a TDG.VP.VMCALL exit, the GPRs the
  * guest exposed carry the VMM's answers. Checks and associates the vCPU
- * like the module, then runs it (emu_run.c); without the platform's vp_run,
+ * like the module (tdh_vp_enter.c: the TD epoch lock comes after the
+ * association), then runs it (emu_run.c); without the platform's vp_run,
  * TD execution is not emulated (TDX_OPERAND_INVALID | operand RAX).
  */
 uint64_t tdxemu_vp_enter(struct tdx_args *a, unsigned ver)
 {
     struct tdxemu_tdcs *tdcs;
-    uint64_t tdvpr = a->rcx;
     struct vp v;
     uint64_t st;
 
     if (!tdxemu.plat.vp_run)
         return tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
-    st = vp_usable(tdvpr, &v);
+    st = vp_usable(a->rcx, TDVPR_SHARED, &v);
     if (st == TDX_SUCCESS)
         st = tdxemu_td_state(v.tdr, TDH_VP_ENTER, &tdcs);
-    if (st == TDX_SUCCESS && v.vp->state != VCPU_READY)
-        st = tdxemu_err(TDX_VCPU_STATE_INCORRECT, v.vp->state);
-    if (st == TDX_SUCCESS && v.vp->assoc_lp != EMU_LP_NONE && v.vp->assoc_lp != tdxemu.lp)
-        st = TDX_VCPU_ASSOCIATED;
+    if (st == TDX_SUCCESS)
+        st = check_and_associate(v.vp, tdcs, false);
+    if (st == TDX_SUCCESS)
+        st = tdxemu_stress_busy(TDX_OPERAND_ID_TD_EPOCH);
     if (st != TDX_SUCCESS)
         return st;
-    if (v.vp->assoc_lp == EMU_LP_NONE)
-        associate(v.vp, tdcs);
     if (v.vp->last_exit == EMU_EXIT_TDVMCALL)
         tdxemu_vmcall_return(v.vp, a);
     return tdxemu_run(tdcs, v.vp, a);
@@ -225,11 +234,27 @@ static uint64_t *vp_slot(struct emu_tdvpr *vp, uint64_t key, bool create)
     return &vp->fields[vp->nfields++].val;
 }
 
+/*
+ * VP.RD/WR (tdh_vp_rd_wr.c): the TDVPR and TDR shared, the op-state lock,
+ * then the vCPU is associated with this LP like VP.ENTER does (a disabled
+ * vCPU may still be read, not written).
+ */
+static uint64_t vp_rd_wr_checks(uint64_t tdvpr, bool write, struct vp *v)
+{
+    uint64_t st = vp_usable(tdvpr, TDVPR_SHARED, v);
+
+    if (st == TDX_SUCCESS)
+        st = tdxemu_stress_busy(TDX_OPERAND_ID_OP_STATE);
+    if (st == TDX_SUCCESS)
+        st = check_and_associate(v->vp, tdxemu_tdcs(v->tdr), !write);
+    return st;
+}
+
 /* TDH.VP.RD: RCX = TDVPR, RDX = field ID; out R8 = value. */
 uint64_t tdxemu_vp_rd(struct tdx_args *a, unsigned ver)
 {
     struct vp v;
-    uint64_t *slot, st = vp_usable(a->rcx, &v);
+    uint64_t *slot, st = vp_rd_wr_checks(a->rcx, false, &v);
 
     a->r8 = 0;
     if (st != TDX_SUCCESS)
@@ -245,7 +270,7 @@ uint64_t tdxemu_vp_rd(struct tdx_args *a, unsigned ver)
 uint64_t tdxemu_vp_wr(struct tdx_args *a, unsigned ver)
 {
     struct vp v;
-    uint64_t *slot, old, st = vp_usable(a->rcx, &v);
+    uint64_t *slot, old, st = vp_rd_wr_checks(a->rcx, true, &v);
 
     if (st != TDX_SUCCESS)
         return st;

@@ -17,32 +17,56 @@
  * enforce this for them.
  *
  * Concurrency: one SEAMCALL runs at a time: give lock/unlock callbacks
- * (held around each call) or serialize every call yourself. That is
- * stricter than the ABI (module global lock for SYS.CONFIG/KEY.CONFIG,
- * KVM's tdx_lock around MNG.CREATE, CACHE.WB, VPFLUSHDONE, KEY.FREEID), so
- * busy statuses (TDX_OPERAND_BUSY, TDX_SYS_BUSY) are never returned.
+ * (held around each call) or serialize every call yourself. Without
+ * stress mode no call ever loses a race, so the only busy status is
+ * TDX_OPERAND_BUSY from a leaf that needs the TDVPR exclusively while
+ * VP.ENTER runs that vCPU (which holds it shared, as the module does).
  *
- * Versions: TDH.VP.INIT accepts 0 and 1 (R8 = x2APIC ID); every other leaf
- * only version 0. TDH.MNG.RD serves the TDR/TDCS fields in emu_md.c
- * (lifecycle, op state, vCPU counts, attributes, XFAM, EPTP, TSC, MRTD...);
- * TDH.VP.RD/WR keep TD-VMCS (class 0) and PEND_NMI fields as written and
- * read VCPU_STATE_DETAILS as 0. MRTD is a simple hash, not SHA-384.
+ * Stress mode (stress_permille below) produces the statuses the real module
+ * returns under load, each only on the leaves and with the operand IDs the
+ * module source gives, before any state change (emu_stress.c): every lock
+ * may be busy (TDX_OPERAND_BUSY | operand: the register of an explicit page
+ * operand, else TDR 0x80, SEPT_TREE 0x92, TD_EPOCH 0xA9, OP_STATE 0xAC,
+ * KOT 0xBA, KET 0xBB, WBCACHE 0xBC; TDX_SYS_BUSY for the global lock of
+ * SYS.INIT, LP.INIT, SYS.CONFIG, SYS.KEY.CONFIG); RDRAND may fail
+ * (TDX_RND_NO_ENTROPY: SYS.INIT, MNG.CREATE); PCONFIG may fail
+ * (TDX_KEY_GENERATION_FAILED: SYS.KEY.CONFIG, MNG.KEY.CONFIG);
+ * TDH.PHYMEM.CACHE.WB may stop between cache sub-blocks with
+ * TDX_INTERRUPTED_RESUMABLE (resume with RCX = 1; RCX = 0 starts over);
+ * TDH.VP.ENTER may end at once, the guest not run, in an asynchronous TD
+ * exit with TDX_SUCCESS and exit reason 3 (INIT), 6 (SMI, not MSMI), 42
+ * (C-state SMI), 74 (bus lock) or 75 (notification), all exit information
+ * 0: the host just enters again. TDX_OPERAND_BUSY_HOST_PRIORITY is never
+ * returned to a SEAMCALL (only to TDCALLs), so not here either.
+ *
+ * Versions: every leaf accepts only version 0, as the 1.5.01 dispatcher
+ * (which takes more only for PAGE.PROMOTE, SEPT.ADD, SEPT.REMOVE, MNG.RD,
+ * VP.RD, none of them beyond 0 here); in particular TDH.VP.INIT v1
+ * (x2APIC ID in R8) is TDX_OPERAND_INVALID | RAX. TDH.MNG.RD serves the
+ * TDR/TDCS fields in emu_md.c (lifecycle, op state, vCPU counts,
+ * attributes, XFAM, EPTP, TSC, MRTD...); TDH.VP.RD/WR associate the vCPU
+ * with their LP (like VP.ENTER), keep TD-VMCS (class 0) and PEND_NMI fields
+ * as written and read VCPU_STATE_DETAILS as 0. MRTD is a simple hash, not
+ * SHA-384.
  *
  * TD execution: TDH.VP.ENTER runs the vCPU through the platform's vp_run
  * (tdx/tdx_emu_vmx.c runs it in VMX non-root operation on the S-EPT, which
  * is kept in EPT format). The module serves TDCALL itself (emu_tdcall.c):
  * TDG.VP.INFO and TDG.VP.VEINFO.GET stay in the module, TDG.VP.VMCALL is a
  * TD exit to the VMM with the guest's exposed GPRs (exit reason 77), whose
- * return values the next VP.ENTER copies back. Without vp_run, VP.ENTER is
- * not emulated.
+ * return values the next VP.ENTER copies back. Other TD exits give the VMM
+ * RCX qualification, RDX extended qualification, R8 GPA and, for exit
+ * reasons 0, 1 (external interrupt, acknowledged on exit), 6 and 42 only,
+ * R9 = the platform's intr_info. Without vp_run, VP.ENTER is not emulated.
  *
  * Not emulated (TDX_OPERAND_INVALID with operand RAX, like a module
  * without the leaf): PAGE.AUG/RELOCATE/REMOVE, RANGE.BLOCK/UNBLOCK, MEM.TRACK,
  * SEPT.RD/REMOVE, MEM.RD/WR, MNG.WR, DEMOTE/PROMOTE, SYS.INFO/RDALL,
  * SYS.SHUTDOWN/UPDATE/DISABLE, LP.SHUTDOWN, migration, service TDs.
- * Nor are Dynamic PAMT, L2 VMs, entropy/PCONFIG failures, interrupted
- * CACHE.WB, fatal TDs, or checks of platform state the real SYS.INIT /
- * LP.INIT / VP.ENTER make (CPUID, MSRs, SMRR, IA32_TSC_ADJUST).
+ * Nor are TDCALL leaves other than VMCALL, INFO and VEINFO.GET (TDG.VP.INFO
+ * still reports TDG.SYS.RD as available in R10, as the module does),
+ * Dynamic PAMT, L2 VMs, fatal TDs, or checks of platform state the real
+ * SYS.INIT / LP.INIT / VP.ENTER make (CPUID, MSRs, SMRR, IA32_TSC_ADJUST).
  */
 #ifndef TDX_EMU_TDX_EMU_H
 #define TDX_EMU_TDX_EMU_H
@@ -95,7 +119,11 @@ struct tdx_emu_exit {
 };
 
 struct tdx_emu_platform {
-    unsigned nr_lps;  /* every LP MCHECK would count: all must run LP.INIT */
+    /*
+     * Every LP MCHECK counts: each one the firmware enabled (MADT), not only
+     * those the VMM brings up; all must run LP.INIT before SYS.CONFIG.
+     */
+    unsigned nr_lps;
     unsigned nr_pkgs; /* packages; KEY.CONFIG / CACHE.WB run once on each */
     /* Index (< nr_lps) and package (< nr_pkgs) of the calling CPU. */
     void (*this_lp)(void *ctx, unsigned *lp, unsigned *pkg);
@@ -132,6 +160,15 @@ struct tdx_emu_platform {
     uint16_t tdx_keyid_start; /* first TDX (private) KeyID */
     uint16_t nr_tdx_keyids;   /* >= 2: one global KeyID + guests */
     unsigned phys_bits;       /* KeyID shift (MAXPHYADDR - KeyID bits); 0 = 46 */
+    /*
+     * Stress mode, off when stress_permille is 0 (at most 1000): each
+     * SEAMCALL loses a race at one of its locks or entropy draws with
+     * probability stress_permille / 1000, and each CACHE.WB cache sub-block
+     * and TD entry meets an interrupt / async exit with that probability;
+     * deterministic (xorshift64 seeded with stress_seed). Statuses: above.
+     */
+    uint64_t stress_seed;
+    unsigned stress_permille;
 };
 
 /*

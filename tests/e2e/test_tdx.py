@@ -250,6 +250,53 @@ def run_teardown_fault(leaf, status, nth):
     return run
 
 
+def run_cpus_missing(name):
+    """Bochs has 3 CPUs in its MADT, hv starts 2 (maxcpus=2): the module would count all three
+    and refuse SYS.CONFIG, so TDX is refused at once with the count; VMX guests still run."""
+    with Machine(name, emu="bochs", smp=3, cmdline="tdx=emulate maxcpus=2 run=hello16",
+                 timeout=BOCHS_TIMEOUT) as m:
+        m.expect(r"smp: maxcpus=2: leaving APIC id 2 out", what="the maxcpus line")
+        m.expect(r"tdx: (unavailable: [^\r\n]*|module ready)[\r\n]", what="the TDX line")
+        if "tdx: unavailable: 2 of 3 CPUs online" not in m.transcript():
+            raise TestFailure("TDX was not refused with '2 of 3 CPUs online'")
+        m.expect(r"vm hello16: exited: code 0", what="a VMX guest")
+        m.expect(PROMPT, what="the prompt")
+        if "2 of 3 CPUs online" not in cmd(m, "tdx"):
+            raise TestFailure("the 'tdx' command does not give the reason")
+        if "TDH.SYS" in m.transcript():
+            raise TestFailure("a SEAMCALL was made although a CPU is missing")
+        m.send("poweroff\r")
+        m.expect_poweroff()
+
+
+def run_td_interrupts(name):
+    """A TD spins on a CPU while the host sends that CPU cross-CPU calls (building another TD
+    on the third CPU calls every CPU) and a kick (kill): the TD's VMCS acknowledges each interrupt on exit,
+    and only the host's handler with its EOI lets the next one in. A lost EOI shows as a CPU
+    that stops answering, a TD build that fails, or a TD that cannot be killed."""
+    with Machine(name, emu="bochs", smp=3, cmdline="tdx=emulate", timeout=TD_TIMEOUT) as m:
+        m.expect(READY_RE, what="the 'tdx: module ready' line")
+        m.expect(PROMPT, what="the prompt")
+        before = free_pages(m)
+        cmd(m, "launch tdspin backend=tdx mem=2M name=spin")
+        wait_in_transcript(m, "[spin] tdspin: spinning", seconds=300)
+        for i in range(2):
+            cmd(m, f"launch tdhello backend=tdx mem=2M name=td{i}")
+            wait_in_transcript(m, f"vm td{i}: exited: code 0", seconds=300)
+        if not re.search(r"spin\s.*tdx\s.*running", cmd(m, "vms")):
+            raise TestFailure("the spinning TD is no longer running")
+        cmd(m, "kill spin")
+        wait_in_transcript(m, "vm spin: stopped", seconds=60)
+        if "did not answer a cross-CPU call" in m.transcript():
+            raise TestFailure("a CPU stopped answering cross-CPU calls while a TD ran on it")
+        if "3/3 CPUs online" not in cmd(m, "cpus"):
+            raise TestFailure("not every CPU is still online")
+        if tdx_state(m) != (0, 0) or free_pages(m) != before:
+            raise TestFailure("the TDs did not give back every KeyID and page")
+        m.send("poweroff\r")
+        m.expect_poweroff()
+
+
 def run_qemu(name):
     with Machine(name, smp=2, cmdline="tdx=emulate", timeout=QEMU_TIMEOUT) as m:
         m.expect(r"tdx: unavailable: VMX is not available", what="the reason TDX is off")
@@ -262,6 +309,8 @@ TESTS = [
     E2ETest("bochs-tdx-emulated", TD_TIMEOUT, run_emulated),
     E2ETest("bochs-tdx-no-hardware", BOCHS_TIMEOUT, run_no_tdx_hw),
     E2ETest("qemu-tdx-no-vmx", QEMU_TIMEOUT, run_qemu),
+    E2ETest("bochs-tdx-cpus-missing", BOCHS_TIMEOUT, run_cpus_missing),
+    E2ETest("bochs-tdx-interrupts", TD_TIMEOUT, run_td_interrupts),
 ] + [
     E2ETest(f"bochs-tdx-fail-{step[4:].lower().replace('.', '-')}", INJECT_TIMEOUT,
             run_init_fault(step, spec_status, status_name, nth))

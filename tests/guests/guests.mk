@@ -51,7 +51,7 @@ GUESTS_HOSTILE := memlimit memlimitw hvphys hvphys4g apicpage ioapicpage selfipi
 GUESTS_ELF64 += $(GUESTS_HOSTILE)
 GUESTS_MB1 := mb1hello
 # trust domains (backend=tdx): ELF64, lib.S built with GUEST_TD (I/O through TDCALL)
-GUESTS_TD := tdhello tdfatal
+GUESTS_TD := tdhello tdfatal tdspin
 GUEST_NAMES := $(GUESTS_FLAT16) $(GUESTS_ELF64) $(GUESTS_MB1) $(GUESTS_TD)
 
 GUEST_ARGS_hello16 := mode=real load=0x8000

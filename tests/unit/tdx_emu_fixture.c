@@ -7,6 +7,11 @@ uint8_t *mem;
 unsigned cur_lp;
 struct tdx_args args;
 struct tdx_emu_platform plat;
+bool fixture_retry;
+void (*fixture_observe)(uint64_t fn, uint64_t status);
+uint64_t next_page;
+
+#define RETRIES 1000
 
 static void fake_this_lp(void *ctx, unsigned *lp, unsigned *pkg)
 {
@@ -34,6 +39,9 @@ int fixture_group_teardown(void **state)
 
 void fixture_load(void)
 {
+    fixture_retry = false;
+    fixture_observe = NULL;
+    next_page = POOL_PA;
     memset(&plat, 0, sizeof(plat));
     plat.nr_lps = NR_LPS;
     plat.nr_pkgs = 2;
@@ -54,14 +62,42 @@ void *va(uint64_t pa)
     return mem + pa;
 }
 
-uint64_t call4(uint64_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8, uint64_t r9)
+/* Lost a race: a correct host repeats the same call. */
+static bool transient(uint64_t st)
 {
+    uint64_t s = st & TDX_STATUS_MASK;
+
+    return s == TDX_OPERAND_BUSY || s == TDX_SYS_BUSY || s == TDX_RND_NO_ENTROPY ||
+           s == TDX_KEY_GENERATION_FAILED;
+}
+
+static uint64_t call_once(uint64_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8, uint64_t r9)
+{
+    uint64_t st;
+
     memset(&args, 0, sizeof(args));
     args.rcx = rcx;
     args.rdx = rdx;
     args.r8 = r8;
     args.r9 = r9;
-    return tdx_emu_seamcall(fn, &args);
+    st = tdx_emu_seamcall(fn, &args);
+    if (fixture_observe)
+        fixture_observe(fn, st);
+    return st;
+}
+
+uint64_t call4(uint64_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8, uint64_t r9)
+{
+    uint64_t st = call_once(fn, rcx, rdx, r8, r9);
+
+    for (int i = 0; fixture_retry && i < RETRIES; i++) {
+        if (fn == TDH_PHYMEM_CACHE_WB && st == TDX_INTERRUPTED_RESUMABLE)
+            rcx = 1; /* resume where it stopped */
+        else if (!transient(st))
+            break;
+        st = call_once(fn, rcx, rdx, r8, r9);
+    }
+    return st;
 }
 
 uint64_t call(uint64_t fn, uint64_t rcx, uint64_t rdx)
@@ -128,12 +164,14 @@ void configured(void)
 
 void tdmr_init_all(void)
 {
-    uint64_t next = 0;
+    const uint64_t end = TDMR_BASE + GiB(1);
+    unsigned calls = 0;
 
-    while (next < TDMR_BASE + GiB(1)) {
+    do {
         assert_ok(call(TDH_SYS_TDMR_INIT, TDMR_BASE, 0));
-        next = args.rdx;
-    }
+        assert_true(++calls <= GiB(1) / MiB(4)); /* 4 MiB per call: bounded */
+    } while (args.rdx < end);
+    assert_int_equal(args.rdx, end);
 }
 
 void bring_up(void)
@@ -141,4 +179,126 @@ void bring_up(void)
     configured();
     on_each_package(TDH_SYS_KEY_CONFIG, 0);
     tdmr_init_all();
+}
+
+/* ------------------------------------------------------------ TD helpers */
+
+uint64_t page_alloc(void)
+{
+    uint64_t pa = next_page;
+
+    next_page += PAGE_SIZE;
+    return pa;
+}
+
+struct td *td_alloc(struct td *td)
+{
+    uint64_t *p = &td->tdr;
+
+    for (size_t i = 0; i < sizeof(*td) / sizeof(uint64_t); i++)
+        p[i] = page_alloc();
+    return td;
+}
+
+struct td_params *params(void)
+{
+    struct td_params *p = va(PARAMS_PA);
+
+    memset(p, 0, sizeof(*p));
+    p->attributes = TD_ATTR_SEPT_VE_DISABLE;
+    p->xfam = 3;
+    p->max_vcpus = 2;
+    p->eptp_controls = EPTP_MEMTYPE_WB | 3 << 3; /* 4-level */
+    p->config_flags = TD_CONFIG_FLAGS_NO_RBP_MOD;
+    p->tsc_frequency = 100;     /* 2.5 GHz */
+    p->cpuid_config[0].ecx = 1; /* SSE3: configurable */
+    return p;
+}
+
+void td_create(struct td *td, uint16_t hkid)
+{
+    assert_ok(call(TDH_MNG_CREATE, td->tdr, hkid));
+    on_each_package(TDH_MNG_KEY_CONFIG, td->tdr);
+    for (unsigned i = 0; i < 6; i++)
+        assert_ok(call(TDH_MNG_ADDCX, td->tdcx[i], td->tdr));
+}
+
+void td_init(struct td *td)
+{
+    td_create(td, HKID);
+    params();
+    assert_ok(call(TDH_MNG_INIT, td->tdr, PARAMS_PA));
+}
+
+void vcpu_add(struct td *td)
+{
+    assert_ok(call(TDH_VP_CREATE, td->tdvpr, td->tdr));
+    for (unsigned i = 0; i < 5; i++)
+        assert_ok(call(TDH_VP_ADDCX, td->vcx[i], td->tdvpr));
+    assert_ok(call(TDH_VP_INIT, td->tdvpr, 0x1234));
+}
+
+void sept_add(struct td *td)
+{
+    for (unsigned l = 3; l >= 1; l--)
+        assert_ok(call4(TDH_MEM_SEPT_ADD, 0 | l, td->tdr, td->sept[3 - l], 0));
+}
+
+void page_add(struct td *td, unsigned i, uint8_t fill)
+{
+    memset(va(SRC_PA), fill, PAGE_SIZE);
+    assert_ok(call4(TDH_MEM_PAGE_ADD, i * PAGE_SIZE, td->tdr, td->page[i], SRC_PA));
+}
+
+void extend(struct td *td, uint64_t gpa)
+{
+    for (uint64_t off = 0; off < PAGE_SIZE; off += 256)
+        assert_ok(call(TDH_MR_EXTEND, gpa + off, td->tdr));
+}
+
+void td_build(struct td *td)
+{
+    td_init(td_alloc(td));
+    vcpu_add(td);
+    sept_add(td);
+    page_add(td, 0, 0xAB);
+    extend(td, 0);
+    page_add(td, 1, 0xCD);
+    assert_ok(call(TDH_MR_FINALIZE, td->tdr, 0));
+}
+
+void td_release_hkid(struct td *td)
+{
+    assert_ok(call(TDH_VP_FLUSH, td->tdvpr, 0));
+    assert_ok(call(TDH_MNG_VPFLUSHDONE, td->tdr, 0));
+    on_each_package(TDH_PHYMEM_CACHE_WB, 0);
+    assert_ok(call(TDH_MNG_KEY_FREEID, td->tdr, 0));
+}
+
+void reclaim(uint64_t pa, unsigned type, uint64_t owner)
+{
+    assert_ok(call(TDH_PHYMEM_PAGE_RECLAIM, pa, 0));
+    assert_int_equal(args.rcx, type);
+    assert_int_equal(args.rdx, owner);
+}
+
+void td_reclaim_all(struct td *td)
+{
+    for (unsigned i = 0; i < 2; i++)
+        reclaim(td->page[i], TDX_PT_REG, td->tdr);
+    for (unsigned i = 0; i < 3; i++)
+        reclaim(td->sept[i], TDX_PT_EPT, td->tdr);
+    for (unsigned i = 0; i < 5; i++)
+        reclaim(td->vcx[i], TDX_PT_TDCX, td->tdr);
+    reclaim(td->tdvpr, TDX_PT_TDVPR, td->tdr);
+    for (unsigned i = 0; i < 6; i++)
+        reclaim(td->tdcx[i], TDX_PT_TDCX, td->tdr);
+    reclaim(td->tdr, TDX_PT_TDR, 0);
+    assert_ok(call(TDH_PHYMEM_PAGE_WBINVD, td->tdr | (uint64_t)KEYID_START << 46, 0));
+}
+
+uint64_t mng_rd(struct td *td, uint64_t field)
+{
+    assert_ok(call(TDH_MNG_RD, td->tdr, field));
+    return args.r8;
 }

@@ -1,4 +1,4 @@
-/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c kernel/string.c tests/unit/tdx_emu_fixture.c */
+/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c tdx/emu/emu_stress.c kernel/string.c tests/unit/tdx_emu_fixture.c */
 /*
  * Emulated TDX module, global part: the module-initialization state
  * machine (SYS.INIT, LP.INIT, SYS.RD, SYS.CONFIG, KEY.CONFIG, TDMR.INIT),
@@ -56,24 +56,46 @@ static void two_gib_tdmr(void)
     t->rsvd[1].size = MiB(16);
 }
 
+/* Calls TDMR.INIT of the TDMR at base n times; RDX of the last one. */
+static uint64_t tdmr_init_n(uint64_t base, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        assert_ok(call(TDH_SYS_TDMR_INIT, base, 0));
+    return args.rdx;
+}
+
+/*
+ * tdh_sys_tdmr_init.c: 1024 4K PAMT entries (4 MiB) per call, RDX = next
+ * address rounded down to 1 GiB; pamt_manager.c pamt_get_block: a 1 GiB
+ * block is usable only once its whole PAMT is initialized.
+ */
 static void test_tdmr_init_progress(void **state)
 {
+    const unsigned per_gib = GiB(1) / MiB(4);
+
     assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     two_gib_tdmr();
     assert_ok(sys_config(1, GLOBAL_KEYID));
     on_each_package(TDH_SYS_KEY_CONFIG, 0);
-    assert_ok(call(TDH_SYS_TDMR_INIT, 0, 0));
-    assert_int_equal(args.rdx, GiB(1));
-    assert_ok(call(TDH_SYS_TDMR_INIT, 0, 0));
-    assert_int_equal(args.rdx, GiB(2));
-    assert_status(call(TDH_SYS_TDMR_INIT, 0, 0), TDX_TDMR_ALREADY_INITIALIZED);
-    assert_status(call(TDH_SYS_TDMR_INIT, GiB(1), 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
-    assert_status(call(TDH_SYS_TDMR_INIT, PAGE_SIZE, 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+    assert_int_equal(tdmr_init_n(0, 1), 0); /* 4 MiB done: RDX does not move */
+    assert_status(call(TDH_PHYMEM_PAGE_RDMD, MiB(1), 0),
+                  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX); /* block not complete */
+    assert_int_equal(tdmr_init_n(0, per_gib - 2), 0);
+    assert_int_equal(tdmr_init_n(0, 1), GiB(1)); /* the 256th call completes the first GiB */
     assert_ok(call(TDH_PHYMEM_PAGE_RDMD, MiB(1), 0));
     assert_int_equal(args.rcx, TDX_PT_NDA);
     assert_ok(call(TDH_PHYMEM_PAGE_RDMD, 0, 0));
     assert_int_equal(args.rcx, TDX_PT_RSVD);
+    assert_int_equal(tdmr_init_n(0, 1), GiB(1));
+    assert_status(call(TDH_PHYMEM_PAGE_RDMD, GiB(1), 0),
+                  TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPERAND_ID_RCX);
+    assert_int_equal(tdmr_init_n(0, per_gib - 1), GiB(2));
+    assert_ok(call(TDH_PHYMEM_PAGE_RDMD, GiB(2) - PAGE_SIZE, 0));
+    assert_status(call(TDH_SYS_TDMR_INIT, 0, 0), TDX_TDMR_ALREADY_INITIALIZED);
+    assert_int_equal(args.rdx, 0);
+    assert_status(call(TDH_SYS_TDMR_INIT, GiB(1), 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+    assert_status(call(TDH_SYS_TDMR_INIT, PAGE_SIZE, 0), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
 }
 
 static void test_sys_init_twice(void **state)
@@ -98,6 +120,27 @@ static void test_lp_init_twice(void **state)
     assert_ok(call(TDH_SYS_INIT, 0, 0));
     assert_ok(call(TDH_SYS_LP_INIT, 0, 0));
     assert_status(call(TDH_SYS_LP_INIT, 0, 0), TDX_SYS_LP_INIT_DONE);
+}
+
+/* tdh_sys_lp_init.c: sys_state != SYSINIT_DONE comes before the LP's own state. */
+static void test_lp_init_after_config(void **state)
+{
+    configured();
+    assert_status(call(TDH_SYS_LP_INIT, 0, 0), TDX_SYS_LP_INIT_NOT_PENDING); /* not _DONE */
+    on_each_package(TDH_SYS_KEY_CONFIG, 0);
+    cur_lp = 3;
+    assert_status(call(TDH_SYS_LP_INIT, 0, 0), TDX_SYS_LP_INIT_NOT_PENDING);
+}
+
+/* MCHECK counts every LP the firmware enabled; an LP that never calls blocks SYS.CONFIG. */
+static void test_config_counts_described_lps(void **state)
+{
+    plat.nr_lps = NR_LPS + 1; /* one more LP than ever makes a SEAMCALL */
+    tdx_emu_init(&plat);
+    assert_ok(call(TDH_SYS_INIT, 0, 0));
+    all_lp_init();
+    default_tdmr();
+    assert_status(sys_config(1, GLOBAL_KEYID), TDX_SYS_CONFIG_NOT_PENDING);
 }
 
 static void test_leaf_on_lp_without_lp_init(void **state)
@@ -341,6 +384,8 @@ static void test_sys_rd_values(void **state)
     assert_int_equal(rd(MD_CPUID_CONFIG_LEAVES(0)), 0xFFFFFFFF00000001ULL);
     assert_int_equal(rd(MD_CPUID_CONFIG_VALUES(0, 1)), 0x72D81201);
     assert_int_equal(rd(MD_MAX_VCPUS_PER_TD), 576);
+    assert_int_equal(rd(MD_XFAM_FIXED0), 0x6DBE7); /* TDX_XFAM_FIXED0, td_control_structures.h */
+    assert_int_equal(rd(MD_XFAM_FIXED1), 3);
     /* KVM-style IDs without the element-size bits name the same field */
     assert_int_equal(rd(MD_MAX_TDMRS & ~(3ULL << 32)), 64);
 }
@@ -416,6 +461,8 @@ int main(void)
         T(test_sys_init_attributes_reserved),
         T(test_lp_init_before_sys_init),
         T(test_lp_init_twice),
+        T(test_lp_init_after_config),
+        T(test_config_counts_described_lps),
         T(test_leaf_on_lp_without_lp_init),
         T(test_config_before_all_lps),
         T(test_config_twice),

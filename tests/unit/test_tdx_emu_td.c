@@ -1,4 +1,4 @@
-/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c kernel/string.c tests/unit/tdx_emu_fixture.c */
+/* unit-srcs: tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c tdx/emu/emu_stress.c kernel/string.c tests/unit/tdx_emu_fixture.c */
 /*
  * Emulated TDX module, TD part: building a TD (create, key config, TDCS,
  * MNG.INIT, vCPUs, S-EPT, PAGE.ADD, MR.EXTEND, finalize), the op-state and
@@ -10,26 +10,24 @@
 
 #include "tests/unit/tdx_emu_fixture.h"
 
-#define HKID (KEYID_START + 1)
-#define PARAMS_PA MiB(17)
-#define SRC_PA MiB(18)
-#define POOL_PA (TDMR_BASE + MiB(16))
-
 static unsigned enter_calls;
-static uint64_t next_page;
 
 /* A scripted platform vp_run: step i sets guest registers and ends with its exit. */
 struct run_step {
-    bool tdcall, fail, nested_flush;
-    uint64_t rax, rcx, rdx, r10, r11, r12;
+    bool tdcall, fail, nested;
+    uint64_t rax, rcx, rdx, r10, r11, r12, r13;
     uint32_t reason;
     struct tdx_emu_ve ve;
 };
 static struct run_step script[8];
 static struct tdx_emu_gprs seen[8]; /* the guest registers each step started with */
 static struct tdx_emu_vcpu last_vc;
-static uint64_t nested_status, flushed_tdvpr;
+static uint64_t flushed_tdvpr;
 static unsigned step;
+
+/* What LP 1 tries on the TDVPR while the vCPU runs on LP 0 (a step with .nested). */
+static const uint64_t nested_leaf[] = {TDH_VP_FLUSH, TDH_VP_RD, TDH_VP_ENTER};
+static uint64_t nested_status[ARRAY_SIZE(nested_leaf)];
 
 static void fake_flush(void *ctx, const struct tdx_emu_vcpu *vc)
 {
@@ -44,6 +42,7 @@ static void guest_sets(struct tdx_emu_gprs *g, const struct run_step *s)
     g->r10 = s->r10;
     g->r11 = s->r11;
     g->r12 = s->r12;
+    g->r13 = s->r13;
 }
 
 static int fake_run(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x)
@@ -53,11 +52,13 @@ static int fake_run(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exi
     last_vc = *vc;
     seen[step++] = *vc->gprs;
     enter_calls++;
-    if (s->nested_flush) { /* another LP while this vCPU runs: the module lock is free */
-        struct tdx_args a = {.rcx = vc->tdvpr};
+    if (s->nested) { /* another LP while this vCPU runs: the module lock is free */
         unsigned lp = cur_lp;
         cur_lp = 1;
-        nested_status = tdx_emu_seamcall(TDH_VP_FLUSH, &a);
+        for (unsigned i = 0; i < ARRAY_SIZE(nested_leaf); i++) {
+            struct tdx_args a = {.rcx = vc->tdvpr, .rdx = 2 /* POSTED_INTR_NV */};
+            nested_status[i] = tdx_emu_seamcall(nested_leaf[i], &a);
+        }
         cur_lp = lp;
     }
     if (s->fail)
@@ -76,140 +77,9 @@ static int fake_run(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exi
 static int setup(void **state)
 {
     fixture_load();
-    next_page = POOL_PA;
     enter_calls = 0;
     bring_up();
     return 0;
-}
-
-/* ------------------------------------------------------------ TD helpers */
-
-struct td {
-    uint64_t tdr, tdcx[6], tdvpr, vcx[5], sept[3], page[2];
-};
-
-static uint64_t page_alloc(void)
-{
-    uint64_t pa = next_page;
-
-    next_page += PAGE_SIZE;
-    return pa;
-}
-
-static struct td *td_alloc(struct td *td)
-{
-    uint64_t *p = &td->tdr;
-
-    for (size_t i = 0; i < sizeof(*td) / sizeof(uint64_t); i++)
-        p[i] = page_alloc();
-    return td;
-}
-
-static struct td_params *params(void)
-{
-    struct td_params *p = va(PARAMS_PA);
-
-    memset(p, 0, sizeof(*p));
-    p->attributes = TD_ATTR_SEPT_VE_DISABLE;
-    p->xfam = 3;
-    p->max_vcpus = 2;
-    p->eptp_controls = EPTP_MEMTYPE_WB | 3 << 3; /* 4-level */
-    p->config_flags = TD_CONFIG_FLAGS_NO_RBP_MOD;
-    p->tsc_frequency = 100;     /* 2.5 GHz */
-    p->cpuid_config[0].ecx = 1; /* SSE3: configurable */
-    return p;
-}
-
-/* MNG.CREATE, MNG.KEY.CONFIG on both packages, all TDCS pages. */
-static void td_create(struct td *td, uint16_t hkid)
-{
-    assert_ok(call(TDH_MNG_CREATE, td->tdr, hkid));
-    on_each_package(TDH_MNG_KEY_CONFIG, td->tdr);
-    for (unsigned i = 0; i < 6; i++)
-        assert_ok(call(TDH_MNG_ADDCX, td->tdcx[i], td->tdr));
-}
-
-static void td_init(struct td *td)
-{
-    td_create(td, HKID);
-    params();
-    assert_ok(call(TDH_MNG_INIT, td->tdr, PARAMS_PA));
-}
-
-static void vcpu_add(struct td *td)
-{
-    assert_ok(call(TDH_VP_CREATE, td->tdvpr, td->tdr));
-    for (unsigned i = 0; i < 5; i++)
-        assert_ok(call(TDH_VP_ADDCX, td->vcx[i], td->tdvpr));
-    assert_ok(call4(TDH_VP_INIT | 1 << 16, td->tdvpr, 0x1234, 0, 0)); /* x2APIC ID 0 */
-}
-
-/* S-EPT levels for GPA 0 (4-level: tables at levels 2, 1, 0). */
-static void sept_add(struct td *td)
-{
-    for (unsigned l = 3; l >= 1; l--)
-        assert_ok(call4(TDH_MEM_SEPT_ADD, 0 | l, td->tdr, td->sept[3 - l], 0));
-}
-
-static void page_add(struct td *td, unsigned i, uint8_t fill)
-{
-    memset(va(SRC_PA), fill, PAGE_SIZE);
-    assert_ok(call4(TDH_MEM_PAGE_ADD, i * PAGE_SIZE, td->tdr, td->page[i], SRC_PA));
-}
-
-static void extend(struct td *td, uint64_t gpa)
-{
-    for (uint64_t off = 0; off < PAGE_SIZE; off += 256)
-        assert_ok(call(TDH_MR_EXTEND, gpa + off, td->tdr));
-}
-
-static void td_build(struct td *td)
-{
-    td_init(td_alloc(td));
-    vcpu_add(td);
-    sept_add(td);
-    page_add(td, 0, 0xAB);
-    extend(td, 0);
-    page_add(td, 1, 0xCD);
-    assert_ok(call(TDH_MR_FINALIZE, td->tdr, 0));
-}
-
-/* VP.FLUSH, VPFLUSHDONE, CACHE.WB per package, KEY.FREEID. */
-static void td_release_hkid(struct td *td)
-{
-    assert_ok(call(TDH_VP_FLUSH, td->tdvpr, 0));
-    assert_ok(call(TDH_MNG_VPFLUSHDONE, td->tdr, 0));
-    on_each_package(TDH_PHYMEM_CACHE_WB, 0);
-    assert_ok(call(TDH_MNG_KEY_FREEID, td->tdr, 0));
-}
-
-static void reclaim(uint64_t pa, unsigned type, uint64_t owner)
-{
-    assert_ok(call(TDH_PHYMEM_PAGE_RECLAIM, pa, 0));
-    assert_int_equal(args.rcx, type);
-    assert_int_equal(args.rdx, owner);
-}
-
-/* Every page, then the TDR, then WBINVD of the TDR with the global KeyID. */
-static void td_reclaim_all(struct td *td)
-{
-    for (unsigned i = 0; i < 2; i++)
-        reclaim(td->page[i], TDX_PT_REG, td->tdr);
-    for (unsigned i = 0; i < 3; i++)
-        reclaim(td->sept[i], TDX_PT_EPT, td->tdr);
-    for (unsigned i = 0; i < 5; i++)
-        reclaim(td->vcx[i], TDX_PT_TDCX, td->tdr);
-    reclaim(td->tdvpr, TDX_PT_TDVPR, td->tdr);
-    for (unsigned i = 0; i < 6; i++)
-        reclaim(td->tdcx[i], TDX_PT_TDCX, td->tdr);
-    reclaim(td->tdr, TDX_PT_TDR, 0);
-    assert_ok(call(TDH_PHYMEM_PAGE_WBINVD, td->tdr | (uint64_t)KEYID_START << 46, 0));
-}
-
-static uint64_t mng_rd(struct td *td, uint64_t field)
-{
-    assert_ok(call(TDH_MNG_RD, td->tdr, field));
-    return args.r8;
 }
 
 /* ------------------------------------------------------------ tests */
@@ -347,6 +217,33 @@ static void test_td_params_checks(void **state)
     assert_int_equal(mng_rd(&td, MD_TD_MAX_VCPUS), 2);
 }
 
+/* helpers.c check_xfam against TDX_XFAM_FIXED0 = 0x6DBE7 (td_control_structures.h). */
+static void test_xfam_rules(void **state)
+{
+    static const struct {
+        uint64_t xfam;
+        bool ok;
+    } cases[] = {
+        {3 | 1ULL << 8, true},               /* PT: in FIXED0 */
+        {3 | 1ULL << 14 | 1ULL << 15, true}, /* ULI, LBR: in FIXED0 */
+        {3 | 1ULL << 3, false},              /* MPX: not in FIXED0 */
+        {3 | 1ULL << 13, false},             /* HDC */
+        {3 | 7ULL << 5, false},              /* AVX-512 without AVX */
+        {7 | 7ULL << 5, true},
+        {3 | 1ULL << 11, false}, /* CET_U without CET_S */
+        {3 | 3ULL << 11, true},
+        {3 | 1ULL << 18, false}, /* XTILEDATA without XTILECFG */
+    };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct td td; /* a TD per value: a valid one initializes it */
+        td_create(td_alloc(&td), HKID + i);
+        params()->xfam = cases[i].xfam;
+        assert_status(mng_init(&td),
+                      cases[i].ok ? TDX_SUCCESS : TDX_OPERAND_INVALID | TDX_OPERAND_ID_XFAM);
+    }
+}
+
 static void test_vcpu_rules(void **state)
 {
     struct td td;
@@ -358,18 +255,44 @@ static void test_vcpu_rules(void **state)
     for (unsigned i = 0; i < 5; i++)
         assert_ok(call(TDH_VP_ADDCX, td.vcx[i], td.tdvpr));
     assert_status(call(TDH_VP_ADDCX, td.page[0], td.tdvpr), TDX_TDCX_NUM_INCORRECT);
-    assert_ok(call4(TDH_VP_INIT | 1 << 16, td.tdvpr, 0, 7, 0));
-    assert_status(call(TDH_VP_INIT, td.tdvpr, 0), TDX_VCPU_STATE_INCORRECT | VCPU_READY);
-    assert_status(call(TDH_VP_ADDCX, td.page[0], td.tdvpr), TDX_VCPU_STATE_INCORRECT | VCPU_READY);
+    assert_ok(call(TDH_VP_INIT, td.tdvpr, 0));
+    /* tdh_vp_init.c / tdh_vp_addcx.c: TDX_VCPU_STATE_INCORRECT without an operand */
+    assert_status(call(TDH_VP_INIT, td.tdvpr, 0), TDX_VCPU_STATE_INCORRECT);
+    assert_status(call(TDH_VP_ADDCX, td.page[0], td.tdvpr), TDX_VCPU_STATE_INCORRECT);
     assert_ok(call(TDH_VP_CREATE, second, td.tdr));
     for (unsigned i = 0; i < 5; i++)
         assert_ok(call(TDH_VP_ADDCX, page_alloc(), second));
-    assert_status(call4(TDH_VP_INIT | 1 << 16, second, 0, 7, 0), TDX_X2APIC_ID_NOT_UNIQUE | 7);
-    assert_ok(call4(TDH_VP_INIT | 1 << 16, second, 0, 8, 0));
+    assert_ok(call(TDH_VP_INIT, second, 0));
     assert_ok(call(TDH_VP_CREATE, third, td.tdr));
     for (unsigned i = 0; i < 5; i++)
         assert_ok(call(TDH_VP_ADDCX, page_alloc(), third));
     assert_status(call(TDH_VP_INIT, third, 0), TDX_MAX_VCPUS_EXCEEDED); /* max_vcpus 2 */
+}
+
+/* The 1.5.01 dispatcher takes no version above 0 for TDH.VP.INIT (no x2APIC ID in R8). */
+static void test_vp_init_version_1_rejected(void **state)
+{
+    struct td td;
+
+    td_init(td_alloc(&td));
+    assert_ok(call(TDH_VP_CREATE, td.tdvpr, td.tdr));
+    for (unsigned i = 0; i < 5; i++)
+        assert_ok(call(TDH_VP_ADDCX, td.vcx[i], td.tdvpr));
+    assert_status(call4(TDH_VP_INIT | 1 << 16, td.tdvpr, 0, 7, 0),
+                  TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX);
+    assert_int_equal(mng_rd(&td, MD_TD_NUM_VCPUS), 0);
+    assert_ok(call(TDH_VP_INIT, td.tdvpr, 0));
+}
+
+/* tdh_mr_finalize.c: a TD without an initialized vCPU cannot be finalized. */
+static void test_finalize_needs_a_vcpu(void **state)
+{
+    struct td td;
+
+    td_init(td_alloc(&td));
+    assert_status(call(TDH_MR_FINALIZE, td.tdr, 0), TDX_NO_VCPUS);
+    vcpu_add(&td);
+    assert_ok(call(TDH_MR_FINALIZE, td.tdr, 0));
 }
 
 static void test_sept_and_page_add_rules(void **state)
@@ -563,7 +486,7 @@ static void test_vp_enter_rules(void **state)
     /* async exit: exit information only */
     assert_int_equal(args.rcx, 0x55);
     assert_int_equal(args.r8, 0x2000);
-    assert_int_equal(args.r9, 0x800000EF);
+    assert_int_equal(args.r9, 0); /* no interruption information for HLT */
     /* the platform gets the S-EPT as an EPT pointer (WB, 4-level) and the TDCX pages */
     assert_int_equal(last_vc.eptp, td.tdcx[TDCX_SEPT] | 6 | 3 << 3);
     assert_int_equal(last_vc.pages[0], td.vcx[0]);
@@ -602,14 +525,31 @@ static void test_tdcall_served_in_module(void **state)
     script[4] = (struct run_step){.reason = 1};                        /* external interrupt */
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
     assert_int_equal(enter_calls, 5); /* one VP.ENTER, the TDCALLs never left the module */
-    assert_int_equal(seen[1].rax, TDX_SUCCESS);
-    assert_int_equal(seen[1].rcx, 48);
-    assert_int_equal(seen[1].rdx, TD_ATTR_SEPT_VE_DISABLE);
-    assert_int_equal(seen[1].r8, 2ULL << 32 | 1); /* max 2 vCPUs, 1 initialized */
-    assert_int_equal(seen[1].r9, 0);
     assert_int_equal(seen[2].rax, TDX_OPERAND_INVALID | 0);
     assert_int_equal(seen[3].rax, TDX_OPERAND_INVALID | 0);
-    assert_int_equal(seen[4].rax, 0xC000070000000000ULL); /* TDX_NO_VE_INFO */
+    assert_int_equal(seen[4].rax, TDX_NO_VALID_VE_INFO);
+    assert_int_equal(seen[4].rax, 0xC000070400000000ULL);
+}
+
+/* tdg_vp_info.c: every output register as the module sets it; R12 and R13 are not outputs. */
+static void test_vp_info_outputs(void **state)
+{
+    struct td td;
+
+    run_td(&td);
+    script[0] = (struct run_step){
+        .tdcall = true, .rax = 1, .r10 = 0x77, .r11 = 0x88, .r12 = 0x99, .r13 = 0xAA};
+    script[1] = (struct run_step){.reason = 1};
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
+    assert_int_equal(seen[1].rax, TDX_SUCCESS);
+    assert_int_equal(seen[1].rcx, 48);                      /* GPA width */
+    assert_int_equal(seen[1].rdx, TD_ATTR_SEPT_VE_DISABLE); /* attributes */
+    assert_int_equal(seen[1].r8, 2ULL << 32 | 1);           /* MAX_VCPUS 63:32, NUM_VCPUS 31:0 */
+    assert_int_equal(seen[1].r9, 0);                        /* vCPU index */
+    assert_int_equal(seen[1].r10, 1);                       /* TDG.SYS.RD available */
+    assert_int_equal(seen[1].r11, 0);
+    assert_int_equal(seen[1].r12, 0x99);
+    assert_int_equal(seen[1].r13, 0xAA);
 }
 
 static void test_veinfo_get(void **state)
@@ -628,7 +568,26 @@ static void test_veinfo_get(void **state)
     assert_int_equal(seen[1].r8, 0x22);
     assert_int_equal(seen[1].r9, 0x33);
     assert_int_equal(seen[1].r10, 7ULL << 32 | 1);
-    assert_int_equal(seen[2].rax, 0xC000070000000000ULL); /* consumed */
+    assert_int_equal(seen[2].rax, TDX_NO_VALID_VE_INFO); /* consumed */
+}
+
+/* async_tdexit_to_vmm: R9 = VM-exit interruption information for reasons 0, 1, 6 and 42 only. */
+static void test_exit_interruption_info(void **state)
+{
+    static const struct {
+        uint32_t reason;
+        bool r9;
+    } cases[] = {{1, true}, {0, true}, {6, true}, {42, true}, {48, false}, {12, false}};
+    struct td td;
+
+    run_td(&td);
+    for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+        step = 0;
+        script[0] = (struct run_step){.reason = cases[i].reason};
+        assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), cases[i].reason);
+        assert_int_equal(args.r9, cases[i].r9 ? 0x800000EF : 0);
+        assert_int_equal(args.rcx, 0x55);
+    }
 }
 
 static void test_tdvmcall_exit_and_return(void **state)
@@ -675,14 +634,22 @@ static void test_tdvmcall_bad_bitmap(void **state)
         assert_int_equal(seen[i].rax, TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
 }
 
+/*
+ * VP.ENTER holds the TDVPR lock shared while the vCPU runs: an exclusive
+ * user (VP.FLUSH) finds it busy (operand: its register), shared users
+ * (VP.RD, VP.ENTER) get in and find the vCPU associated with another LP.
+ */
 static void test_vp_busy_while_running(void **state)
 {
     struct td td;
 
     run_td(&td);
-    script[0] = (struct run_step){.reason = 1, .nested_flush = true};
+    script[0] = (struct run_step){.reason = 1, .nested = true};
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), 1);
-    assert_int_equal(nested_status, TDX_OPERAND_BUSY | TDX_OPERAND_ID_TDVPR);
+    assert_int_equal(nested_status[0], TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX);
+    assert_int_equal(nested_status[1], TDX_VCPU_ASSOCIATED);
+    assert_int_equal(nested_status[2], TDX_VCPU_ASSOCIATED);
+    assert_int_equal(enter_calls, 1);
     assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0)); /* back on LP 0 after the run */
 }
 
@@ -693,7 +660,30 @@ static void test_entry_failure_disables_vcpu(void **state)
     run_td(&td);
     script[0] = (struct run_step){.fail = true};
     assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_NON_RECOVERABLE_VCPU);
-    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_VCPU_STATE_INCORRECT | 8);
+    /* helpers.c check_and_associate_vcpu: no operand (not the vCPU state) in the status */
+    assert_status(call(TDH_VP_ENTER, td.tdvpr, 0), TDX_VCPU_STATE_INCORRECT);
+    assert_ok(call(TDH_VP_RD, td.tdvpr, 2)); /* a disabled vCPU can still be read */
+    assert_status(call4(TDH_VP_WR, td.tdvpr, 2, 1, ~0ULL), TDX_VCPU_STATE_INCORRECT);
+}
+
+/* tdh_vp_rd_wr.c: VP.RD/WR associate the vCPU with their LP, like VP.ENTER. */
+static void test_vp_rd_wr_associate(void **state)
+{
+    const uint64_t pi_nv = 2;
+    struct td td;
+
+    td_build(&td);
+    assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+    assert_int_equal(mng_rd(&td, MD_TD_NUM_ASSOC_VCPUS), 0);
+    cur_lp = 3;
+    assert_ok(call(TDH_VP_RD, td.tdvpr, pi_nv)); /* associates it with LP 3 */
+    assert_int_equal(mng_rd(&td, MD_TD_NUM_ASSOC_VCPUS), 1);
+    cur_lp = 0;
+    assert_status(call4(TDH_VP_WR, td.tdvpr, pi_nv, 1, ~0ULL), TDX_VCPU_ASSOCIATED);
+    assert_status(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0), TDX_FLUSHVP_NOT_DONE);
+    cur_lp = 3;
+    assert_ok(call(TDH_VP_FLUSH, td.tdvpr, 0));
+    assert_ok(call(TDH_MNG_VPFLUSHDONE, td.tdr, 0));
 }
 
 static void test_vp_rd_wr(void **state)
@@ -749,7 +739,10 @@ int main(void)
         T(test_key_config_per_package),
         T(test_tdcs_pages),
         T(test_td_params_checks),
+        T(test_xfam_rules),
         T(test_vcpu_rules),
+        T(test_vp_init_version_1_rejected),
+        T(test_finalize_needs_a_vcpu),
         T(test_sept_and_page_add_rules),
         T(test_mr_extend_rules),
         T(test_after_finalize),
@@ -763,11 +756,14 @@ int main(void)
         T(test_teardown_of_partial_td),
         T(test_vp_enter_rules),
         T(test_tdcall_served_in_module),
+        T(test_vp_info_outputs),
         T(test_veinfo_get),
+        T(test_exit_interruption_info),
         T(test_tdvmcall_exit_and_return),
         T(test_tdvmcall_bad_bitmap),
         T(test_vp_busy_while_running),
         T(test_entry_failure_disables_vcpu),
+        T(test_vp_rd_wr_associate),
         T(test_vp_rd_wr),
         T(test_mng_rd_gates),
     };
