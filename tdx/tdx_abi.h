@@ -151,6 +151,9 @@
 
 #define TDX_FEATURES0_NO_RBP_MOD (1ULL << 18)
 
+/* TD_PARAMS.ATTRIBUTES (TDX module ABI, td_params_t; Linux TDX_ATTR_SEPT_VE_DISABLE) */
+#define TD_ATTR_SEPT_VE_DISABLE (1ULL << 28)
+
 /* MSR with the KeyID split (Intel SDM Vol. 4): [31:0] MKTME KeyIDs, [63:32] TDX KeyIDs */
 #define MSR_IA32_MKTME_KEYID_PARTITIONING 0x87
 

@@ -23,6 +23,14 @@
 #define EMU_TDX_KEYIDS 32
 
 static struct tdx_emu_platform plat;
+static unsigned stress_permille;
+static uint64_t stress_seed;
+
+void tdx_emu_set_stress(unsigned permille, uint64_t seed)
+{
+    stress_permille = permille;
+    stress_seed = seed;
+}
 static spinlock_t emu_lock = SPINLOCK_INIT;
 static uint64_t emu_flags;
 
@@ -78,6 +86,8 @@ int tdx_emu_attach(struct tdx_status *st)
     plat.unlock = emu_unlock_fn;
     plat.tdx_keyid_start = EMU_FIRST_TDX_KEYID;
     plat.nr_tdx_keyids = EMU_TDX_KEYIDS;
+    plat.stress_permille = stress_permille;
+    plat.stress_seed = stress_seed;
     set_cmrs();
     tdx_emu_vmx_attach(&plat);
     if (tdx_emu_mem_attach(&plat)) {

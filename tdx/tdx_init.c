@@ -19,6 +19,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
 #include "kernel/printf.h"
+#include "kernel/shell_parse.h"
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
@@ -64,7 +65,8 @@ void tdx_hkid_free(uint16_t hkid)
     uint32_t i = hkid - st.first_keyid;
     uint64_t f = spin_lock_irqsave(&hkid_lock);
 
-    if (hkid > st.first_keyid && i < 8 * sizeof(hkid_used)) {
+    if (hkid > st.first_keyid && i < 8 * sizeof(hkid_used) &&
+        (hkid_used[i / 8] & (1U << (i % 8)))) {
         hkid_used[i / 8] &= (uint8_t) ~(1U << (i % 8));
         st.keyids_in_use--;
     }
@@ -191,6 +193,30 @@ static void fault_setup(const char *cmdline)
     tdx_fault_arm(&f);
 }
 
+/* tdx.stress=<permille>[:<seed>] (tdx=emulate only): a malformed value is ignored, with one line. */
+static void stress_setup(const char *cmdline)
+{
+    char v[64], *colon;
+    uint64_t permille, seed = 0;
+
+    if (!cmdline_find(cmdline, "tdx.stress", v, sizeof(v)))
+        return;
+    colon = strchr(v, ':');
+    if (colon)
+        *colon = '\0';
+    if (parse_u64(v, &permille) || permille > 1000 || (colon && parse_u64(colon + 1, &seed))) {
+        pr_warn("cmdline: tdx.stress=%s: expected <permille 0-1000>[:<seed>]; ignored", v);
+        return;
+    }
+    if (mode != MODE_EMULATE) {
+        pr_warn("cmdline: tdx.stress= needs tdx=emulate; ignored");
+        return;
+    }
+    tdx_emu_set_stress((unsigned)permille, seed);
+    pr_info("tdx: emulated module under stress: %lu per mille of calls lose a race (seed %lu)",
+            permille, seed);
+}
+
 void tdx_setup(const char *cmdline)
 {
     char v[16] = "";
@@ -203,6 +229,7 @@ void tdx_setup(const char *cmdline)
     else if (v[0] && strcmp(v, "on"))
         pr_warn("cmdline: tdx=%s: expected on, off or emulate; using on", v);
     fault_setup(cmdline);
+    stress_setup(cmdline);
     if (mode == MODE_OFF) {
         unavailable("disabled on the command line (tdx=off)");
         return;

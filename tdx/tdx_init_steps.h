@@ -10,6 +10,8 @@ struct tdx_status;
 int tdx_init_module(struct tdx_status *st);
 /* Points tdx_seamcall at the emulated module and fills st's KeyID split. */
 int tdx_emu_attach(struct tdx_status *st);
+/* tdx.stress=<permille>[:<seed>]: the emulated module's stress mode (tdx/emu/tdx_emu.h). */
+void tdx_emu_set_stress(unsigned permille, uint64_t seed);
 /* Records why a step failed (status decoded by name) and logs "tdx: unavailable: ...". */
 int tdx_step_failed(const char *step, uint64_t status);
 /* Logged when VMX never came up, so TDX could not even be tried. */

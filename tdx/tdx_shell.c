@@ -2,6 +2,7 @@
 #include "tdx/tdx.h"
 #include "tdx/tdx_shell.h"
 #include "tdx/tdx_emu_vmx.h"
+#include "tdx/tdx_sys.h"
 #include "kernel/shell.h"
 
 static const char *state_name(enum tdx_state s)
@@ -23,6 +24,8 @@ static void print_info(const struct tdx_status *st)
                  "configurable\n",
                  in->max_vcpus_per_td, in->tdr_size, in->tdcs_size, in->tdvps_size,
                  in->num_cpuid_config);
+    shell_printf("SEAMCALLs: %lu, %lu of them retries after a busy or entropy status\n", tdx_calls,
+                 tdx_retries);
     if (st->emulated)
         shell_printf("emulated module: %lu TD private pages out of the hypervisor's direct map\n",
                      tdx_emu_private_pages());

@@ -103,8 +103,13 @@ static int mng_init(struct tdx_td *td, unsigned max_vcpus)
     if (!pa)
         return -ENOMEM;
     p = phys_to_virt(pa);
-    /* The least a module accepts: the must-be-1 attribute and XFAM bits only. */
-    p->attributes = in->attr_fixed1;
+    /*
+     * The must-be-1 attribute and XFAM bits, and SEPT_VE_DISABLE where the
+     * module allows it: every private page is added before the TD runs, so
+     * an EPT violation on private memory is a TD bug the VMM should see, not
+     * a #VE; and Linux TD guests refuse to boot without it (docs/tdx.md).
+     */
+    p->attributes = in->attr_fixed1 | (in->attr_fixed0 & TD_ATTR_SEPT_VE_DISABLE);
     p->xfam = in->xfam_fixed1;
     p->max_vcpus = (uint16_t)max_vcpus;
     p->eptp_controls = EPTP_WB_4LEVEL;
@@ -157,9 +162,11 @@ int td_vcpu_create(struct tdx_td *td, struct tdx_vcpu *tv, uint64_t initial_rcx)
     }
     for (unsigned i = 0; i < n; i++) {
         uint64_t pa = tdx_page_alloc();
-        if (!pa || (s = call2(TDH_VP_ADDCX, pa, tv->tdvpr)) != TDX_SUCCESS) {
-            if (pa)
-                page_free(pa, 1);
+        if (!pa)
+            return -ENOMEM;
+        s = call2(TDH_VP_ADDCX, pa, tv->tdvpr);
+        if (s != TDX_SUCCESS) {
+            page_free(pa, 1);
             return fail("TDH.VP.ADDCX", s);
         }
         tv->tdcx[tv->ntdcx++] = pa;

@@ -71,20 +71,28 @@ static void cache_wb_here(void *arg)
     *(uint64_t *)arg = s == TDX_NO_HKID_READY_TO_WBCACHE ? TDX_SUCCESS : s;
 }
 
-static uint64_t cache_wb_packages(void)
+/* CACHE.WB on one CPU of every package; false (and the TD leaks) when one fails. */
+static bool cache_wb_packages(struct tdx_td *td)
 {
     bool done[MAX_CPUS] = {false};
-    uint64_t s = TDX_SUCCESS;
 
-    for (unsigned c = 0; c < cpu_count && s == TDX_SUCCESS; c++) {
+    for (unsigned c = 0; c < cpu_count; c++) {
         unsigned pkg = tdx_package_of(cpu_table[c]->apic_id);
+        uint64_t s = TDX_SUCCESS;
         if (cpu_table[c]->state != CPU_ONLINE || pkg >= MAX_CPUS || done[pkg])
             continue;
         done[pkg] = true;
-        if (tdx_run_on_cpu(c, cache_wb_here, &s))
-            s = TDX_OPERAND_BUSY;
+        if (tdx_run_on_cpu(c, cache_wb_here, &s)) {
+            pr_warn("tdx: CPU %u did not run TDH.PHYMEM.CACHE.WB; leaking the TD's pages and "
+                    "KeyID %u",
+                    c, td->hkid);
+            td->leaked = true;
+            return false;
+        }
+        if (!step_ok(td, "TDH.PHYMEM.CACHE.WB", s))
+            return false;
     }
-    return s;
+    return true;
 }
 
 static uint64_t call1(uint64_t fn, uint64_t rcx)
@@ -148,7 +156,7 @@ static void free_private_list(struct tdx_td *td)
 static bool blocked_and_keys_freed(struct tdx_td *td)
 {
     return step_ok(td, "TDH.MNG.VPFLUSHDONE", call1(TDH_MNG_VPFLUSHDONE, td->tdr)) &&
-           step_ok(td, "TDH.PHYMEM.CACHE.WB", cache_wb_packages()) &&
+           cache_wb_packages(td) &&
            step_ok(td, "TDH.MNG.KEY.FREEID", call1(TDH_MNG_KEY_FREEID, td->tdr));
 }
 

@@ -5,6 +5,7 @@ hypervisor says why TDX is unavailable (the MSR probe's #GP is caught by the
 exception fixup) and VMX guests still run; on QEMU TCG it blames the missing VMX.
 """
 
+import os
 import re
 import time
 
@@ -297,6 +298,36 @@ def run_td_interrupts(name):
         m.expect_poweroff()
 
 
+STRESS_CYCLES = int(os.environ.get("HV_TDX_STRESS_CYCLES", "20"))
+RETRIES_RE = r"SEAMCALLs: (\d+), (\d+) of them retries"
+
+
+def run_stress(name):
+    """The emulated module loses races and runs out of entropy on 10% of its calls, interrupts
+    CACHE.WB and ends TD entries with SMIs and notifications (tdx.stress=): module init and
+    STRESS_CYCLES TD launches and teardowns still succeed, retried, and give everything back."""
+    with Machine(name, emu="bochs", smp=2, cmdline="tdx=emulate tdx.stress=100:7",
+                 timeout=TD_TIMEOUT) as m:
+        m.expect(r"tdx: emulated module under stress: 100 per mille", what="the stress line")
+        m.expect(READY_RE, what="the 'tdx: module ready' line")
+        m.expect(PROMPT, what="the prompt")
+        before = free_pages(m)
+        for i in range(STRESS_CYCLES):
+            cmd(m, f"launch tdhello backend=tdx mem=2M name=s{i}")
+            wait_in_transcript(m, f"vm s{i}: exited: code 0", seconds=120)
+            pump(m)
+        for bad in ("failed", "leaking", "did not answer"):
+            if bad in m.transcript():
+                raise TestFailure(f"{bad!r} in the transcript under stress")
+        g = re.search(RETRIES_RE, cmd(m, "tdx"))
+        if not g or int(g.group(2)) == 0:
+            raise TestFailure("no SEAMCALL was retried under stress")
+        if tdx_state(m) != (0, 0) or free_pages(m) != before:
+            raise TestFailure("TDs under stress did not give back every KeyID and page")
+        m.send("poweroff\r")
+        m.expect_poweroff()
+
+
 def run_qemu(name):
     with Machine(name, smp=2, cmdline="tdx=emulate", timeout=QEMU_TIMEOUT) as m:
         m.expect(r"tdx: unavailable: VMX is not available", what="the reason TDX is off")
@@ -311,6 +342,7 @@ TESTS = [
     E2ETest("qemu-tdx-no-vmx", QEMU_TIMEOUT, run_qemu),
     E2ETest("bochs-tdx-cpus-missing", BOCHS_TIMEOUT, run_cpus_missing),
     E2ETest("bochs-tdx-interrupts", TD_TIMEOUT, run_td_interrupts),
+    E2ETest("bochs-tdx-stress", TD_TIMEOUT, run_stress),
 ] + [
     E2ETest(f"bochs-tdx-fail-{step[4:].lower().replace('.', '-')}", INJECT_TIMEOUT,
             run_init_fault(step, spec_status, status_name, nth))

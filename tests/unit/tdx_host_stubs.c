@@ -467,6 +467,10 @@ int tdx_emu_attach(struct tdx_status *st)
     return -ENODEV;
 }
 
+void tdx_emu_set_stress(unsigned permille, uint64_t seed)
+{
+}
+
 uint64_t seamcall_hw(uint64_t fn, struct tdx_args *args)
 {
     return TDX_SEAMCALL_VMFAILINVALID;
