@@ -3,7 +3,8 @@
 #include "kernel/string.h"
 
 static const char *const known_keys[] = {
-    "console", "loglevel", "x2apic", "panic", "maxcpus", "acpi.ignore", "tdx", "tdx.fail", "tdx.stress", "run",
+    "console",     "loglevel", "x2apic",   "panic",      "maxcpus",
+    "acpi.ignore", "tdx",      "tdx.fail", "tdx.stress", "run",
 };
 
 static const char *skip_spaces(const char *p)
