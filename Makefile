@@ -16,7 +16,7 @@ KCFLAGS := -std=gnu11 -ffreestanding -nostdlib -nostdinc -isystem $(shell $(CC) 
 KASFLAGS := -D__ASSEMBLY__ -I. -g -MMD -MP
 KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -T linker.ld --no-warn-rwx-segments -z noexecstack
 
-KSRCS := $(wildcard boot/*.S boot/*.c kernel/*.c kernel/x86/*.c kernel/*.S drivers/*.c vmm/*.c vmm/*/*.c vmm/*/*.S tdx/*.c tdx/*.S tdx/emu/*.c)
+KSRCS := $(wildcard boot/*.S boot/*.c init/*.c lib/*.c kernel/*.c kernel/x86/*.c kernel/*.S drivers/*.c vmm/*.c vmm/*/*.c vmm/*/*.S tdx/*.c tdx/*.S tdx/emu/*.c)
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 .DELETE_ON_ERROR:
@@ -129,6 +129,7 @@ deps:
 	@scripts/deps.sh
 
 test: deps
+	@python3 scripts/check_floors.py
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BINS)
 	@python3 tests/run.py

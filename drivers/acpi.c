@@ -61,6 +61,7 @@ int acpi_init(const struct boot_info *bi, const char *ignore)
         pr_warn("acpi: no valid MADT; running on the boot CPU only");
     if (!info.have_fadt)
         pr_warn("acpi: no valid FADT; power-off and reset registers unknown");
+    acpi_power_init();
     return 0;
 }
 

@@ -9,5 +9,7 @@
 int acpi_init(const struct boot_info *bi, const char *ignore);
 /* The parsed tables, or NULL before acpi_init. */
 const struct acpi_info *acpi_get(void);
+/* Hands ACPI power-off and reset to kernel/power.c (drivers/acpi_power.c). */
+void acpi_power_init(void);
 
 #endif

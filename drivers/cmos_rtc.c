@@ -3,7 +3,7 @@
  * update cycles, and turned into Unix time. Guests' RTC models start from it.
  */
 #include "drivers/cmos_rtc.h"
-#include "vmm/dev/rtc_calendar.h"
+#include "lib/calendar.h"
 #include "kernel/spinlock.h"
 #include "kernel/x86/cpu.h"
 

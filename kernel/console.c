@@ -1,22 +1,16 @@
-/* Serial console on a 16550. */
+/*
+ * The console: output under one lock, the prompt kept whole around
+ * asynchronous lines, input through a ring the device's interrupt fills.
+ * The device itself (a 16550: drivers/serial_console.c) registers below it.
+ */
 #include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/idt.h"
-#include "kernel/shell_parse.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 #include "kernel/x86/cpu.h"
-#include "drivers/ioapic.h"
-#include "drivers/uart16550.h"
 
-#define CONSOLE_BAUD 115200
 #define RX_RING 4096 /* power of two */
 
-static const uint16_t com_ports[] = {0x3F8, 0x2F8, 0x3E8, 0x2E8};
-static const uint8_t com_irqs[] = {4, 3, 4, 3};
-
-static struct uart uart;
-static unsigned uart_irq = 4;
+static const struct console_dev *dev;
 static spinlock_t out_lock = SPINLOCK_INIT;
 static bool panic_mode;
 static bool irq_driven;
@@ -30,59 +24,14 @@ static size_t held_len;
 static char rx_ring[RX_RING];
 static volatile uint32_t rx_head, rx_tail; /* written by the IRQ, read by the shell */
 
-/* Parses ttyS<n> or uart,io,<port>[,<baud>]; returns the port or a negative error. */
-static int parse_console(const char *v, uint32_t *baud)
+void console_set_device(const struct console_dev *d)
 {
-    char buf[64];
-    char *parts[4];
-    uint64_t port, b;
-    int n = 0;
-
-    if (!strncmp(v, "ttyS", 4) && v[4] >= '0' && v[4] <= '3' && !v[5])
-        return com_ports[v[4] - '0'];
-    kstrlcpy(buf, v, sizeof(buf));
-    for (char *p = buf; n < 4 && p; n++) {
-        parts[n] = p;
-        p = strchr(p, ',');
-        if (p)
-            *p++ = 0;
-    }
-    if (n < 3 || strcmp(parts[0], "uart") || strcmp(parts[1], "io"))
-        return -EINVAL;
-    if (parse_u64(parts[2], &port) || port == 0 || port > 0xfff8)
-        return -EINVAL;
-    if (n == 4 && (parse_u64(parts[3], &b) || b == 0 || b > 115200))
-        return -EINVAL;
-    if (n == 4)
-        *baud = (uint32_t)b;
-    return (int)port;
+    dev = d;
 }
 
-int console_init(const char *value)
+void console_set_irq_driven(void)
 {
-    uint32_t baud = CONSOLE_BAUD;
-    int port = value ? parse_console(value, &baud) : 0x3F8;
-    int err = 0;
-
-    if (port < 0) {
-        err = port; /* reported by the caller once the console works */
-        port = 0x3F8;
-    }
-    for (unsigned i = 0; i < ARRAY_SIZE(com_ports); i++)
-        if (com_ports[i] == port)
-            uart_irq = com_irqs[i];
-    uart_init(&uart, (uint16_t)port, baud);
-    return err;
-}
-
-uint16_t console_port(void)
-{
-    return uart.port;
-}
-
-unsigned console_irq(void)
-{
-    return irq_driven ? uart_irq : 0;
+    irq_driven = true;
 }
 
 void console_write_raw(const char *s, size_t n)
@@ -90,9 +39,11 @@ void console_write_raw(const char *s, size_t n)
     static char last;
 
     for (size_t i = 0; i < n; i++) {
+        if (!dev)
+            return;                       /* no device yet: nothing can show it */
         if (s[i] == '\n' && last != '\r') /* terminals need CR LF; the editor may send both */
-            uart_putc(&uart, '\r');
-        uart_putc(&uart, s[i]);
+            dev->putc('\r');
+        dev->putc(s[i]);
         last = s[i];
     }
 }
@@ -184,7 +135,7 @@ void console_panic_mode(void)
     panic_mode = true;
 }
 
-static void rx_push(int c)
+void console_rx_push(int c)
 {
     uint32_t next = (rx_head + 1) & (RX_RING - 1);
 
@@ -194,34 +145,12 @@ static void rx_push(int c)
     __atomic_store_n(&rx_head, next, __ATOMIC_RELEASE);
 }
 
-static void uart_irq_handler(struct irq_frame *f)
-{
-    int c;
-
-    while ((c = uart_getc(&uart)) >= 0)
-        rx_push(c);
-}
-
-void console_enable_irq(void)
-{
-    unsigned vec = VEC_IRQ_BASE + uart_irq;
-
-    if (!uart.present || irq_register(vec, uart_irq_handler))
-        return;
-    if (ioapic_route_isa_irq(uart_irq, vec, 0) < 0) {
-        irq_register(vec, NULL);
-        return;
-    }
-    uart_enable_rx_irq(&uart);
-    irq_driven = true;
-}
-
 int console_trygetc(void)
 {
     int c;
 
     if (!irq_driven)
-        return uart_getc(&uart);
+        return dev ? dev->getc() : -1;
     if (rx_tail == __atomic_load_n(&rx_head, __ATOMIC_ACQUIRE))
         return -1;
     c = (unsigned char)rx_ring[rx_tail];

@@ -8,8 +8,16 @@
 
 #include "kernel/compiler.h"
 
-/* Selects the UART from the command line (console=ttyS1, console=uart,io,0x2f8[,baud]). */
-int console_init(const char *cmdline_value);
+/* The character device under the console: the driver registers it (drivers/serial_console.c). */
+struct console_dev {
+    void (*putc)(char c);
+    int (*getc)(void); /* the next byte, or -1 at once */
+};
+void console_set_device(const struct console_dev *d);
+/* From the device's receive interrupt: one input byte. */
+void console_rx_push(int c);
+/* The device's interrupt now fills the ring: readers halt instead of polling. */
+void console_set_irq_driven(void);
 /* Writes s (LF becomes CRLF) atomically with respect to other writers: the shell's own output. */
 void console_write(const char *s, size_t n);
 /*
@@ -32,13 +40,9 @@ void console_set_attached(bool on);
 /* Same, without the lock: only for panic output. */
 void console_write_raw(const char *s, size_t n);
 void console_panic_mode(void);
-/* Routes the UART's receive interrupt; falls back to polling on failure. */
-void console_enable_irq(void);
 /* Next input byte; waits (halting the CPU when interrupt-driven). */
 int console_getc(void);
 /* Next input byte or -1 at once. */
 int console_trygetc(void);
-uint16_t console_port(void);
-unsigned console_irq(void);
 
 #endif

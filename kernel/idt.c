@@ -6,7 +6,7 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
-#include "drivers/lapic.h"
+#include "kernel/apic.h"
 
 struct idt_entry {
     uint16_t off_lo;

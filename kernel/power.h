@@ -13,6 +13,13 @@ typedef void (*cpu_stop_hook_t)(void);
 int power_add_cpu_stop_hook(cpu_stop_hook_t h);
 void power_run_cpu_stop_hooks(void);
 
+/* How the machine is switched off or reset (ACPI S5 / reset register); either may return. */
+struct power_platform {
+    void (*off)(void);
+    void (*reset)(void);
+};
+void power_set_platform(const struct power_platform *p);
+
 void power_off(void) __noreturn;
 void power_reboot(void) __noreturn;
 

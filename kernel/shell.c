@@ -15,7 +15,7 @@
 #include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
-#include "drivers/lapic.h"
+#include "kernel/apic.h"
 
 #define MAX_TABLES 4
 

@@ -13,8 +13,7 @@
 #include "kernel/timer.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/msr.h"
-#include "drivers/acpi_tables.h"
-#include "drivers/lapic.h"
+#include "kernel/apic.h"
 
 #define AP_START_TIMEOUT_US 200000 /* per CPU, after the SIPIs */
 #define STACK_PAGES (CPU_STACK_SIZE / PAGE_SIZE)
@@ -205,12 +204,13 @@ static volatile struct trampoline_data *trampoline_install(uint64_t cr3)
     return td;
 }
 
-static void start_listed_cpus(const struct acpi_info *ai, volatile struct trampoline_data *td)
+static void start_listed_cpus(const struct smp_cpu_desc *cpus, unsigned n,
+                              volatile struct trampoline_data *td)
 {
     uint32_t bsp = this_cpu()->apic_id;
 
-    for (unsigned i = 0; i < ai->ncpus; i++) {
-        const struct acpi_cpu *c = &ai->cpus[i];
+    for (unsigned i = 0; i < n; i++) {
+        const struct smp_cpu_desc *c = &cpus[i];
         struct percpu *pc;
         if (!c->enabled || c->apic_id == bsp)
             continue;
@@ -263,20 +263,20 @@ static void smp_checkin(void)
             err ? " (timeout)" : "");
 }
 
-void smp_boot(const struct acpi_info *ai)
+void smp_boot(const struct smp_cpu_desc *cpus, unsigned n)
 {
     uint64_t cr3;
     volatile struct trampoline_data *td;
 
     irq_register(VEC_IPI_CALL, call_ipi_handler);
     irq_register(VEC_IPI_KICK, kick_handler);
-    if (ai && ai->have_madt) {
+    if (n) {
         cr3 = paging_trampoline_cr3();
         if (!cr3) {
             pr_err("smp: no memory for the AP trampoline");
         } else {
             td = trampoline_install(cr3);
-            start_listed_cpus(ai, td);
+            start_listed_cpus(cpus, n, td);
         }
     }
     pr_info("smp: %u/%u CPUs online (%s)", smp_online_count(), enabled_count,

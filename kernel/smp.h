@@ -4,10 +4,17 @@
 
 #include "kernel/compiler.h"
 
-struct acpi_info;
+/* A CPU the firmware lists (on ACPI machines, a MADT entry). */
+struct smp_cpu_desc {
+    uint32_t apic_id;
+    bool enabled;
+};
 
-/* Starts every enabled MADT CPU; logs "smp: <online>/<enabled> CPUs online (mode)". */
-void smp_boot(const struct acpi_info *ai);
+/*
+ * Starts every enabled CPU of the list (n == 0: the firmware lists none, the
+ * boot CPU runs alone); logs "smp: <online>/<enabled> CPUs online (mode)".
+ */
+void smp_boot(const struct smp_cpu_desc *cpus, unsigned n);
 unsigned smp_online_count(void);
 /* maxcpus=<n>: start at most n CPUs (the boot CPU included); before smp_boot. */
 void smp_set_max_cpus(unsigned n);

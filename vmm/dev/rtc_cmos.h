@@ -14,7 +14,7 @@
 #define VMM_DEV_RTC_CMOS_H
 
 #include "kernel/compiler.h"
-#include "vmm/dev/rtc_calendar.h"
+#include "lib/calendar.h"
 
 #define RTC_CMOS_PORT 0x70
 #define RTC_CMOS_NR_PORTS 2

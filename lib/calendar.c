@@ -3,7 +3,7 @@
  * H. Hinnant's "chrono-Compatible Low-Level Date Algorithms"; months count
  * from March so that the leap day ends the year.
  */
-#include "vmm/dev/rtc_calendar.h"
+#include "lib/calendar.h"
 
 #define SECS_PER_DAY 86400
 #define DAYS_PER_ERA 146097

@@ -1,8 +1,8 @@
-/* Calendar arithmetic for the RTC model: proleptic Gregorian, UTC, no leap seconds. */
-#ifndef VMM_DEV_RTC_CALENDAR_H
-#define VMM_DEV_RTC_CALENDAR_H
+/* Calendar arithmetic (proleptic Gregorian, UTC, no leap seconds) for the RTC model and the host RTC driver. */
+#ifndef LIB_CALENDAR_H
+#define LIB_CALENDAR_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define RTC_UNIX_MAX 253402300799LL /* 9999-12-31 23:59:59, the last time with 4-digit years */
 

@@ -26,6 +26,7 @@
 #include "drivers/ioapic.h"
 #include "drivers/lapic.h"
 #include "drivers/pic8259.h"
+#include "drivers/serial_console.h"
 #include "tdx/tdx.h"
 #include "tdx/tdx_init_steps.h"
 #include "tdx/tdx_shell.h"
@@ -89,7 +90,7 @@ static void apply_cmdline(const char *cl)
 {
     char v[64];
 
-    if (cmdline_find(cl, "console", v, sizeof(v)) && console_init(v) < 0)
+    if (cmdline_find(cl, "console", v, sizeof(v)) && serial_console_init(v) < 0)
         pr_warn("cmdline: console=%s not understood; staying on COM1", v);
     if (cmdline_find(cl, "loglevel", v, sizeof(v)) && v[0] >= '0' && v[0] <= '3' && !v[1])
         log_set_level((enum log_level)(v[0] - '0'));
@@ -176,7 +177,7 @@ static void interrupts_init(const struct acpi_info *ai)
     bsp_cpu.state = CPU_ONLINE;
     if (ioapic_init(ai))
         pr_warn("ioapic: none usable; console input is polled");
-    console_enable_irq();
+    serial_console_enable_irq();
     irq_enable();
 }
 
@@ -197,13 +198,24 @@ static void run_boot_guests(const char *cl)
     }
 }
 
+/* The MADT's CPUs, as the SMP code takes them (it knows nothing of ACPI). */
+static void start_cpus(const struct acpi_info *ai)
+{
+    static struct smp_cpu_desc cpus[ACPI_MAX_CPUS];
+    unsigned n = ai->have_madt ? MIN(ai->ncpus, (unsigned)ACPI_MAX_CPUS) : 0;
+
+    for (unsigned i = 0; i < n; i++)
+        cpus[i] = (struct smp_cpu_desc){ai->cpus[i].apic_id, ai->cpus[i].enabled};
+    smp_boot(cpus, n);
+}
+
 void kmain(uint32_t magic, uint32_t mbi_phys);
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
     char ignore[64] = "";
     const struct acpi_info *ai;
 
-    console_init(NULL);
+    serial_console_init(NULL);
     bsp_cpu_init();
     parse_boot_info(magic, mbi_phys);
     apply_cmdline(boot_info.cmdline);
@@ -217,7 +229,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     pr_info("timer: TSC %lu kHz (calibrated against %s)", tsc_khz(), timer_source());
     host_boot_unix_time(); /* guests' RTCs count from the host clock at boot */
     interrupts_init(ai);
-    smp_boot(ai);
+    start_cpus(ai);
     tdx_setup(boot_info.cmdline);
     vmx_init_all();
     if (!vmx_ready())
