@@ -16,7 +16,7 @@ KCFLAGS := -std=gnu11 -ffreestanding -nostdlib -nostdinc -isystem $(shell $(CC) 
 KASFLAGS := -D__ASSEMBLY__ -I. -g -MMD -MP
 KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -T linker.ld --no-warn-rwx-segments -z noexecstack
 
-KSRCS := $(wildcard boot/*.S boot/*.c init/*.c lib/*.c kernel/*.c kernel/x86/*.c kernel/*.S drivers/*.c vmm/*.c vmm/*/*.c vmm/*/*.S tdx/*.c tdx/*.S tdx/emu/*.c)
+KSRCS := $(wildcard boot/*.S boot/*.c init/*.c lib/*.c kernel/*.c kernel/x86/*.c kernel/*.S drivers/*.c vmm/*.c vmm/*/*.c vmm/*/*.S tdx/module/*.c tdx/module/*.S tdx/td/*.c tdx/td/*.S tdx/emu/*.c tdx/emu/vmx/*.c)
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 .DELETE_ON_ERROR:

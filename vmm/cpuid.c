@@ -1,12 +1,13 @@
 /*
  * What a guest sees in CPUID, for every backend: the host's values with
  * what is not virtualized hidden, the vCPU's own APIC id, and the
- * hypervisor's leaves. Guests with a platform (vmm/platform/) also see the
- * x2APIC and the TSC-deadline timer their local APIC models, and the TSC
- * frequency in leaves 0x15/0x16, since they have no other clock to
- * calibrate against.
+ * hypervisor's leaves. Guests with local APICs (the PC board's irqchip)
+ * also see the x2APIC and the TSC-deadline timer their local APIC models,
+ * and the TSC frequency in leaves 0x15/0x16, since they have no other
+ * clock to calibrate against.
  */
 #include "vmm/cpuid.h"
+#include "vmm/irqchip.h"
 #include "vmm/vm.h"
 #include "kernel/timer.h"
 #include "kernel/x86/cpu.h"
@@ -22,7 +23,7 @@ static void leaf1(struct vcpu *v, uint64_t cr4, struct cpuid_regs *r)
     uint32_t hide =
         CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR | CPUID1_ECX_PCID | CPUID1_ECX_OSXSAVE;
 
-    if (!v->vm->plat)
+    if (!v->vm->irqchip->lapic)
         hide |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
     r->ecx = (r->ecx & ~hide) | CPUID1_ECX_HYPERVISOR;
     /* OSXSAVE mirrors the guest's CR4, not the host's (SDM CPUID leaf 01H). */
@@ -62,7 +63,7 @@ static void filter(struct vcpu *v, uint32_t leaf, uint64_t cr4, struct cpuid_reg
 {
     switch (leaf) {
     case 0:
-        if (v->vm->plat && r->eax < 0x16)
+        if (v->vm->irqchip->lapic && r->eax < 0x16)
             r->eax = 0x16; /* room for the TSC leaves */
         break;
     case 1:
@@ -84,7 +85,7 @@ static void filter(struct vcpu *v, uint32_t leaf, uint64_t cr4, struct cpuid_reg
         break;
     case 0x15:
     case 0x16:
-        if (v->vm->plat)
+        if (v->vm->irqchip->lapic)
             tsc_leaves(leaf, r);
         break;
     case HV_CPUID_BASE: /* "HVMICROVISOR" */

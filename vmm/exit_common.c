@@ -1,51 +1,17 @@
 /*
- * Exit services every backend shares: port I/O to the VM's device models,
- * the hypercall ABI (docs/guest-abi.md) and HLT. Hot path: no allocation,
- * no global locks.
+ * Exit services every backend shares: the hypercall ABI (docs/guest-abi.md)
+ * and HLT. Port I/O, MMIO and MSRs go to the VM's devices through its I/O
+ * registry (vmm/io.c). Hot path: no allocation, no global locks.
  */
 #include "vmm/vm.h"
-#include "vmm/sched.h"
-#include "vmm/platform/vplat.h"
-#include "vmm/dev/debug_exit.h"
+#include "vmm/irqchip.h"
 #include "kernel/errno.h"
 #include "kernel/x86/cpu.h"
 
-#define COM1_BASE 0x3F8
 #define HC_PRINT 1
 #define HC_EXIT 2
 #define HC_SELF_IRQ 3
 #define HC_PRINT_MAX 256
-
-static bool in_range(uint16_t port, uint16_t base, uint16_t len)
-{
-    return port >= base && port < base + len;
-}
-
-void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val)
-{
-    struct vm *vm = v->vm;
-
-    if (in_range(port, COM1_BASE, 8)) {
-        uint64_t f = spin_lock_irqsave(&vm->lock); /* per VM: the shell feeds its input */
-        if (in)
-            *val = uart_model_read(&vm->uart, port - COM1_BASE);
-        else
-            uart_model_write(&vm->uart, port - COM1_BASE, (uint8_t)*val);
-        vplat_uart_changed(vm, v);
-        spin_unlock_irqrestore(&vm->lock, f);
-        return;
-    }
-    if (vplat_pio(v, port, size, in, val))
-        return;
-    if (!in && in_range(port, DEBUG_EXIT_PORT, DEBUG_EXIT_PORT_SIZE)) {
-        vm_exit_code(vm, (int)*val);
-        return;
-    }
-    /* Nobody models this port: reads float high, writes vanish. */
-    vm->unhandled_io++;
-    if (in)
-        *val = size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
-}
 
 static uint64_t hc_print(struct vcpu *v, uint64_t gpa, uint64_t len)
 {
@@ -88,7 +54,7 @@ bool vcpu_halt_wait(struct vcpu *v)
         /* sti;hlt is atomic: a kick between the check and hlt still wakes us. */
         irq_enable_and_halt();
         irq_disable();
-        if (uart_model_irq_pending(&v->vm->uart))
+        if (vcpu_irq_wake(v))
             break;
     }
     v->state = VCPU_RUNNING;

@@ -4,6 +4,7 @@
 #include "vmm/loader/bzimage.h"
 #include "vmm/loader/image.h"
 #include "vmm/loader/load.h"
+#include "vmm/platform/board.h"
 #include "vmm/vm.h"
 #include "kernel/bootinfo.h"
 #include "kernel/errno.h"
@@ -102,6 +103,7 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
     cfg.name = r->name ? r->name : r->image;
     cfg.mem_size = r->mem ? r->mem : LAUNCH_DEFAULT_MEM;
     cfg.nvcpus = r->cpus ? r->cpus : 1;
+    cfg.board = &board_bare; /* COM1 and debug exit: docs/guest-abi.md */
     vm = vm_create(&cfg, err);
     if (!vm)
         return -ENOMEM;

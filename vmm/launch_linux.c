@@ -1,6 +1,6 @@
 /*
  * Launching a Linux bzImage (docs/linux-guest.md): the kernel and its
- * initramfs come from boot modules; the VM gets the PC platform (local
+ * initramfs come from boot modules; the VM gets the PC board (local
  * APICs, IOAPIC, RTC, ACPI tables) and starts at the 64-bit entry of the
  * boot protocol. Everything that can be refused is refused before any
  * memory is taken.
@@ -11,6 +11,7 @@
 #include "vmm/loader/image.h"
 #include "vmm/loader/linux_layout.h"
 #include "vmm/platform/acpi_gen.h"
+#include "vmm/platform/board.h"
 #include "vmm/vm.h"
 #include "kernel/bootinfo.h"
 #include "kernel/errno.h"
@@ -97,7 +98,7 @@ int launch_linux(const struct launch_req *r, const struct boot_module *m, const 
         .ops = ops,
         .mem_size = r->mem ? r->mem : LAUNCH_LINUX_DEFAULT_MEM,
         .nvcpus = r->cpus ? r->cpus : 1,
-        .platform = true,
+        .board = &board_pc,
     };
     struct linux_boot_cfg bc;
     struct vm *vm;

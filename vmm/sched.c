@@ -1,8 +1,8 @@
 /* vCPU placement on physical CPUs and the vCPU's life on its CPU. */
 #include "vmm/sched.h"
 #include "vmm/vm.h"
+#include "vmm/irqchip.h"
 #include "vmm/loader/image.h"
-#include "vmm/platform/vplat.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
@@ -23,20 +23,22 @@ unsigned sched_free_cpus(const struct vm *vm)
 
 /*
  * Secondary vCPUs wait for INIT and a start-up IPI from the guest, as real
- * APs do, and start in real mode at the SIPI's page. Without a platform
- * there is no local APIC to send one: they wait until the VM ends.
+ * APs do, and start in real mode at the SIPI's page. Without local APICs
+ * (an irqchip with no wait_start) nobody can send one: they wait until the
+ * VM ends.
  */
 static bool ap_started(struct vcpu *v)
 {
+    const struct irqchip_ops *chip = v->vm->irqchip;
     struct vcpu_start st = {.mode = START_REAL16};
     int vector;
 
-    if (!v->vm->plat || !v->vm->ops->vcpu_reset) {
+    if (!chip->wait_start || !v->vm->ops->vcpu_reset) {
         while (vcpu_halt_wait(v))
             ;
         return false;
     }
-    vector = vplat_wait_sipi(v);
+    vector = chip->wait_start(v->vm->irqchip_ctx, v);
     if (vector < 0)
         return false;
     st.rip = (uint64_t)vector << 12;

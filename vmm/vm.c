@@ -1,7 +1,7 @@
 /* VM lifecycle and guest memory: backend-neutral, through struct vm_ops only. */
 #include <stdarg.h>
 #include "vmm/vm.h"
-#include "vmm/platform/vplat.h"
+#include "vmm/platform/board.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/layout.h"
@@ -21,11 +21,6 @@ static char history_store[VM_MAX][VM_HISTORY];
 static spinlock_t vms_lock = SPINLOCK_INIT;
 static unsigned next_id = 1;
 static struct vm *attached;
-
-static void uart_tx(void *ctx, uint8_t byte)
-{
-    vm_console_put_locked(ctx, (char)byte); /* called from the UART model, under vm->lock */
-}
 
 static int add_chunk(struct vm *vm, uint64_t gpa, uint64_t pages)
 {
@@ -115,11 +110,10 @@ static void vm_init_slot(struct vm *vm, const struct vm_config *cfg)
     vm->nvcpus = cfg->nvcpus;
     vm->state = VM_STOPPED; /* not running until vm_start */
     vm->vcpus_done = cfg->nvcpus;
-    uart_model_init(&vm->uart, uart_tx, vm);
     ring_init(&vm->history, hist, VM_HISTORY);
 }
 
-static int vm_setup(struct vm *vm, bool cfg_platform, const char **err)
+static int vm_setup(struct vm *vm, const struct board *board, const char **err)
 {
     int e = vm->ops->vm_create(vm);
 
@@ -137,9 +131,10 @@ static int vm_setup(struct vm *vm, bool cfg_platform, const char **err)
         *err = "could not map guest memory";
         return e;
     }
-    e = cfg_platform ? vplat_create(vm) : 0;
+    e = board_attach(vm, board);
     if (e)
-        *err = "not enough free memory for the platform devices";
+        *err = e == -ENOMEM ? "not enough free memory for the platform devices"
+                            : "the board's devices could not be attached";
     return e;
 }
 
@@ -162,7 +157,7 @@ struct vm *vm_create(const struct vm_config *cfg, const char **err)
                                      : "too many VMs (16 slots)";
         return NULL;
     }
-    if (vm_setup(vm, cfg->platform, err)) {
+    if (vm_setup(vm, cfg->board, err)) {
         vm_destroy(vm);
         kstrlcpy(vm->reason, *err, sizeof(vm->reason));
         return NULL;
@@ -176,7 +171,7 @@ void vm_destroy(struct vm *vm)
     for (unsigned i = 0; i < vm->nvcpus; i++)
         if (vm->vcpus[i].arch)
             vm->ops->vcpu_destroy(&vm->vcpus[i]);
-    vplat_destroy(vm);
+    board_detach(vm);
     vm->ops->vm_destroy(vm);
     free_memory(vm);
 }
@@ -397,10 +392,8 @@ struct vm *vm_console_attached(void)
 bool vm_console_input(struct vm *vm, char c)
 {
     uint64_t f = spin_lock_irqsave(&vm->lock);
-    bool ok = uart_model_rx_push(&vm->uart, (uint8_t)c);
+    bool ok = vm->console_input && vm->console_input(vm, (uint8_t)c);
 
-    if (ok)
-        vplat_uart_changed(vm, NULL);
     spin_unlock_irqrestore(&vm->lock, f);
     if (ok)
         sched_kick(&vm->vcpus[0]); /* a guest waiting in HLT for input wakes up */

@@ -5,16 +5,19 @@
 #include "kernel/compiler.h"
 #include "kernel/spinlock.h"
 #include "vmm/dev/uart_model.h"
+#include "vmm/io.h"
 #include "vmm/ring.h"
 #include "vmm/vm_ops.h"
 
-struct vplat;
+struct board;
+struct irqchip_ops;
 
 #define VM_MAX 16
 #define VM_MAX_VCPUS 8
 #define VM_NAME_MAX 32
 #define VM_MAX_CHUNKS 512      /* guest memory in chunks of up to 2 MiB: 1 GiB max */
 #define VM_HISTORY (64 * 1024) /* console output kept per VM */
+#define VM_DEV_INLINE 256 /* device state up to this size needs no page (vmm/platform/board.c) */
 
 enum vm_state {
     VM_RUNNING,
@@ -48,8 +51,15 @@ struct vm {
     unsigned id;
     char name[VM_NAME_MAX];
     const struct vm_ops *ops;
-    void *arch;         /* backend state */
-    struct vplat *plat; /* PC platform devices (vmm/platform/), NULL for bare guests */
+    void *arch; /* backend state */
+    /* The board (vmm/platform/board.c): the devices, their state and the interrupt controller. */
+    const struct board *board;
+    struct vm_io io;                   /* who answers which port, MMIO address and MSR (vmm/io.h) */
+    const struct irqchip_ops *irqchip; /* vmm/irqchip.h */
+    void *irqchip_ctx;
+    void *dev_mem; /* the devices' state: dev_inline, or dev_pages pages */
+    unsigned dev_pages;
+    uint8_t dev_inline[VM_DEV_INLINE] __aligned(64);
     volatile int state;
     int exit_code;
     char reason[96];
@@ -59,7 +69,15 @@ struct vm {
     unsigned nvcpus;
     struct vcpu vcpus[VM_MAX_VCPUS];
     volatile unsigned vcpus_done;
+    /*
+     * COM1 (vmm/platform/dev_com1.c), the VM's console: here rather than in
+     * the board's pages, since console input and history may reach it after
+     * the VM ended. uart_line is its interrupt line's level.
+     */
     struct uart_model uart;
+    bool uart_line;
+    /* Console input for the guest, with vm->lock held; false when it was dropped. */
+    bool (*console_input)(struct vm *vm, uint8_t c);
     char line[160]; /* console output being assembled */
     unsigned line_len;
     struct ring history;
@@ -67,7 +85,7 @@ struct vm {
     uint64_t unhandled_io;
     uint64_t start_tsc;
     uint64_t end_tsc;
-    spinlock_t lock; /* the UART model and console history */
+    spinlock_t lock; /* the console: COM1's model and the history */
 };
 
 struct vm_config {
@@ -75,7 +93,8 @@ struct vm_config {
     const struct vm_ops *ops;
     uint64_t mem_size;
     unsigned nvcpus;
-    bool platform; /* give it local APICs, an IOAPIC, an RTC and ACPI ports */
+    /* Its devices: &board_bare (NULL means it too) or &board_pc (vmm/platform/board.h). */
+    const struct board *board;
 };
 
 /* Creates a VM with zeroed memory (no vCPUs yet). Returns it or NULL with *err set. */
@@ -96,11 +115,12 @@ struct vm *vm_find(const char *name_or_id);
 struct vm *vm_get(unsigned idx);
 const char *vm_state_name(int state);
 
-/* Guest port I/O, dispatched to the VM's device models. Returns false to stop the vCPU. */
-void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val);
 /* Hypercall dispatch (backend-neutral ABI, docs/guest-abi.md). */
 uint64_t vm_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1);
-/* The vCPU executed HLT: waits until it must run again; false when it must stop. */
+/*
+ * The vCPU executed HLT: waits on its CPU until its interrupt controller
+ * wakes it (vcpu_irq_wake) or it must stop; false when it must stop.
+ */
 bool vcpu_halt_wait(struct vcpu *v);
 /*
  * Console output of the VM (UART or hypercall print), with vm->lock held:

@@ -1,5 +1,5 @@
 /*
- * Internals of the emulated TDX module: ABI constants tdx/tdx_abi.h does not
+ * Internals of the emulated TDX module: ABI constants tdx/module/tdx_abi.h does not
  * have yet (each guarded so it can move there unchanged), the global state,
  * the layouts the emulator keeps inside PAMT, TDR, TDCS and TDVPR pages, and
  * the functions the emu_*.c files share.
@@ -8,8 +8,8 @@
 #define TDX_EMU_EMU_INTERNAL_H
 
 #include "kernel/compiler.h"
-#include "tdx/seamcall.h"
-#include "tdx/tdx_abi.h"
+#include "tdx/module/seamcall.h"
+#include "tdx/module/tdx_abi.h"
 #include "tdx/emu/tdx_emu.h"
 
 /* ------------------------------------------------ ABI constants (to move) */
@@ -169,94 +169,104 @@ struct tdmr_info {
 #define SEAMCALL_RSVD_MASK 0xFFFFFFFFFF000000ULL
 
 /* ----------------------------------------------------- emulated module */
-#define EMU_VERSION_MAJOR 1
-#define EMU_VERSION_MINOR 5
-#define EMU_VERSION_UPDATE 6
-#define EMU_MAX_TDMRS 64
-#define EMU_MAX_RSVD 16
-#define EMU_PAMT_ENTRY_SIZE 16
-#define EMU_TDCS_PAGES 6  /* TDCS_BASE_SIZE = 6 pages, as module 1.5.01 */
-#define EMU_TDVPS_PAGES 6 /* TDVPR + 5 TDCX */
-#define EMU_MAX_VCPUS_PER_TD 576
+#define TDXEMU_VERSION_MAJOR 1
+#define TDXEMU_VERSION_MINOR 5
+#define TDXEMU_VERSION_UPDATE 6
+#define TDXEMU_MAX_TDMRS 64
+#define TDXEMU_MAX_RSVD 16
+#define TDXEMU_PAMT_ENTRY_SIZE 16
+#define TDXEMU_TDCS_PAGES 6  /* TDCS_BASE_SIZE = 6 pages, as module 1.5.01 */
+#define TDXEMU_TDVPS_PAGES 6 /* TDVPR + 5 TDCX */
+#define TDXEMU_MAX_VCPUS_PER_TD 576
 /* TDMR.INIT: 1024 4K PAMT entries (4 MiB of TDMR) per call (tdh_sys_tdmr_init.c TDMR_4K_PAMT_INIT_COUNT) */
-#define EMU_TDMR_INIT_CHUNK (1024 * PAGE_SIZE)
-#define EMU_ATTR_FIXED0 \
+#define TDXEMU_TDMR_INIT_CHUNK (1024 * PAGE_SIZE)
+#define TDXEMU_ATTR_FIXED0 \
     0x80000000F0000001ULL /* DEBUG, SEPT_VE_DISABLE, MIGRATABLE, PKS, KL, PERFMON */
-#define EMU_ATTR_FIXED1 0ULL
-#define EMU_XFAM_FIXED0 0x0006DBE7ULL /* TDX_XFAM_FIXED0, td_control_structures.h */
-#define EMU_XFAM_FIXED1 0x00000003ULL
-#define EMU_FEATURES0 (TDX_FEATURES0_NO_RBP_MOD | (1ULL << 20)) /* + TOPOLOGY_ENUM */
-#define EMU_CPUID_SUBLEAF_NA 0xFFFFFFFFu
-#define EMU_NR_CPUID 4
-#define EMU_VP_FIELDS 32
-#define EMU_WB_SUB_BLOCKS 8 /* cache sub-blocks CACHE.WB writes back (WBNOINVDP loop) */
+#define TDXEMU_ATTR_FIXED1 0ULL
+#define TDXEMU_XFAM_FIXED0 0x0006DBE7ULL /* TDX_XFAM_FIXED0, td_control_structures.h */
+#define TDXEMU_XFAM_FIXED1 0x00000003ULL
+#define TDXEMU_FEATURES0 (TDX_FEATURES0_NO_RBP_MOD | (1ULL << 20)) /* + TOPOLOGY_ENUM */
+#define TDXEMU_CPUID_SUBLEAF_NA 0xFFFFFFFFu
+#define TDXEMU_NR_CPUID 4
+#define TDXEMU_VP_FIELDS 32
+#define TDXEMU_WB_SUB_BLOCKS 8 /* cache sub-blocks CACHE.WB writes back (WBNOINVDP loop) */
 
-enum emu_sys_state { EMU_SYSINIT_PENDING, EMU_SYSINIT_DONE, EMU_SYSCONFIG_DONE, EMU_SYS_READY };
-enum emu_kot_state { EMU_HKID_FREE, EMU_HKID_ASSIGNED, EMU_HKID_FLUSHED, EMU_HKID_RESERVED };
-enum emu_lifecycle { TD_HKID_ASSIGNED, TD_KEYS_CONFIGURED, TD_BLOCKED, TD_TEARDOWN };
-enum emu_op_state { OP_UNINITIALIZED, OP_INITIALIZED, OP_RUNNABLE };
-enum emu_vcpu_state { VCPU_UNINITIALIZED = 0, VCPU_READY = 2, VCPU_DISABLED = 8 };
-#define EMU_LP_NONE 0xFFFFFFFFu
+enum tdxemu_sys_state {
+    TDXEMU_SYSINIT_PENDING,
+    TDXEMU_SYSINIT_DONE,
+    TDXEMU_SYSCONFIG_DONE,
+    TDXEMU_SYS_READY
+};
+enum tdxemu_kot_state {
+    TDXEMU_HKID_FREE,
+    TDXEMU_HKID_ASSIGNED,
+    TDXEMU_HKID_FLUSHED,
+    TDXEMU_HKID_RESERVED
+};
+enum tdxemu_lifecycle { TD_HKID_ASSIGNED, TD_KEYS_CONFIGURED, TD_BLOCKED, TD_TEARDOWN };
+enum tdxemu_op_state { OP_UNINITIALIZED, OP_INITIALIZED, OP_RUNNABLE };
+enum tdxemu_vcpu_state { VCPU_UNINITIALIZED = 0, VCPU_READY = 2, VCPU_DISABLED = 8 };
+#define TDXEMU_LP_NONE 0xFFFFFFFFu
 
-struct emu_rsvd {
+struct tdxemu_rsvd {
     uint64_t offset, size;
 };
 
-struct emu_tdmr {
+struct tdxemu_tdmr {
     uint64_t base, size;
     uint64_t pamt_base[3], pamt_size[3]; /* indexed 4K, 2M, 1G */
     uint64_t next_init;                  /* first byte whose PAMT is not initialized */
     unsigned nrsvd;
-    struct emu_rsvd rsvd[EMU_MAX_RSVD];
+    struct tdxemu_rsvd rsvd[TDXEMU_MAX_RSVD];
 };
 #define PAMT_4K 0
 #define PAMT_2M 1
 #define PAMT_1G 2
 
 struct tdxemu_kot {
-    uint8_t state;    /* enum emu_kot_state */
+    uint8_t state;    /* enum tdxemu_kot_state */
     uint64_t wbinvd;  /* packages still owing TDH.PHYMEM.CACHE.WB */
     uint64_t wb_snap; /* packages whose CACHE.WB in progress covers this KeyID */
 };
 
-struct emu {
+struct tdxemu_state {
     bool loaded;
-    struct tdx_emu_platform plat;
-    enum emu_sys_state state;
-    uint64_t lp_init[TDX_EMU_MAX_LPS / 64];
+    struct tdxemu_platform plat;
+    enum tdxemu_sys_state state;
+    uint64_t lp_init[TDXEMU_MAX_LPS / 64];
     unsigned nr_lp_init;
     uint64_t pkg_all; /* bitmap of every package */
     uint64_t pkg_key; /* packages that ran TDH.SYS.KEY.CONFIG */
     unsigned ntdmr;
-    struct emu_tdmr tdmr[EMU_MAX_TDMRS];
+    struct tdxemu_tdmr tdmr[TDXEMU_MAX_TDMRS];
     uint16_t hkid; /* global private KeyID */
-    struct tdxemu_kot kot[TDX_EMU_MAX_KEYIDS];
-    uint32_t wb_intr[TDX_EMU_MAX_PKGS]; /* CACHE.WB interruption point per package, 0 = none */
-    uint64_t rng;                       /* stress mode PRNG state (xorshift64) */
-    int stress_victim;                  /* which lock point of this call loses, -1: none */
-    int stress_point;                   /* lock points this call has passed */
-    unsigned lp, pkg;                   /* caller of the SEAMCALL in progress */
+    struct tdxemu_kot kot[TDXEMU_MAX_KEYIDS];
+    uint32_t wb_intr[TDXEMU_MAX_PKGS]; /* CACHE.WB interruption point per package, 0 = none */
+    uint64_t rng;                      /* stress mode PRNG state (xorshift64) */
+    int stress_victim;                 /* which lock point of this call loses, -1: none */
+    int stress_point;                  /* lock points this call has passed */
+    unsigned lp, pkg;                  /* caller of the SEAMCALL in progress */
 };
-extern struct emu tdxemu;
+extern struct tdxemu_state tdxemu;
 
 /* One 4K PAMT entry, kept in the VMM-provided PAMT_4K area. */
-struct emu_pamt {
+struct tdxemu_pamt {
     uint64_t owner; /* TDR PA (0 for TDR pages and free pages) */
     uint8_t type;   /* TDX_PT_* */
     uint8_t reserved[7];
 };
-_Static_assert(sizeof(struct emu_pamt) == EMU_PAMT_ENTRY_SIZE, "PAMT entry is 16 bytes");
+_Static_assert(sizeof(struct tdxemu_pamt) == TDXEMU_PAMT_ENTRY_SIZE, "PAMT entry is 16 bytes");
 
 /* Kept in the TDR page. */
-struct emu_tdr {
-    uint32_t lifecycle; /* enum emu_lifecycle */
+struct tdxemu_tdr {
+    uint32_t lifecycle; /* enum tdxemu_lifecycle */
     uint32_t fatal;
     uint16_t hkid;
     uint16_t reserved;
     uint32_t num_tdcx;
     uint64_t pkg_config; /* packages that ran TDH.MNG.KEY.CONFIG */
     uint64_t chldcnt;    /* pages owned by this TD, TDR excluded */
-    uint64_t tdcx[EMU_TDCS_PAGES];
+    uint64_t tdcx[TDXEMU_TDCS_PAGES];
 };
 
 /* TDCX page roles */
@@ -265,7 +275,7 @@ struct emu_tdr {
 
 /* Kept in the first TDCX page. */
 struct tdxemu_tdcs {
-    uint32_t op_state; /* enum emu_op_state */
+    uint32_t op_state; /* enum tdxemu_op_state */
     uint32_t max_vcpus;
     uint32_t num_vcpus;
     uint32_t num_assoc;
@@ -275,31 +285,31 @@ struct tdxemu_tdcs {
     uint8_t levels; /* S-EPT levels (4 or 5) */
     uint32_t reserved;
     uint64_t mrtd[6], mrconfigid[6], mrowner[6], mrownerconfig[6];
-    uint32_t cpuid[EMU_NR_CPUID][4];
+    uint32_t cpuid[TDXEMU_NR_CPUID][4];
 };
 
 /* Kept in the TDVPR page. */
-struct emu_tdvpr {
-    uint32_t state; /* enum emu_vcpu_state */
+struct tdxemu_tdvpr {
+    uint32_t state; /* enum tdxemu_vcpu_state */
     uint32_t num_pages;
     uint32_t vcpu_index;
-    uint32_t assoc_lp; /* EMU_LP_NONE when not associated */
+    uint32_t assoc_lp; /* TDXEMU_LP_NONE when not associated */
     uint64_t init_rcx;
     uint32_t reserved;
     uint32_t nfields;
-    uint64_t pages[EMU_TDVPS_PAGES];
+    uint64_t pages[TDXEMU_TDVPS_PAGES];
     struct {
         uint64_t id, val;
-    } fields[EMU_VP_FIELDS];
-    uint32_t last_exit;       /* enum emu_last_exit */
-    uint32_t running;         /* in TDH.VP.ENTER: the TDVPR is locked */
-    uint64_t vmcall_gprs;     /* GPR bitmap of the TDG.VP.VMCALL that exited */
-    struct tdx_emu_gprs gprs; /* guest GPRs while the TD is out */
-    struct tdx_emu_ve ve;     /* last #VE, for TDG.VP.VEINFO.GET */
+    } fields[TDXEMU_VP_FIELDS];
+    uint32_t last_exit;      /* enum tdxemu_last_exit */
+    uint32_t running;        /* in TDH.VP.ENTER: the TDVPR is locked */
+    uint64_t vmcall_gprs;    /* GPR bitmap of the TDG.VP.VMCALL that exited */
+    struct tdxemu_gprs gprs; /* guest GPRs while the TD is out */
+    struct tdxemu_ve ve;     /* last #VE, for TDG.VP.VEINFO.GET */
 };
-enum emu_last_exit { EMU_EXIT_ASYNC, EMU_EXIT_TDVMCALL };
-_Static_assert(sizeof(struct emu_tdr) <= 4096 && sizeof(struct tdxemu_tdcs) <= 4096 &&
-                   sizeof(struct emu_tdvpr) <= 4096,
+enum tdxemu_last_exit { TDXEMU_EXIT_ASYNC, TDXEMU_EXIT_TDVMCALL };
+_Static_assert(sizeof(struct tdxemu_tdr) <= 4096 && sizeof(struct tdxemu_tdcs) <= 4096 &&
+                   sizeof(struct tdxemu_tdvpr) <= 4096,
                "control structures fit their page");
 
 /*
@@ -319,7 +329,7 @@ _Static_assert(sizeof(struct emu_tdr) <= 4096 && sizeof(struct tdxemu_tdcs) <= 4
 #define SEPTE_HPA(e) ((e)&0x000FFFFFFFFFF000ULL)
 
 /* CPUID_CONFIG: configurable leaves and the bits TD_PARAMS may set */
-struct emu_cpuid_cfg {
+struct tdxemu_cpuid_cfg {
     uint32_t leaf, subleaf;
     uint32_t mask[4]; /* eax, ebx, ecx, edx */
 };
@@ -340,17 +350,17 @@ bool tdxemu_stress_lose(void);
 uint64_t tdxemu_stress(uint64_t status);
 uint64_t tdxemu_stress_busy(uint64_t operand);
 uint64_t tdxemu_stress_pconfig(void);
-bool tdxemu_stress_async_exit(struct tdx_emu_exit *x);
+bool tdxemu_stress_async_exit(struct tdxemu_exit *x);
 
 /* emu_pamt.c: physical addresses, page ownership, PHYMEM leaves */
 uint16_t tdxemu_pa_keyid(uint64_t pa);
 uint64_t tdxemu_pa_strip(uint64_t pa);
 uint64_t tdxemu_shared_check(uint64_t pa, uint64_t align, uint64_t operand, void **va);
-struct emu_pamt *tdxemu_pamt_get(uint64_t pa);
-uint64_t tdxemu_page_check(uint64_t pa, unsigned type, uint64_t operand, struct emu_pamt **e);
-void tdxemu_page_take(struct emu_pamt *e, uint64_t pa, unsigned type, uint64_t owner);
+struct tdxemu_pamt *tdxemu_pamt_get(uint64_t pa);
+uint64_t tdxemu_page_check(uint64_t pa, unsigned type, uint64_t operand, struct tdxemu_pamt **e);
+void tdxemu_page_take(struct tdxemu_pamt *e, uint64_t pa, unsigned type, uint64_t owner);
 void *tdxemu_page(uint64_t pa);
-void tdxemu_pamt_init_range(const struct emu_tdmr *t, uint64_t start, uint64_t len);
+void tdxemu_pamt_init_range(const struct tdxemu_tdmr *t, uint64_t start, uint64_t len);
 uint64_t tdxemu_phymem_page_reclaim(struct tdx_args *a, unsigned ver);
 uint64_t tdxemu_phymem_page_wbinvd(struct tdx_args *a, unsigned ver);
 uint64_t tdxemu_phymem_page_rdmd(struct tdx_args *a, unsigned ver);
@@ -371,15 +381,15 @@ uint64_t tdxemu_sys_tdmr_init(struct tdx_args *a, unsigned ver);
 
 /* emu_md.c: metadata */
 unsigned tdxemu_nr_cpuid(void);
-const struct emu_cpuid_cfg *tdxemu_cpuid(unsigned i);
+const struct tdxemu_cpuid_cfg *tdxemu_cpuid(unsigned i);
 uint64_t tdxemu_sys_rd(struct tdx_args *a, unsigned ver);
 uint64_t tdxemu_mng_rd(struct tdx_args *a, unsigned ver);
 
 /* emu_td.c: TD lifecycle */
-uint64_t tdxemu_tdr_get(uint64_t pa, uint64_t operand, struct emu_tdr **tdr);
-struct emu_tdr *tdxemu_tdr_of(const struct emu_pamt *e);
-struct tdxemu_tdcs *tdxemu_tdcs(const struct emu_tdr *tdr);
-uint64_t tdxemu_td_state(struct emu_tdr *tdr, unsigned leaf, struct tdxemu_tdcs **tdcs);
+uint64_t tdxemu_tdr_get(uint64_t pa, uint64_t operand, struct tdxemu_tdr **tdr);
+struct tdxemu_tdr *tdxemu_tdr_of(const struct tdxemu_pamt *e);
+struct tdxemu_tdcs *tdxemu_tdcs(const struct tdxemu_tdr *tdr);
+uint64_t tdxemu_td_state(struct tdxemu_tdr *tdr, unsigned leaf, struct tdxemu_tdcs **tdcs);
 uint64_t tdxemu_mng_create(struct tdx_args *a, unsigned ver);
 uint64_t tdxemu_mng_key_config(struct tdx_args *a, unsigned ver);
 uint64_t tdxemu_mng_addcx(struct tdx_args *a, unsigned ver);
@@ -401,13 +411,13 @@ uint64_t tdxemu_vp_rd(struct tdx_args *a, unsigned ver);
 uint64_t tdxemu_vp_wr(struct tdx_args *a, unsigned ver);
 
 /* emu_run.c: TD execution (TDH.VP.ENTER through the platform's vp_run) */
-uint64_t tdxemu_run(struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_args *a);
-void tdxemu_vcpu_reset_regs(struct emu_tdvpr *vp, const struct tdxemu_tdcs *tdcs);
+uint64_t tdxemu_run(struct tdxemu_tdcs *tdcs, struct tdxemu_tdvpr *vp, struct tdx_args *a);
+void tdxemu_vcpu_reset_regs(struct tdxemu_tdvpr *vp, const struct tdxemu_tdcs *tdcs);
 
 /* emu_tdcall.c: TDCALL leaves (guest side of the module) */
-bool tdxemu_tdcall(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_args *a,
+bool tdxemu_tdcall(const struct tdxemu_tdcs *tdcs, struct tdxemu_tdvpr *vp, struct tdx_args *a,
                    uint64_t *status);
-void tdxemu_vmcall_return(struct emu_tdvpr *vp, const struct tdx_args *a);
+void tdxemu_vmcall_return(struct tdxemu_tdvpr *vp, const struct tdx_args *a);
 
 /* emu_mem.c: S-EPT, initial memory, measurement */
 uint64_t tdxemu_mem_sept_add(struct tdx_args *a, unsigned ver);

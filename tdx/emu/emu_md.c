@@ -15,24 +15,24 @@ struct md_field {
     uint64_t id;     /* element 0; element i is id + i */
     uint8_t count;   /* enum md_count */
     uint8_t scope;   /* enum md_scope */
-    uint16_t offset; /* MD_TDR / MD_TDCS: byte offset in struct emu_tdr / tdxemu_tdcs */
+    uint16_t offset; /* MD_TDR / MD_TDCS: byte offset in struct tdxemu_tdr / tdxemu_tdcs */
     uint64_t val;    /* MD_SYS constant, when get is NULL */
     uint64_t (*get)(unsigned i);
 };
 
-static const struct emu_cpuid_cfg cpuid_cfg[EMU_NR_CPUID] = {
-    {0x00000001, EMU_CPUID_SUBLEAF_NA, {0, 0, 0x72D81201, 0}},
+static const struct tdxemu_cpuid_cfg cpuid_cfg[TDXEMU_NR_CPUID] = {
+    {0x00000001, TDXEMU_CPUID_SUBLEAF_NA, {0, 0, 0x72D81201, 0}},
     {0x00000007, 0, {0, 0x200B0938, 0x00400000, 0}},
     {0x0000000D, 1, {0x0000000F, 0, 0, 0}},
-    {0x80000008, EMU_CPUID_SUBLEAF_NA, {0x00FF0000, 0, 0, 0}},
+    {0x80000008, TDXEMU_CPUID_SUBLEAF_NA, {0x00FF0000, 0, 0, 0}},
 };
 
 unsigned tdxemu_nr_cpuid(void)
 {
-    return EMU_NR_CPUID;
+    return TDXEMU_NR_CPUID;
 }
 
-const struct emu_cpuid_cfg *tdxemu_cpuid(unsigned i)
+const struct tdxemu_cpuid_cfg *tdxemu_cpuid(unsigned i)
 {
     return &cpuid_cfg[i];
 }
@@ -71,35 +71,35 @@ static uint64_t md_cpuid_value(unsigned i)
 
 static const struct md_field sys_fields[] = {
     {MD_NUM_PKGS, MD_ONE, MD_SYS, 0, 0, md_num_pkgs},
-    {MD_MINOR_VERSION, MD_ONE, MD_SYS, 0, EMU_VERSION_MINOR, NULL},
-    {MD_MAJOR_VERSION, MD_ONE, MD_SYS, 0, EMU_VERSION_MAJOR, NULL},
-    {MD_UPDATE_VERSION, MD_ONE, MD_SYS, 0, EMU_VERSION_UPDATE, NULL},
+    {MD_MINOR_VERSION, MD_ONE, MD_SYS, 0, TDXEMU_VERSION_MINOR, NULL},
+    {MD_MAJOR_VERSION, MD_ONE, MD_SYS, 0, TDXEMU_VERSION_MAJOR, NULL},
+    {MD_UPDATE_VERSION, MD_ONE, MD_SYS, 0, TDXEMU_VERSION_UPDATE, NULL},
     {MD_INTERNAL_VERSION, MD_ONE, MD_SYS, 0, 0, NULL},
-    {MD_TDX_FEATURES0, MD_ONE, MD_SYS, 0, EMU_FEATURES0, NULL},
+    {MD_TDX_FEATURES0, MD_ONE, MD_SYS, 0, TDXEMU_FEATURES0, NULL},
     {MD_NUM_CMRS, MD_ONE, MD_SYS, 0, 0, md_num_cmrs},
     {MD_CMR_BASE(0), MD_CMRS, MD_SYS, 0, 0, md_cmr_base},
     {MD_CMR_SIZE(0), MD_CMRS, MD_SYS, 0, 0, md_cmr_size},
-    {MD_MAX_TDMRS, MD_ONE, MD_SYS, 0, EMU_MAX_TDMRS, NULL},
-    {MD_MAX_RESERVED_PER_TDMR, MD_ONE, MD_SYS, 0, EMU_MAX_RSVD, NULL},
-    {MD_PAMT_4K_ENTRY_SIZE, MD_ONE, MD_SYS, 0, EMU_PAMT_ENTRY_SIZE, NULL},
-    {MD_PAMT_2M_ENTRY_SIZE, MD_ONE, MD_SYS, 0, EMU_PAMT_ENTRY_SIZE, NULL},
-    {MD_PAMT_1G_ENTRY_SIZE, MD_ONE, MD_SYS, 0, EMU_PAMT_ENTRY_SIZE, NULL},
+    {MD_MAX_TDMRS, MD_ONE, MD_SYS, 0, TDXEMU_MAX_TDMRS, NULL},
+    {MD_MAX_RESERVED_PER_TDMR, MD_ONE, MD_SYS, 0, TDXEMU_MAX_RSVD, NULL},
+    {MD_PAMT_4K_ENTRY_SIZE, MD_ONE, MD_SYS, 0, TDXEMU_PAMT_ENTRY_SIZE, NULL},
+    {MD_PAMT_2M_ENTRY_SIZE, MD_ONE, MD_SYS, 0, TDXEMU_PAMT_ENTRY_SIZE, NULL},
+    {MD_PAMT_1G_ENTRY_SIZE, MD_ONE, MD_SYS, 0, TDXEMU_PAMT_ENTRY_SIZE, NULL},
     {MD_TDR_BASE_SIZE, MD_ONE, MD_SYS, 0, PAGE_SIZE, NULL},
-    {MD_TDCS_BASE_SIZE, MD_ONE, MD_SYS, 0, EMU_TDCS_PAGES *PAGE_SIZE, NULL},
-    {MD_TDVPS_BASE_SIZE, MD_ONE, MD_SYS, 0, EMU_TDVPS_PAGES *PAGE_SIZE, NULL},
-    {MD_ATTRIBUTES_FIXED0, MD_ONE, MD_SYS, 0, EMU_ATTR_FIXED0, NULL},
-    {MD_ATTRIBUTES_FIXED1, MD_ONE, MD_SYS, 0, EMU_ATTR_FIXED1, NULL},
-    {MD_XFAM_FIXED0, MD_ONE, MD_SYS, 0, EMU_XFAM_FIXED0, NULL},
-    {MD_XFAM_FIXED1, MD_ONE, MD_SYS, 0, EMU_XFAM_FIXED1, NULL},
-    {MD_NUM_CPUID_CONFIG, MD_ONE, MD_SYS, 0, EMU_NR_CPUID, NULL},
-    {MD_MAX_VCPUS_PER_TD, MD_ONE, MD_SYS, 0, EMU_MAX_VCPUS_PER_TD, NULL},
+    {MD_TDCS_BASE_SIZE, MD_ONE, MD_SYS, 0, TDXEMU_TDCS_PAGES *PAGE_SIZE, NULL},
+    {MD_TDVPS_BASE_SIZE, MD_ONE, MD_SYS, 0, TDXEMU_TDVPS_PAGES *PAGE_SIZE, NULL},
+    {MD_ATTRIBUTES_FIXED0, MD_ONE, MD_SYS, 0, TDXEMU_ATTR_FIXED0, NULL},
+    {MD_ATTRIBUTES_FIXED1, MD_ONE, MD_SYS, 0, TDXEMU_ATTR_FIXED1, NULL},
+    {MD_XFAM_FIXED0, MD_ONE, MD_SYS, 0, TDXEMU_XFAM_FIXED0, NULL},
+    {MD_XFAM_FIXED1, MD_ONE, MD_SYS, 0, TDXEMU_XFAM_FIXED1, NULL},
+    {MD_NUM_CPUID_CONFIG, MD_ONE, MD_SYS, 0, TDXEMU_NR_CPUID, NULL},
+    {MD_MAX_VCPUS_PER_TD, MD_ONE, MD_SYS, 0, TDXEMU_MAX_VCPUS_PER_TD, NULL},
     {MD_CPUID_CONFIG_LEAVES(0), MD_CPUIDS, MD_SYS, 0, 0, md_cpuid_leaf},
     {MD_CPUID_CONFIG_VALUES(0, 0), MD_CPUID_VALUES, MD_SYS, 0, 0, md_cpuid_value},
 };
 
-#define TDR_FIELD(id, f)                                         \
-    {                                                            \
-        id, MD_ONE, MD_TDR, offsetof(struct emu_tdr, f), 0, NULL \
+#define TDR_FIELD(id, f)                                            \
+    {                                                               \
+        id, MD_ONE, MD_TDR, offsetof(struct tdxemu_tdr, f), 0, NULL \
     }
 #define TDCS_FIELD(id, n, f)                                     \
     {                                                            \
@@ -138,8 +138,8 @@ struct md_table {
 static unsigned md_count(const struct md_field *f)
 {
     static const unsigned fixed[] = {[MD_ONE] = 1,
-                                     [MD_CPUIDS] = EMU_NR_CPUID,
-                                     [MD_CPUID_VALUES] = 2 * EMU_NR_CPUID,
+                                     [MD_CPUIDS] = TDXEMU_NR_CPUID,
+                                     [MD_CPUID_VALUES] = 2 * TDXEMU_NR_CPUID,
                                      [MD_SIX] = 6};
 
     return f->count == MD_CMRS ? tdxemu.plat.nr_cmrs : fixed[f->count];
@@ -227,7 +227,7 @@ uint64_t tdxemu_mng_rd(struct tdx_args *a, unsigned ver)
 {
     struct md_table t = {td_fields, ARRAY_SIZE(td_fields)};
     struct md_ctx c = {{NULL, NULL, NULL}, TDX_TDCS_NOT_ALLOCATED};
-    struct emu_tdr *tdr;
+    struct tdxemu_tdr *tdr;
     uint64_t st = tdxemu_tdr_get(a->rcx, TDX_OPERAND_ID_RCX, &tdr);
 
     if (st != TDX_SUCCESS)
@@ -235,7 +235,7 @@ uint64_t tdxemu_mng_rd(struct tdx_args *a, unsigned ver)
     c.base[MD_TDR] = tdr;
     if (tdr->lifecycle != TD_KEYS_CONFIGURED)
         c.missing = TDX_TD_KEYS_NOT_CONFIGURED;
-    else if (tdr->num_tdcx >= EMU_TDCS_PAGES)
+    else if (tdr->num_tdcx >= TDXEMU_TDCS_PAGES)
         c.base[MD_TDCS] = tdxemu_tdcs(tdr);
     st = c.base[MD_TDCS] ? tdxemu_stress_busy(TDX_OPERAND_ID_OP_STATE) : TDX_SUCCESS;
     if (st != TDX_SUCCESS)

@@ -12,9 +12,9 @@
 #define MR_CHUNK 256
 #define FNV_PRIME 0x100000001B3ULL
 
-struct td {
+struct emu_td {
     uint64_t tdr_pa;
-    struct emu_tdr *tdr;
+    struct tdxemu_tdr *tdr;
     struct tdxemu_tdcs *tdcs;
 };
 
@@ -34,7 +34,7 @@ static void measure_gpa(struct tdxemu_tdcs *t, const char *tag, size_t len, uint
 }
 
 /* RDX = TDR of a TD whose op state lets leaf run. */
-static uint64_t td_get(uint64_t tdr_pa, unsigned leaf, struct td *td)
+static uint64_t td_get(uint64_t tdr_pa, unsigned leaf, struct emu_td *td)
 {
     uint64_t st = tdxemu_tdr_get(tdr_pa, TDX_OPERAND_ID_RDX, &td->tdr);
 
@@ -72,14 +72,14 @@ static uint64_t sept_error(uint64_t status, uint64_t septe, unsigned level, stru
  * (0 = the 4K page table); a missing table above it is TDX_EPT_WALK_FAILED
  * with the blocking entry and its level in RCX/RDX.
  */
-static uint64_t sept_walk(const struct td *td, uint64_t gpa, unsigned level, struct tdx_args *a,
+static uint64_t sept_walk(const struct emu_td *td, uint64_t gpa, unsigned level, struct tdx_args *a,
                           uint64_t **entry)
 {
     uint64_t *table = tdxemu_page(td->tdr->tdcx[TDCX_SEPT]);
 
     for (unsigned l = td->tdcs->levels - 1;; l--) {
         uint64_t *e = &table[(gpa >> (PAGE_SHIFT + 9 * l)) & 511];
-        struct emu_pamt *next;
+        struct tdxemu_pamt *next;
 
         if (l == level) {
             *entry = e;
@@ -98,7 +98,7 @@ static uint64_t sept_walk(const struct td *td, uint64_t gpa, unsigned level, str
  * (tdh_mem_sept_add.c: lock_sept_check_and_walk_private_gpa,
  * sept_lock_acquire_host); PAGE.ADD holds the TDR exclusively instead.
  */
-static uint64_t free_entry(const struct td *td, uint64_t rcx, bool lock, struct tdx_args *a,
+static uint64_t free_entry(const struct emu_td *td, uint64_t rcx, bool lock, struct tdx_args *a,
                            uint64_t **e)
 {
     unsigned level = rcx & 7;
@@ -120,8 +120,8 @@ static uint64_t free_entry(const struct td *td, uint64_t rcx, bool lock, struct 
 uint64_t tdxemu_mem_sept_add(struct tdx_args *a, unsigned ver)
 {
     uint64_t rcx = a->rcx, tdr_pa = a->rdx, *entry = NULL;
-    struct emu_pamt *e;
-    struct td td;
+    struct tdxemu_pamt *e;
+    struct emu_td td;
     uint64_t st = td_get(tdr_pa, TDH_MEM_SEPT_ADD, &td);
 
     a->rcx = a->rdx = 0;
@@ -139,8 +139,8 @@ uint64_t tdxemu_mem_sept_add(struct tdx_args *a, unsigned ver)
     return TDX_SUCCESS;
 }
 
-static uint64_t page_add_checks(struct td *td, struct tdx_args *a, uint64_t rcx, uint64_t **entry,
-                                void **src)
+static uint64_t page_add_checks(struct emu_td *td, struct tdx_args *a, uint64_t rcx,
+                                uint64_t **entry, void **src)
 {
     uint64_t st = page_info(td->tdcs, rcx, 0, 0);
 
@@ -159,9 +159,9 @@ uint64_t tdxemu_mem_page_add(struct tdx_args *a, unsigned ver)
 {
     static const char tag[] = "MEM.PAGE.ADD";
     uint64_t rcx = a->rcx, tdr_pa = a->rdx, *entry = NULL;
-    struct emu_pamt *e;
+    struct tdxemu_pamt *e;
     void *src = NULL;
-    struct td td;
+    struct emu_td td;
     uint64_t st = td_get(tdr_pa, TDH_MEM_PAGE_ADD, &td);
 
     a->rcx = a->rdx = 0;
@@ -187,7 +187,7 @@ uint64_t tdxemu_mr_extend(struct tdx_args *a, unsigned ver)
 {
     static const char tag[] = "MR.EXTEND";
     uint64_t gpa = a->rcx, *entry = NULL;
-    struct td td;
+    struct emu_td td;
     uint64_t st = td_get(a->rdx, TDH_MR_EXTEND, &td);
 
     a->rcx = a->rdx = 0;

@@ -8,7 +8,7 @@
 #include "tdx/emu/emu_internal.h"
 
 #define PA_LIMIT (1ULL << 52)
-#define EMU_PT_ANY 0xFF
+#define TDXEMU_PT_ANY 0xFF
 
 uint16_t tdxemu_pa_keyid(uint64_t pa)
 {
@@ -30,10 +30,10 @@ uint64_t tdxemu_shared_check(uint64_t pa, uint64_t align, uint64_t operand, void
     return *va ? TDX_SUCCESS : tdxemu_err(TDX_OPERAND_INVALID, operand);
 }
 
-static const struct emu_tdmr *tdmr_of(uint64_t pa)
+static const struct tdxemu_tdmr *tdmr_of(uint64_t pa)
 {
     for (unsigned i = 0; i < tdxemu.ntdmr; i++) {
-        const struct emu_tdmr *t = &tdxemu.tdmr[i];
+        const struct tdxemu_tdmr *t = &tdxemu.tdmr[i];
 
         if (pa >= t->base && pa < t->base + t->size)
             return t;
@@ -41,9 +41,9 @@ static const struct emu_tdmr *tdmr_of(uint64_t pa)
     return NULL;
 }
 
-static struct emu_pamt *pamt_entry(const struct emu_tdmr *t, uint64_t pa)
+static struct tdxemu_pamt *pamt_entry(const struct tdxemu_tdmr *t, uint64_t pa)
 {
-    struct emu_pamt *p = tdxemu_map(t->pamt_base[PAMT_4K]);
+    struct tdxemu_pamt *p = tdxemu_map(t->pamt_base[PAMT_4K]);
 
     return p + ((pa - t->base) >> PAGE_SHIFT);
 }
@@ -53,9 +53,9 @@ static struct emu_pamt *pamt_entry(const struct emu_tdmr *t, uint64_t pa)
  * has not finished: pages become usable a whole 1 GiB block at a time
  * (pamt_manager.c pamt_get_block: pa >= last_initialized & ~(1G - 1) fails).
  */
-struct emu_pamt *tdxemu_pamt_get(uint64_t pa)
+struct tdxemu_pamt *tdxemu_pamt_get(uint64_t pa)
 {
-    const struct emu_tdmr *t = tdmr_of(pa);
+    const struct tdxemu_tdmr *t = tdmr_of(pa);
 
     if (!t || pa >= ALIGN_DOWN(t->next_init, TDMR_ALIGN))
         return NULL;
@@ -63,7 +63,7 @@ struct emu_pamt *tdxemu_pamt_get(uint64_t pa)
 }
 
 /* A private 4K page operand of the expected type (module: check_and_lock_explicit_4k_private_hpa). */
-uint64_t tdxemu_page_check(uint64_t pa, unsigned type, uint64_t operand, struct emu_pamt **e)
+uint64_t tdxemu_page_check(uint64_t pa, unsigned type, uint64_t operand, struct tdxemu_pamt **e)
 {
     uint64_t st;
 
@@ -75,7 +75,7 @@ uint64_t tdxemu_page_check(uint64_t pa, unsigned type, uint64_t operand, struct 
     st = tdxemu_stress_busy(operand); /* the PAMT entry lock (pamt_walk) comes before the type */
     if (st != TDX_SUCCESS)
         return st;
-    if (type != EMU_PT_ANY && (*e)->type != type)
+    if (type != TDXEMU_PT_ANY && (*e)->type != type)
         return tdxemu_err(TDX_PAGE_METADATA_INCORRECT, operand);
     return TDX_SUCCESS;
 }
@@ -86,16 +86,16 @@ void *tdxemu_page(uint64_t pa)
 }
 
 /* Hands a free page to the module as type, owned by owner, cleared. */
-void tdxemu_page_take(struct emu_pamt *e, uint64_t pa, unsigned type, uint64_t owner)
+void tdxemu_page_take(struct tdxemu_pamt *e, uint64_t pa, unsigned type, uint64_t owner)
 {
     memset(tdxemu_page(pa), 0, PAGE_SIZE);
     e->type = (uint8_t)type;
     e->owner = owner;
 }
 
-static void pamt_fill(const struct emu_tdmr *t, uint64_t start, uint64_t end, unsigned type)
+static void pamt_fill(const struct tdxemu_tdmr *t, uint64_t start, uint64_t end, unsigned type)
 {
-    struct emu_pamt *p = pamt_entry(t, start);
+    struct tdxemu_pamt *p = pamt_entry(t, start);
     uint64_t n = (end - start) >> PAGE_SHIFT;
 
     memset(p, 0, n * sizeof(*p));
@@ -104,7 +104,7 @@ static void pamt_fill(const struct emu_tdmr *t, uint64_t start, uint64_t end, un
 }
 
 /* Initializes the PAMT of [start, start + len): NDA, RSVD in reserved areas. */
-void tdxemu_pamt_init_range(const struct emu_tdmr *t, uint64_t start, uint64_t len)
+void tdxemu_pamt_init_range(const struct tdxemu_tdmr *t, uint64_t start, uint64_t len)
 {
     uint64_t end = start + len;
 
@@ -120,7 +120,7 @@ void tdxemu_pamt_init_range(const struct emu_tdmr *t, uint64_t start, uint64_t l
 
 static uint64_t reclaim_tdr(uint64_t pa)
 {
-    const struct emu_tdr *tdr = tdxemu_page(pa);
+    const struct tdxemu_tdr *tdr = tdxemu_page(pa);
 
     if (tdr->lifecycle != TD_TEARDOWN)
         return TDX_LIFECYCLE_STATE_INCORRECT;
@@ -129,9 +129,9 @@ static uint64_t reclaim_tdr(uint64_t pa)
     return TDX_SUCCESS;
 }
 
-static uint64_t reclaim_child(const struct emu_pamt *e)
+static uint64_t reclaim_child(const struct tdxemu_pamt *e)
 {
-    struct emu_tdr *tdr = tdxemu_tdr_of(e);
+    struct tdxemu_tdr *tdr = tdxemu_tdr_of(e);
     uint64_t st = tdxemu_stress_busy(TDX_OPERAND_ID_TDR); /* owner TDR, implicit shared lock */
 
     if (st != TDX_SUCCESS)
@@ -146,10 +146,10 @@ static uint64_t reclaim_child(const struct emu_pamt *e)
 uint64_t tdxemu_phymem_page_reclaim(struct tdx_args *a, unsigned ver)
 {
     uint64_t pa = a->rcx, st;
-    struct emu_pamt *e;
+    struct tdxemu_pamt *e;
 
     a->rcx = a->rdx = a->r8 = 0;
-    st = tdxemu_page_check(pa, EMU_PT_ANY, TDX_OPERAND_ID_RCX, &e);
+    st = tdxemu_page_check(pa, TDXEMU_PT_ANY, TDX_OPERAND_ID_RCX, &e);
     if (st != TDX_SUCCESS)
         return st;
     if (e->type == TDX_PT_NDA || e->type == TDX_PT_RSVD)
@@ -169,7 +169,7 @@ uint64_t tdxemu_phymem_page_reclaim(struct tdx_args *a, unsigned ver)
 /* TDH.PHYMEM.PAGE.WBINVD: RCX = PA | KeyID; the page must be free (NDA). */
 uint64_t tdxemu_phymem_page_wbinvd(struct tdx_args *a, unsigned ver)
 {
-    struct emu_pamt *e;
+    struct tdxemu_pamt *e;
 
     if (a->rcx >= PA_LIMIT)
         return tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
@@ -179,8 +179,8 @@ uint64_t tdxemu_phymem_page_wbinvd(struct tdx_args *a, unsigned ver)
 /* TDH.PHYMEM.PAGE.RDMD: RCX = page; out RCX type, RDX owner, R8 size (4K). */
 uint64_t tdxemu_phymem_page_rdmd(struct tdx_args *a, unsigned ver)
 {
-    struct emu_pamt *e;
-    uint64_t st = tdxemu_page_check(a->rcx, EMU_PT_ANY, TDX_OPERAND_ID_RCX, &e);
+    struct tdxemu_pamt *e;
+    uint64_t st = tdxemu_page_check(a->rcx, TDXEMU_PT_ANY, TDX_OPERAND_ID_RCX, &e);
 
     a->rcx = a->rdx = a->r8 = 0;
     if (st != TDX_SUCCESS)

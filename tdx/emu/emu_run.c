@@ -13,7 +13,7 @@
 #define GPAW_NARROW 48
 
 /* Architectural GPRs at the reset vector (module tdh_vp_init.c, tdx-host-abi.md 5.11). */
-void tdxemu_vcpu_reset_regs(struct emu_tdvpr *vp, const struct tdxemu_tdcs *tdcs)
+void tdxemu_vcpu_reset_regs(struct tdxemu_tdvpr *vp, const struct tdxemu_tdcs *tdcs)
 {
     memset(&vp->gprs, 0, sizeof(vp->gprs));
     vp->gprs.rbx = tdcs->gpaw ? GPAW_WIDE : GPAW_NARROW;
@@ -22,7 +22,8 @@ void tdxemu_vcpu_reset_regs(struct emu_tdvpr *vp, const struct tdxemu_tdcs *tdcs
     vp->gprs.rsi = vp->vcpu_index;
 }
 
-static void describe(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_emu_vcpu *vc)
+static void describe(const struct tdxemu_tdcs *tdcs, struct tdxemu_tdvpr *vp,
+                     struct tdxemu_vcpu *vc)
 {
     memset(vc, 0, sizeof(*vc));
     vc->gprs = &vp->gprs;
@@ -59,7 +60,7 @@ static bool reports_intr_info(uint32_t reason)
  * exit reason, RCX qualification, RDX extended qualification, R8 GPA,
  * R9 interruption information, every other GPR 0.
  */
-static uint64_t async_exit(const struct tdx_emu_exit *x, struct tdx_args *a)
+static uint64_t async_exit(const struct tdxemu_exit *x, struct tdx_args *a)
 {
     memset(a, 0, sizeof(*a));
     a->rcx = x->qual;
@@ -70,7 +71,7 @@ static uint64_t async_exit(const struct tdx_emu_exit *x, struct tdx_args *a)
 }
 
 /* Runs the vCPU without the module lock; the caller's LP is the vCPU's. */
-static int run_unlocked(const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x)
+static int run_unlocked(const struct tdxemu_vcpu *vc, struct tdxemu_exit *x)
 {
     unsigned lp = tdxemu.lp, pkg = tdxemu.pkg;
     int err;
@@ -85,13 +86,13 @@ static int run_unlocked(const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x)
     return err;
 }
 
-uint64_t tdxemu_run(struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_args *a)
+uint64_t tdxemu_run(struct tdxemu_tdcs *tdcs, struct tdxemu_tdvpr *vp, struct tdx_args *a)
 {
-    struct tdx_emu_vcpu vc;
-    struct tdx_emu_exit x;
+    struct tdxemu_vcpu vc;
+    struct tdxemu_exit x;
     uint64_t st;
 
-    vp->last_exit = EMU_EXIT_ASYNC;
+    vp->last_exit = TDXEMU_EXIT_ASYNC;
     if (tdxemu_stress_async_exit(&x))
         return async_exit(&x, a); /* an SMI, INIT, ... at VM entry: the guest did not run */
     describe(tdcs, vp, &vc);

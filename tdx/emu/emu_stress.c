@@ -104,13 +104,13 @@ uint64_t tdxemu_stress_pconfig(void)
 }
 
 /* An event at VM entry that exits before the guest runs; fills *x. */
-bool tdxemu_stress_async_exit(struct tdx_emu_exit *x)
+bool tdxemu_stress_async_exit(struct tdxemu_exit *x)
 {
     static const uint32_t reasons[] = {EXIT_INIT, EXIT_OTHER_SMI, EXIT_C_STATE_SMI, EXIT_BUS_LOCK,
                                        EXIT_NOTIFICATION};
 
     if (!tdxemu_stress_hit())
         return false;
-    *x = (struct tdx_emu_exit){.reason = reasons[next() % ARRAY_SIZE(reasons)]};
+    *x = (struct tdxemu_exit){.reason = reasons[next() % ARRAY_SIZE(reasons)]};
     return true;
 }

@@ -32,12 +32,12 @@ uint64_t tdxemu_sys_init(struct tdx_args *a, unsigned ver)
         return st;
     if (attributes)
         return tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
-    if (tdxemu.state != EMU_SYSINIT_PENDING)
+    if (tdxemu.state != TDXEMU_SYSINIT_PENDING)
         return TDX_SYS_INIT_NOT_PENDING;
     st = tdxemu_stress(TDX_RND_NO_ENTROPY);
     if (st != TDX_SUCCESS)
         return st;
-    tdxemu.state = EMU_SYSINIT_DONE;
+    tdxemu.state = TDXEMU_SYSINIT_DONE;
     return TDX_SUCCESS;
 }
 
@@ -53,7 +53,7 @@ uint64_t tdxemu_sys_lp_init(struct tdx_args *a, unsigned ver)
     a->rcx = a->rdx = a->r8 = 0;
     if (st != TDX_SUCCESS)
         return st; /* the global lock, shared */
-    if (tdxemu.state != EMU_SYSINIT_DONE)
+    if (tdxemu.state != TDXEMU_SYSINIT_DONE)
         return TDX_SYS_LP_INIT_NOT_PENDING;
     if (tdxemu.lp_init[tdxemu.lp / 64] & bit)
         return TDX_SYS_LP_INIT_DONE;
@@ -78,7 +78,7 @@ uint64_t tdxemu_sys_config(struct tdx_args *a, unsigned ver)
 
     if (st != TDX_SUCCESS)
         return st;
-    if (tdxemu.state != EMU_SYSINIT_DONE || tdxemu.nr_lp_init < tdxemu.plat.nr_lps)
+    if (tdxemu.state != TDXEMU_SYSINIT_DONE || tdxemu.nr_lp_init < tdxemu.plat.nr_lps)
         return TDX_SYS_CONFIG_NOT_PENDING;
     st = tdxemu_tdmr_array(a->rcx, a->rdx, &array);
     if (st == TDX_SUCCESS)
@@ -90,9 +90,9 @@ uint64_t tdxemu_sys_config(struct tdx_args *a, unsigned ver)
         return st;
     }
     tdxemu.hkid = (uint16_t)a->r8;
-    tdxemu_kot(tdxemu.hkid)->state = EMU_HKID_RESERVED;
+    tdxemu_kot(tdxemu.hkid)->state = TDXEMU_HKID_RESERVED;
     tdxemu.pkg_key = 0;
-    tdxemu.state = EMU_SYSCONFIG_DONE;
+    tdxemu.state = TDXEMU_SYSCONFIG_DONE;
     return TDX_SUCCESS;
 }
 
@@ -106,7 +106,7 @@ uint64_t tdxemu_sys_key_config(struct tdx_args *a, unsigned ver)
 
     if (st != TDX_SUCCESS)
         return st;
-    if (tdxemu.state != EMU_SYSCONFIG_DONE)
+    if (tdxemu.state != TDXEMU_SYSCONFIG_DONE)
         return TDX_SYS_KEY_CONFIG_NOT_PENDING;
     if (tdxemu.pkg_key & bit)
         return TDX_KEY_CONFIGURED;
@@ -115,7 +115,7 @@ uint64_t tdxemu_sys_key_config(struct tdx_args *a, unsigned ver)
         return st;
     tdxemu.pkg_key |= bit;
     if (tdxemu.pkg_key == tdxemu.pkg_all) {
-        tdxemu.state = EMU_SYS_READY;
+        tdxemu.state = TDXEMU_SYS_READY;
         pr_info("tdx-emu: SYS_READY (%u TDMRs, global KeyID %u)", tdxemu.ntdmr, tdxemu.hkid);
     }
     return TDX_SUCCESS;
@@ -130,7 +130,7 @@ static bool wb_snapshot(uint64_t bit)
         struct tdxemu_kot *k = &tdxemu.kot[i];
 
         k->wb_snap &= ~bit;
-        if (k->state == EMU_HKID_FLUSHED) {
+        if (k->state == TDXEMU_HKID_FLUSHED) {
             k->wb_snap |= bit;
             any = true;
         }
@@ -155,9 +155,9 @@ static uint64_t wb_run(uint32_t *intr)
 {
     do {
         (*intr)++;
-        if (*intr < EMU_WB_SUB_BLOCKS && tdxemu_stress_hit())
+        if (*intr < TDXEMU_WB_SUB_BLOCKS && tdxemu_stress_hit())
             return TDX_INTERRUPTED_RESUMABLE;
-    } while (*intr < EMU_WB_SUB_BLOCKS);
+    } while (*intr < TDXEMU_WB_SUB_BLOCKS);
     *intr = 0;
     return TDX_SUCCESS;
 }

@@ -9,9 +9,9 @@
 
 #define OP(s) (1u << (s))
 
-uint64_t tdxemu_tdr_get(uint64_t pa, uint64_t operand, struct emu_tdr **tdr)
+uint64_t tdxemu_tdr_get(uint64_t pa, uint64_t operand, struct tdxemu_tdr **tdr)
 {
-    struct emu_pamt *e;
+    struct tdxemu_pamt *e;
     uint64_t st = tdxemu_page_check(pa, TDX_PT_TDR, operand, &e);
 
     if (st == TDX_SUCCESS)
@@ -20,12 +20,12 @@ uint64_t tdxemu_tdr_get(uint64_t pa, uint64_t operand, struct emu_tdr **tdr)
 }
 
 /* The TDR owning a (non-TDR) page. */
-struct emu_tdr *tdxemu_tdr_of(const struct emu_pamt *e)
+struct tdxemu_tdr *tdxemu_tdr_of(const struct tdxemu_pamt *e)
 {
     return tdxemu_page(e->owner);
 }
 
-struct tdxemu_tdcs *tdxemu_tdcs(const struct emu_tdr *tdr)
+struct tdxemu_tdcs *tdxemu_tdcs(const struct tdxemu_tdr *tdr)
 {
     return tdxemu_page(tdr->tdcx[TDCX_TDCS]);
 }
@@ -65,7 +65,7 @@ static bool locks_op_state(unsigned leaf)
 }
 
 /* Module check_state_map_tdcs_and_lock: TD keyed, TDCS present, op state allows leaf. */
-uint64_t tdxemu_td_state(struct emu_tdr *tdr, unsigned leaf, struct tdxemu_tdcs **tdcs)
+uint64_t tdxemu_td_state(struct tdxemu_tdr *tdr, unsigned leaf, struct tdxemu_tdcs **tdcs)
 {
     uint64_t st;
 
@@ -73,7 +73,7 @@ uint64_t tdxemu_td_state(struct emu_tdr *tdr, unsigned leaf, struct tdxemu_tdcs 
         return TDX_TD_FATAL;
     if (tdr->lifecycle != TD_KEYS_CONFIGURED)
         return TDX_TD_KEYS_NOT_CONFIGURED;
-    if (tdr->num_tdcx < EMU_TDCS_PAGES)
+    if (tdr->num_tdcx < TDXEMU_TDCS_PAGES)
         return TDX_TDCS_NOT_ALLOCATED;
     st = locks_op_state(leaf) ? tdxemu_stress_busy(TDX_OPERAND_ID_OP_STATE) : TDX_SUCCESS;
     if (st != TDX_SUCCESS)
@@ -90,8 +90,8 @@ uint64_t tdxemu_td_state(struct emu_tdr *tdr, unsigned leaf, struct tdxemu_tdcs 
  */
 uint64_t tdxemu_mng_create(struct tdx_args *a, unsigned ver)
 {
-    struct emu_pamt *e;
-    struct emu_tdr *tdr;
+    struct tdxemu_pamt *e;
+    struct tdxemu_tdr *tdr;
     uint64_t st;
 
     if ((a->rdx >> 16) || !tdxemu_hkid_private(a->rdx))
@@ -101,7 +101,7 @@ uint64_t tdxemu_mng_create(struct tdx_args *a, unsigned ver)
         st = tdxemu_stress_busy(TDX_OPERAND_ID_KOT);
     if (st != TDX_SUCCESS)
         return st;
-    if (tdxemu_kot((uint16_t)a->rdx)->state != EMU_HKID_FREE)
+    if (tdxemu_kot((uint16_t)a->rdx)->state != TDXEMU_HKID_FREE)
         return TDX_HKID_NOT_FREE;
     st = tdxemu_stress(TDX_RND_NO_ENTROPY);
     if (st != TDX_SUCCESS)
@@ -110,7 +110,7 @@ uint64_t tdxemu_mng_create(struct tdx_args *a, unsigned ver)
     tdr = tdxemu_page(a->rcx);
     tdr->hkid = (uint16_t)a->rdx;
     tdr->lifecycle = TD_HKID_ASSIGNED;
-    tdxemu_kot(tdr->hkid)->state = EMU_HKID_ASSIGNED;
+    tdxemu_kot(tdr->hkid)->state = TDXEMU_HKID_ASSIGNED;
     return TDX_SUCCESS;
 }
 
@@ -118,7 +118,7 @@ uint64_t tdxemu_mng_create(struct tdx_args *a, unsigned ver)
 uint64_t tdxemu_mng_key_config(struct tdx_args *a, unsigned ver)
 {
     uint64_t bit = 1ULL << tdxemu.pkg;
-    struct emu_tdr *tdr;
+    struct tdxemu_tdr *tdr;
     uint64_t st = tdxemu_tdr_get(a->rcx, TDX_OPERAND_ID_RCX, &tdr);
 
     if (st != TDX_SUCCESS)
@@ -141,8 +141,8 @@ uint64_t tdxemu_mng_key_config(struct tdx_args *a, unsigned ver)
 /* TDH.MNG.ADDCX: RCX = new TDCS page, RDX = TDR; TDCS_BASE_SIZE / 4K times. */
 uint64_t tdxemu_mng_addcx(struct tdx_args *a, unsigned ver)
 {
-    struct emu_pamt *e;
-    struct emu_tdr *tdr;
+    struct tdxemu_pamt *e;
+    struct tdxemu_tdr *tdr;
     uint64_t st = tdxemu_tdr_get(a->rdx, TDX_OPERAND_ID_RDX, &tdr);
 
     if (st != TDX_SUCCESS)
@@ -151,7 +151,7 @@ uint64_t tdxemu_mng_addcx(struct tdx_args *a, unsigned ver)
         return TDX_TD_FATAL;
     if (tdr->lifecycle != TD_KEYS_CONFIGURED)
         return TDX_TD_KEYS_NOT_CONFIGURED;
-    if (tdr->num_tdcx >= EMU_TDCS_PAGES)
+    if (tdr->num_tdcx >= TDXEMU_TDCS_PAGES)
         return TDX_TDCX_NUM_INCORRECT;
     st = tdxemu_page_check(a->rcx, TDX_PT_NDA, TDX_OPERAND_ID_RCX, &e);
     if (st != TDX_SUCCESS)
@@ -167,7 +167,7 @@ uint64_t tdxemu_mr_finalize(struct tdx_args *a, unsigned ver)
 {
     static const char tag[] = "MR.FINALIZE";
     struct tdxemu_tdcs *tdcs;
-    struct emu_tdr *tdr;
+    struct tdxemu_tdr *tdr;
     uint64_t st = tdxemu_tdr_get(a->rcx, TDX_OPERAND_ID_RCX, &tdr);
 
     if (st == TDX_SUCCESS)
@@ -181,11 +181,11 @@ uint64_t tdxemu_mr_finalize(struct tdx_args *a, unsigned ver)
     return TDX_SUCCESS;
 }
 
-static bool vcpus_associated(const struct emu_tdr *tdr)
+static bool vcpus_associated(const struct tdxemu_tdr *tdr)
 {
     const struct tdxemu_tdcs *tdcs;
 
-    if (tdr->num_tdcx < EMU_TDCS_PAGES)
+    if (tdr->num_tdcx < TDXEMU_TDCS_PAGES)
         return false;
     tdcs = tdxemu_tdcs(tdr);
     return tdcs->op_state != OP_UNINITIALIZED && tdcs->num_assoc;
@@ -194,7 +194,7 @@ static bool vcpus_associated(const struct emu_tdr *tdr)
 /* TDH.MNG.VPFLUSHDONE: RCX = TDR; no vCPU may still be associated -> BLOCKED. */
 uint64_t tdxemu_mng_vpflushdone(struct tdx_args *a, unsigned ver)
 {
-    struct emu_tdr *tdr;
+    struct tdxemu_tdr *tdr;
     struct tdxemu_kot *kot;
     uint64_t st = tdxemu_tdr_get(a->rcx, TDX_OPERAND_ID_RCX, &tdr);
 
@@ -208,7 +208,7 @@ uint64_t tdxemu_mng_vpflushdone(struct tdx_args *a, unsigned ver)
         return TDX_FLUSHVP_NOT_DONE;
     kot = tdxemu_kot(tdr->hkid);
     kot->wbinvd = tdxemu.pkg_all;
-    kot->state = EMU_HKID_FLUSHED;
+    kot->state = TDXEMU_HKID_FLUSHED;
     tdr->lifecycle = TD_BLOCKED;
     return TDX_SUCCESS;
 }
@@ -216,7 +216,7 @@ uint64_t tdxemu_mng_vpflushdone(struct tdx_args *a, unsigned ver)
 /* TDH.MNG.KEY.FREEID: RCX = TDR; after CACHE.WB on every package -> TEARDOWN. */
 uint64_t tdxemu_mng_key_freeid(struct tdx_args *a, unsigned ver)
 {
-    struct emu_tdr *tdr;
+    struct tdxemu_tdr *tdr;
     struct tdxemu_kot *kot;
     uint64_t st = tdxemu_tdr_get(a->rcx, TDX_OPERAND_ID_RCX, &tdr);
 
@@ -230,7 +230,7 @@ uint64_t tdxemu_mng_key_freeid(struct tdx_args *a, unsigned ver)
     kot = tdxemu_kot(tdr->hkid);
     if (kot->wbinvd)
         return TDX_WBCACHE_NOT_COMPLETE;
-    kot->state = EMU_HKID_FREE;
+    kot->state = TDXEMU_HKID_FREE;
     tdr->lifecycle = TD_TEARDOWN;
     return TDX_SUCCESS;
 }

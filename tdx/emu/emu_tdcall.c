@@ -24,7 +24,7 @@
 #define GPR_RBP 5
 #define NR_GPRS 16
 
-static uint64_t *guest_gpr(struct tdx_emu_gprs *g, unsigned i)
+static uint64_t *guest_gpr(struct tdxemu_gprs *g, unsigned i)
 {
     return &((uint64_t *)g)[i];
 }
@@ -57,9 +57,9 @@ static bool vmcall_bitmap_ok(uint64_t rcx)
     return !(rcx & VMCALL_RSVD_MASK) && !(rcx & forbidden);
 }
 
-static bool vp_vmcall(struct emu_tdvpr *vp, struct tdx_args *a, uint64_t *status)
+static bool vp_vmcall(struct tdxemu_tdvpr *vp, struct tdx_args *a, uint64_t *status)
 {
-    struct tdx_emu_gprs *g = &vp->gprs;
+    struct tdxemu_gprs *g = &vp->gprs;
 
     if (!vmcall_bitmap_ok(g->rcx)) {
         g->rax = tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
@@ -71,20 +71,20 @@ static bool vp_vmcall(struct emu_tdvpr *vp, struct tdx_args *a, uint64_t *status
         if ((g->rcx >> i) & 1)
             *vmm_gpr(a, i) = *guest_gpr(g, i);
     vp->vmcall_gprs = g->rcx & VMCALL_GPR_MASK;
-    vp->last_exit = EMU_EXIT_TDVMCALL;
+    vp->last_exit = TDXEMU_EXIT_TDVMCALL;
     *status = TDX_SUCCESS | EXIT_REASON_TDCALL;
     return true;
 }
 
-void tdxemu_vmcall_return(struct emu_tdvpr *vp, const struct tdx_args *a)
+void tdxemu_vmcall_return(struct tdxemu_tdvpr *vp, const struct tdx_args *a)
 {
-    struct tdx_emu_gprs *g = &vp->gprs;
+    struct tdxemu_gprs *g = &vp->gprs;
 
     for (unsigned i = 2; i < NR_GPRS; i++)
         if ((vp->vmcall_gprs >> i) & 1)
             *guest_gpr(g, i) = *vmm_gpr((struct tdx_args *)a, i);
     g->rax = TDX_SUCCESS;
-    vp->last_exit = EMU_EXIT_ASYNC;
+    vp->last_exit = TDXEMU_EXIT_ASYNC;
 }
 
 /*
@@ -92,9 +92,9 @@ void tdxemu_vmcall_return(struct emu_tdvpr *vp, const struct tdx_args *a)
  * maximum (63:32) (td_num_of_vcpus_t), R9 = vCPU index, R10 = commands
  * available (bit 0: TDG.SYS.RD), R11 = 0; R12 and R13 are not touched.
  */
-static void vp_info(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp)
+static void vp_info(const struct tdxemu_tdcs *tdcs, struct tdxemu_tdvpr *vp)
 {
-    struct tdx_emu_gprs *g = &vp->gprs;
+    struct tdxemu_gprs *g = &vp->gprs;
 
     g->rcx = tdcs->gpaw ? 52 : 48;
     g->rdx = tdcs->attributes;
@@ -106,10 +106,10 @@ static void vp_info(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp)
 }
 
 /* RCX exit reason, RDX qualification, R8 GLA, R9 GPA, R10 length (31:0) and info (63:32). */
-static void vp_veinfo_get(struct emu_tdvpr *vp)
+static void vp_veinfo_get(struct tdxemu_tdvpr *vp)
 {
-    struct tdx_emu_gprs *g = &vp->gprs;
-    struct tdx_emu_ve *ve = &vp->ve;
+    struct tdxemu_gprs *g = &vp->gprs;
+    struct tdxemu_ve *ve = &vp->ve;
 
     if (!ve->valid) {
         g->rax = TDX_NO_VALID_VE_INFO;
@@ -124,7 +124,7 @@ static void vp_veinfo_get(struct emu_tdvpr *vp)
     g->rax = TDX_SUCCESS;
 }
 
-bool tdxemu_tdcall(const struct tdxemu_tdcs *tdcs, struct emu_tdvpr *vp, struct tdx_args *a,
+bool tdxemu_tdcall(const struct tdxemu_tdcs *tdcs, struct tdxemu_tdvpr *vp, struct tdx_args *a,
                    uint64_t *status)
 {
     uint64_t leaf = vp->gprs.rax;

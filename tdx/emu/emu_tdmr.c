@@ -29,7 +29,7 @@ static bool in_cmr(uint64_t s, uint64_t e)
     uint64_t rs = 0, re = 0;
 
     for (unsigned i = 0; i < tdxemu.plat.nr_cmrs; i++) {
-        const struct tdx_emu_cmr *c = &tdxemu.plat.cmrs[i];
+        const struct tdxemu_cmr *c = &tdxemu.plat.cmrs[i];
 
         if (!c->size)
             continue;
@@ -45,7 +45,7 @@ static bool in_cmr(uint64_t s, uint64_t e)
 typedef bool (*range_pred)(uint64_t s, uint64_t e, const void *arg);
 
 /* Does fn hold for any non-reserved range of t? */
-static bool any_avail(const struct emu_tdmr *t, range_pred fn, const void *arg)
+static bool any_avail(const struct tdxemu_tdmr *t, range_pred fn, const void *arg)
 {
     uint64_t cur = t->base, end = t->base + t->size;
 
@@ -71,7 +71,8 @@ static bool hits_range(uint64_t s, uint64_t e, const void *arg)
     return overlap(s, e - s, r[0], r[1]);
 }
 
-static bool pamt_hits_avail(const struct emu_tdmr *t, const struct emu_tdmr *owner, unsigned l)
+static bool pamt_hits_avail(const struct tdxemu_tdmr *t, const struct tdxemu_tdmr *owner,
+                            unsigned l)
 {
     uint64_t r[2] = {owner->pamt_base[l], owner->pamt_size[l]};
 
@@ -80,7 +81,7 @@ static bool pamt_hits_avail(const struct emu_tdmr *t, const struct emu_tdmr *own
 
 static uint64_t check_order(unsigned i)
 {
-    const struct emu_tdmr *t = &tdxemu.tdmr[i], *p = i ? &tdxemu.tdmr[i - 1] : NULL;
+    const struct tdxemu_tdmr *t = &tdxemu.tdmr[i], *p = i ? &tdxemu.tdmr[i - 1] : NULL;
 
     if (t->base + t->size < t->base)
         return err_info(TDX_INVALID_TDMR, i, 0, 0);
@@ -91,7 +92,7 @@ static uint64_t check_order(unsigned i)
 
 static uint64_t check_geometry(unsigned i)
 {
-    const struct emu_tdmr *t = &tdxemu.tdmr[i];
+    const struct tdxemu_tdmr *t = &tdxemu.tdmr[i];
 
     if (!t->size || !IS_ALIGNED(t->base, TDMR_ALIGN) || !IS_ALIGNED(t->size, TDMR_ALIGN) ||
         !pa_ok(t->base) || !pa_ok(t->base + t->size - 1))
@@ -99,9 +100,9 @@ static uint64_t check_geometry(unsigned i)
     return TDX_SUCCESS;
 }
 
-static uint64_t check_one_rsvd(const struct emu_tdmr *t, unsigned i, unsigned j)
+static uint64_t check_one_rsvd(const struct tdxemu_tdmr *t, unsigned i, unsigned j)
 {
-    const struct emu_rsvd *r = &t->rsvd[j], *p = j ? &t->rsvd[j - 1] : NULL;
+    const struct tdxemu_rsvd *r = &t->rsvd[j], *p = j ? &t->rsvd[j - 1] : NULL;
 
     if (r->offset + r->size < r->offset)
         return err_info(TDX_INVALID_RESERVED_IN_TDMR, i, j, 0);
@@ -116,13 +117,13 @@ static uint64_t check_one_rsvd(const struct emu_tdmr *t, unsigned i, unsigned j)
 /* Sorted, aligned, inside the TDMR; a zero size ends the list. */
 static uint64_t check_rsvd(unsigned i)
 {
-    struct emu_tdmr *t = &tdxemu.tdmr[i];
+    struct tdxemu_tdmr *t = &tdxemu.tdmr[i];
     uint64_t st;
 
     t->nrsvd = 0;
-    for (unsigned j = 0; j < EMU_MAX_RSVD; j++) {
+    for (unsigned j = 0; j < TDXEMU_MAX_RSVD; j++) {
         if (!t->rsvd[j].size) {
-            if (j + 1 < EMU_MAX_RSVD && t->rsvd[j + 1].size)
+            if (j + 1 < TDXEMU_MAX_RSVD && t->rsvd[j + 1].size)
                 return err_info(TDX_NON_ORDERED_RESERVED_IN_TDMR, i, j, 0);
             continue;
         }
@@ -134,7 +135,7 @@ static uint64_t check_rsvd(unsigned i)
     return TDX_SUCCESS;
 }
 
-static bool pamt_geometry_ok(const struct emu_tdmr *t, unsigned l)
+static bool pamt_geometry_ok(const struct tdxemu_tdmr *t, unsigned l)
 {
     static const uint64_t page[3] = {PAGE_SIZE, MiB(2), GiB(1)};
     uint64_t base = t->pamt_base[l], size = t->pamt_size[l];
@@ -142,7 +143,7 @@ static bool pamt_geometry_ok(const struct emu_tdmr *t, unsigned l)
     if (base + size < base || !size || !IS_ALIGNED(base, PAGE_SIZE) ||
         !IS_ALIGNED(size, PAGE_SIZE) || !pa_ok(base) || !pa_ok(base + size - 1))
         return false;
-    return size >= t->size / page[l] * EMU_PAMT_ENTRY_SIZE;
+    return size >= t->size / page[l] * TDXEMU_PAMT_ENTRY_SIZE;
 }
 
 static uint64_t check_pamt_geometry(unsigned i)
@@ -155,7 +156,7 @@ static uint64_t check_pamt_geometry(unsigned i)
     return TDX_SUCCESS;
 }
 
-static int pamt_hits_pamts(const struct emu_tdmr *t, uint64_t base, uint64_t size)
+static int pamt_hits_pamts(const struct tdxemu_tdmr *t, uint64_t base, uint64_t size)
 {
     for (unsigned l = 0; l < 3; l++)
         if (overlap(base, size, t->pamt_base[l], t->pamt_size[l]))
@@ -166,7 +167,7 @@ static int pamt_hits_pamts(const struct emu_tdmr *t, uint64_t base, uint64_t siz
 /* No PAMT overlaps another PAMT, of this TDMR or an earlier one. */
 static uint64_t check_pamt_overlap(unsigned i)
 {
-    const struct emu_tdmr *t = &tdxemu.tdmr[i];
+    const struct tdxemu_tdmr *t = &tdxemu.tdmr[i];
 
     for (unsigned j = 0; j < i; j++)
         for (unsigned l = 0; l < 3; l++)
@@ -186,7 +187,7 @@ static uint64_t check_pamt_overlap(unsigned i)
 /* PAMTs may only sit in reserved areas of any TDMR they overlap. */
 static uint64_t check_pamt_avail(unsigned i)
 {
-    const struct emu_tdmr *t = &tdxemu.tdmr[i];
+    const struct tdxemu_tdmr *t = &tdxemu.tdmr[i];
 
     for (unsigned j = 0; j <= i; j++) {
         for (unsigned l = 0; l < 3; l++) {
@@ -202,7 +203,7 @@ static uint64_t check_pamt_avail(unsigned i)
 static uint64_t check_pamt_cmr(unsigned i)
 {
     static const unsigned order[3] = {PAMT_1G, PAMT_2M, PAMT_4K};
-    const struct emu_tdmr *t = &tdxemu.tdmr[i];
+    const struct tdxemu_tdmr *t = &tdxemu.tdmr[i];
 
     for (unsigned k = 0; k < 3; k++) {
         unsigned l = order[k];
@@ -225,7 +226,7 @@ static uint64_t (*const tdmr_checks[])(unsigned i) = {
     check_pamt_overlap, check_pamt_avail, check_pamt_cmr, check_avail_cmr,
 };
 
-static void copy_tdmr(struct emu_tdmr *t, const struct tdmr_info *ti)
+static void copy_tdmr(struct tdxemu_tdmr *t, const struct tdmr_info *ti)
 {
     t->base = ti->base;
     t->size = ti->size;
@@ -236,7 +237,7 @@ static void copy_tdmr(struct emu_tdmr *t, const struct tdmr_info *ti)
     t->pamt_base[PAMT_1G] = ti->pamt_1g_base;
     t->pamt_size[PAMT_1G] = ti->pamt_1g_size;
     t->next_init = ti->base;
-    for (unsigned j = 0; j < EMU_MAX_RSVD; j++) {
+    for (unsigned j = 0; j < TDXEMU_MAX_RSVD; j++) {
         t->rsvd[j].offset = ti->rsvd[j].offset;
         t->rsvd[j].size = ti->rsvd[j].size;
     }
@@ -250,7 +251,7 @@ uint64_t tdxemu_tdmr_array(uint64_t pa, uint64_t count, const uint64_t **array)
 
     if (st != TDX_SUCCESS)
         return st;
-    if (count < 1 || count > EMU_MAX_TDMRS)
+    if (count < 1 || count > TDXEMU_MAX_TDMRS)
         return tdxemu_err(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RDX);
     *array = va;
     return TDX_SUCCESS;
@@ -285,7 +286,7 @@ uint64_t tdxemu_tdmr_config(const uint64_t *array, uint64_t count)
     return TDX_SUCCESS;
 }
 
-static struct emu_tdmr *tdmr_by_base(uint64_t base)
+static struct tdxemu_tdmr *tdmr_by_base(uint64_t base)
 {
     for (unsigned i = 0; i < tdxemu.ntdmr; i++)
         if (tdxemu.tdmr[i].base == base)
@@ -295,14 +296,14 @@ static struct emu_tdmr *tdmr_by_base(uint64_t base)
 
 /*
  * TDH.SYS.TDMR.INIT: RCX = TDMR base (tdh_sys_tdmr_init.c). Initializes
- * the PAMT of the next EMU_TDMR_INIT_CHUNK (1024 4K entries: 4 MiB) of the
+ * the PAMT of the next TDXEMU_TDMR_INIT_CHUNK (1024 4K entries: 4 MiB) of the
  * TDMR; RDX = the next address to initialize rounded down to 1 GiB, so it
  * only moves when a whole 1 GiB block is done (and its pages usable, see
  * tdxemu_pamt_get), and equals the TDMR end after the last call.
  */
 uint64_t tdxemu_sys_tdmr_init(struct tdx_args *a, unsigned ver)
 {
-    struct emu_tdmr *t;
+    struct tdxemu_tdmr *t;
     uint64_t st;
 
     a->rdx = 0;
@@ -313,8 +314,8 @@ uint64_t tdxemu_sys_tdmr_init(struct tdx_args *a, unsigned ver)
         return st;
     if (t->next_init >= t->base + t->size)
         return TDX_TDMR_ALREADY_INITIALIZED;
-    tdxemu_pamt_init_range(t, t->next_init, EMU_TDMR_INIT_CHUNK);
-    t->next_init += EMU_TDMR_INIT_CHUNK;
+    tdxemu_pamt_init_range(t, t->next_init, TDXEMU_TDMR_INIT_CHUNK);
+    t->next_init += TDXEMU_TDMR_INIT_CHUNK;
     a->rdx = ALIGN_DOWN(t->next_init, TDMR_ALIGN);
     return TDX_SUCCESS;
 }

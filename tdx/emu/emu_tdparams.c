@@ -44,7 +44,7 @@ static bool group_ok(uint64_t v, uint64_t group)
 
 static uint64_t check_attributes(const struct td_params *p, struct tdx_args *a)
 {
-    return fixed_ok(p->attributes, EMU_ATTR_FIXED0, EMU_ATTR_FIXED1)
+    return fixed_ok(p->attributes, TDXEMU_ATTR_FIXED0, TDXEMU_ATTR_FIXED1)
                ? TDX_SUCCESS
                : bad(TDX_OPERAND_ID_ATTRIBUTES);
 }
@@ -57,7 +57,7 @@ static uint64_t check_xfam(const struct td_params *p, struct tdx_args *a)
 {
     uint64_t x = p->xfam;
 
-    if (!fixed_ok(x, EMU_XFAM_FIXED0, EMU_XFAM_FIXED1) || !group_ok(x, XFAM_AVX512) ||
+    if (!fixed_ok(x, TDXEMU_XFAM_FIXED0, TDXEMU_XFAM_FIXED1) || !group_ok(x, XFAM_AVX512) ||
         ((x & XFAM_AVX512) && !(x & XFAM_AVX)) || !group_ok(x, XFAM_CET) || !group_ok(x, XFAM_AMX))
         return bad(TDX_OPERAND_ID_XFAM);
     return TDX_SUCCESS;
@@ -65,7 +65,7 @@ static uint64_t check_xfam(const struct td_params *p, struct tdx_args *a)
 
 static uint64_t check_vcpus(const struct td_params *p, struct tdx_args *a)
 {
-    if (!p->max_vcpus || p->max_vcpus > EMU_MAX_VCPUS_PER_TD)
+    if (!p->max_vcpus || p->max_vcpus > TDXEMU_MAX_VCPUS_PER_TD)
         return bad(TDX_OPERAND_ID_MAX_VCPUS);
     if (p->num_l2_vms)
         return bad(TDX_OPERAND_ID_NUM_L2_VMS);
@@ -112,7 +112,7 @@ static uint64_t check_reserved(const struct td_params *p, struct tdx_args *a)
 static uint64_t check_cpuid(const struct td_params *p, struct tdx_args *a)
 {
     for (unsigned i = 0; i < tdxemu_nr_cpuid(); i++) {
-        const struct emu_cpuid_cfg *c = tdxemu_cpuid(i);
+        const struct tdxemu_cpuid_cfg *c = tdxemu_cpuid(i);
         uint32_t v[4];
 
         memcpy(v, &p->cpuid_config[i], sizeof(v));
@@ -131,7 +131,7 @@ static const param_check param_checks[] = {
     check_eptp,       check_tsc,  check_reserved, check_cpuid,
 };
 
-static void apply(struct tdxemu_tdcs *t, const struct emu_tdr *tdr, const struct td_params *p)
+static void apply(struct tdxemu_tdcs *t, const struct tdxemu_tdr *tdr, const struct td_params *p)
 {
     t->attributes = p->attributes;
     t->xfam = p->xfam;
@@ -155,7 +155,7 @@ static void apply(struct tdxemu_tdcs *t, const struct emu_tdr *tdr, const struct
 uint64_t tdxemu_mng_init(struct tdx_args *a, unsigned ver)
 {
     struct tdxemu_tdcs *tdcs = NULL;
-    struct emu_tdr *tdr = NULL;
+    struct tdxemu_tdr *tdr = NULL;
     void *params = NULL;
     uint64_t st = tdxemu_tdr_get(a->rcx, TDX_OPERAND_ID_RCX, &tdr);
 

@@ -8,9 +8,9 @@
 #include "tdx/emu/emu_internal.h"
 
 struct vp {
-    struct emu_pamt *e; /* TDVPR PAMT entry (owner = TDR) */
-    struct emu_tdvpr *vp;
-    struct emu_tdr *tdr;
+    struct tdxemu_pamt *e; /* TDVPR PAMT entry (owner = TDR) */
+    struct tdxemu_tdvpr *vp;
+    struct tdxemu_tdr *tdr;
 };
 
 /* How a leaf locks the TDVPR (check_and_lock_explicit_4k_private_hpa lock type). */
@@ -44,12 +44,12 @@ static uint64_t vp_usable(uint64_t pa, enum tdvpr_lock lock, struct vp *v)
         return st;
     if (v->tdr->lifecycle != TD_KEYS_CONFIGURED)
         return TDX_TD_KEYS_NOT_CONFIGURED;
-    if (v->vp->num_pages < EMU_TDVPS_PAGES)
+    if (v->vp->num_pages < TDXEMU_TDVPS_PAGES)
         return TDX_TDCX_NUM_INCORRECT;
     return TDX_SUCCESS;
 }
 
-static void associate(struct emu_tdvpr *vp, struct tdxemu_tdcs *tdcs)
+static void associate(struct tdxemu_tdvpr *vp, struct tdxemu_tdcs *tdcs)
 {
     vp->assoc_lp = tdxemu.lp;
     tdcs->num_assoc++;
@@ -60,14 +60,14 @@ static void associate(struct emu_tdvpr *vp, struct tdxemu_tdcs *tdcs)
  * where allowed; TDX_VCPU_STATE_INCORRECT without operand otherwise), and
  * not associated with another LP; it becomes associated with this one.
  */
-static uint64_t check_and_associate(struct emu_tdvpr *vp, struct tdxemu_tdcs *tdcs,
+static uint64_t check_and_associate(struct tdxemu_tdvpr *vp, struct tdxemu_tdcs *tdcs,
                                     bool allow_disabled)
 {
     if (vp->state != VCPU_READY && !(vp->state == VCPU_DISABLED && allow_disabled))
         return TDX_VCPU_STATE_INCORRECT;
-    if (vp->assoc_lp != EMU_LP_NONE && vp->assoc_lp != tdxemu.lp)
+    if (vp->assoc_lp != TDXEMU_LP_NONE && vp->assoc_lp != tdxemu.lp)
         return TDX_VCPU_ASSOCIATED;
-    if (vp->assoc_lp == EMU_LP_NONE)
+    if (vp->assoc_lp == TDXEMU_LP_NONE)
         associate(vp, tdcs);
     return TDX_SUCCESS;
 }
@@ -76,9 +76,9 @@ static uint64_t check_and_associate(struct emu_tdvpr *vp, struct tdxemu_tdcs *td
 uint64_t tdxemu_vp_create(struct tdx_args *a, unsigned ver)
 {
     struct tdxemu_tdcs *tdcs;
-    struct emu_tdr *tdr;
-    struct emu_tdvpr *vp;
-    struct emu_pamt *e;
+    struct tdxemu_tdr *tdr;
+    struct tdxemu_tdvpr *vp;
+    struct tdxemu_pamt *e;
     uint64_t st = tdxemu_tdr_get(a->rdx, TDX_OPERAND_ID_RDX, &tdr);
 
     if (st == TDX_SUCCESS)
@@ -90,7 +90,7 @@ uint64_t tdxemu_vp_create(struct tdx_args *a, unsigned ver)
     tdxemu_page_take(e, a->rcx, TDX_PT_TDVPR, a->rdx);
     vp = tdxemu_page(a->rcx);
     vp->pages[vp->num_pages++] = a->rcx;
-    vp->assoc_lp = EMU_LP_NONE;
+    vp->assoc_lp = TDXEMU_LP_NONE;
     tdr->chldcnt++;
     return TDX_SUCCESS;
 }
@@ -99,7 +99,7 @@ uint64_t tdxemu_vp_create(struct tdx_args *a, unsigned ver)
 uint64_t tdxemu_vp_addcx(struct tdx_args *a, unsigned ver)
 {
     struct tdxemu_tdcs *tdcs;
-    struct emu_pamt *e;
+    struct tdxemu_pamt *e;
     struct vp v;
     uint64_t st = tdvpr_get(a->rdx, TDX_OPERAND_ID_RDX, TDVPR_EXCLUSIVE, &v);
 
@@ -107,7 +107,7 @@ uint64_t tdxemu_vp_addcx(struct tdx_args *a, unsigned ver)
         st = tdxemu_td_state(v.tdr, TDH_VP_ADDCX, &tdcs);
     if (st == TDX_SUCCESS && v.vp->state != VCPU_UNINITIALIZED)
         st = TDX_VCPU_STATE_INCORRECT; /* tdh_vp_addcx.c: no operand */
-    if (st == TDX_SUCCESS && v.vp->num_pages >= EMU_TDVPS_PAGES)
+    if (st == TDX_SUCCESS && v.vp->num_pages >= TDXEMU_TDVPS_PAGES)
         st = TDX_TDCX_NUM_INCORRECT;
     if (st == TDX_SUCCESS)
         st = tdxemu_page_check(a->rcx, TDX_PT_NDA, TDX_OPERAND_ID_RCX, &e);
@@ -127,7 +127,7 @@ static uint64_t vp_init_checks(struct vp *v, struct tdxemu_tdcs **tdcs, struct t
         st = tdxemu_td_state(v->tdr, TDH_VP_INIT, tdcs);
     if (st != TDX_SUCCESS)
         return st;
-    if (v->vp->num_pages < EMU_TDVPS_PAGES)
+    if (v->vp->num_pages < TDXEMU_TDVPS_PAGES)
         return TDX_TDCX_NUM_INCORRECT;
     if (v->vp->state != VCPU_UNINITIALIZED)
         return TDX_VCPU_STATE_INCORRECT; /* tdh_vp_init.c: no operand */
@@ -167,12 +167,12 @@ uint64_t tdxemu_vp_flush(struct tdx_args *a, unsigned ver)
     if (v.vp->assoc_lp != tdxemu.lp)
         return TDX_VCPU_NOT_ASSOCIATED;
     if (tdxemu.plat.vp_flush) {
-        struct tdx_emu_vcpu vc = {.tdvpr = a->rcx};
+        struct tdxemu_vcpu vc = {.tdvpr = a->rcx};
         for (unsigned i = 0; i < ARRAY_SIZE(vc.pages); i++)
             vc.pages[i] = v.vp->pages[1 + i];
         tdxemu.plat.vp_flush(tdxemu.plat.ctx, &vc);
     }
-    v.vp->assoc_lp = EMU_LP_NONE;
+    v.vp->assoc_lp = TDXEMU_LP_NONE;
     tdxemu_tdcs(v.tdr)->num_assoc--;
     return TDX_SUCCESS;
 }
@@ -201,7 +201,7 @@ uint64_t tdxemu_vp_enter(struct tdx_args *a, unsigned ver)
         st = tdxemu_stress_busy(TDX_OPERAND_ID_TD_EPOCH);
     if (st != TDX_SUCCESS)
         return st;
-    if (v.vp->last_exit == EMU_EXIT_TDVMCALL)
+    if (v.vp->last_exit == TDXEMU_EXIT_TDVMCALL)
         tdxemu_vmcall_return(v.vp, a);
     return tdxemu_run(tdcs, v.vp, a);
 }
@@ -222,12 +222,12 @@ static int vp_field_kind(uint64_t id)
 }
 
 /* The stored value of field key, created (as 0) when create is set. */
-static uint64_t *vp_slot(struct emu_tdvpr *vp, uint64_t key, bool create)
+static uint64_t *vp_slot(struct tdxemu_tdvpr *vp, uint64_t key, bool create)
 {
     for (unsigned i = 0; i < vp->nfields; i++)
         if (vp->fields[i].id == key)
             return &vp->fields[i].val;
-    if (!create || vp->nfields >= EMU_VP_FIELDS)
+    if (!create || vp->nfields >= TDXEMU_VP_FIELDS)
         return NULL;
     vp->fields[vp->nfields].id = key;
     vp->fields[vp->nfields].val = 0;

@@ -9,7 +9,7 @@
 #include "kernel/string.h"
 #include "tdx/emu/emu_internal.h"
 
-struct emu tdxemu;
+struct tdxemu_state tdxemu;
 
 typedef uint64_t (*emu_leaf_fn)(struct tdx_args *a, unsigned ver);
 
@@ -19,16 +19,16 @@ struct emu_leaf {
     uint8_t flags;
     uint8_t locks; /* lock/entropy points a successful call passes (stress mode, emu_stress.c) */
 };
-#define EMU_PRE_READY 1   /* accepted before SYS_READY */
-#define EMU_NO_LP_CHECK 2 /* runs on an LP without LP.INIT */
-#define EMU_NR_LEAVES 70
+#define TDXEMU_PRE_READY 1   /* accepted before SYS_READY */
+#define TDXEMU_NO_LP_CHECK 2 /* runs on an LP without LP.INIT */
+#define TDXEMU_NR_LEAVES 70
 
 /*
  * max_version is 0 everywhere: the 1.5.01 dispatcher takes no other version
  * of TDH.VP.INIT, and the v1 forms it has of SEPT.ADD, MNG.RD and VP.RD are
  * not emulated.
  */
-static const struct emu_leaf leaf_table[EMU_NR_LEAVES] = {
+static const struct emu_leaf leaf_table[TDXEMU_NR_LEAVES] = {
     [TDH_VP_ENTER] = {tdxemu_vp_enter, 0, 0, 4},
     [TDH_MNG_ADDCX] = {tdxemu_mng_addcx, 0, 0, 2},
     [TDH_MEM_PAGE_ADD] = {tdxemu_mem_page_add, 0, 0, 2},
@@ -49,28 +49,28 @@ static const struct emu_leaf leaf_table[EMU_NR_LEAVES] = {
     [TDH_VP_RD] = {tdxemu_vp_rd, 0, 0, 3},
     [TDH_MNG_KEY_RECLAIMID] = {tdxemu_mng_key_reclaimid, 0, 0, 0},
     [TDH_PHYMEM_PAGE_RECLAIM] = {tdxemu_phymem_page_reclaim, 0, 0, 2},
-    [TDH_SYS_KEY_CONFIG] = {tdxemu_sys_key_config, 0, EMU_PRE_READY, 2},
-    [TDH_SYS_INFO] = {NULL, 0, EMU_PRE_READY, 0},
-    [TDH_SYS_INIT] = {tdxemu_sys_init, 0, EMU_PRE_READY | EMU_NO_LP_CHECK, 2},
-    [TDH_SYS_RD] = {tdxemu_sys_rd, 0, EMU_PRE_READY, 0},
-    [TDH_SYS_LP_INIT] = {tdxemu_sys_lp_init, 0, EMU_PRE_READY | EMU_NO_LP_CHECK, 1},
+    [TDH_SYS_KEY_CONFIG] = {tdxemu_sys_key_config, 0, TDXEMU_PRE_READY, 2},
+    [TDH_SYS_INFO] = {NULL, 0, TDXEMU_PRE_READY, 0},
+    [TDH_SYS_INIT] = {tdxemu_sys_init, 0, TDXEMU_PRE_READY | TDXEMU_NO_LP_CHECK, 2},
+    [TDH_SYS_RD] = {tdxemu_sys_rd, 0, TDXEMU_PRE_READY, 0},
+    [TDH_SYS_LP_INIT] = {tdxemu_sys_lp_init, 0, TDXEMU_PRE_READY | TDXEMU_NO_LP_CHECK, 1},
     [TDH_SYS_TDMR_INIT] = {tdxemu_sys_tdmr_init, 0, 0, 1},
-    [TDH_SYS_RDALL] = {NULL, 0, EMU_PRE_READY, 0},
+    [TDH_SYS_RDALL] = {NULL, 0, TDXEMU_PRE_READY, 0},
     [TDH_PHYMEM_CACHE_WB] = {tdxemu_phymem_cache_wb, 0, 0, 2},
     [TDH_PHYMEM_PAGE_WBINVD] = {tdxemu_phymem_page_wbinvd, 0, 0, 1},
     [TDH_VP_WR] = {tdxemu_vp_wr, 0, 0, 3},
-    [TDH_SYS_LP_SHUTDOWN] = {NULL, 0, EMU_PRE_READY, 0},
-    [TDH_SYS_CONFIG] = {tdxemu_sys_config, 0, EMU_PRE_READY | EMU_NO_LP_CHECK, 1},
-    [TDH_SYS_UPDATE] = {NULL, 0, EMU_PRE_READY, 0},
+    [TDH_SYS_LP_SHUTDOWN] = {NULL, 0, TDXEMU_PRE_READY, 0},
+    [TDH_SYS_CONFIG] = {tdxemu_sys_config, 0, TDXEMU_PRE_READY | TDXEMU_NO_LP_CHECK, 1},
+    [TDH_SYS_UPDATE] = {NULL, 0, TDXEMU_PRE_READY, 0},
 };
 
-static bool platform_ok(const struct tdx_emu_platform *p)
+static bool platform_ok(const struct tdxemu_platform *p)
 {
     return p->this_lp && p->phys_to_virt && p->nr_lps && p->nr_pkgs && p->nr_tdx_keyids >= 2 &&
            !p->lock == !p->unlock;
 }
 
-void tdx_emu_init(const struct tdx_emu_platform *p)
+void tdxemu_init(const struct tdxemu_platform *p)
 {
     memset(&tdxemu, 0, sizeof(tdxemu));
     if (!p)
@@ -82,17 +82,17 @@ void tdx_emu_init(const struct tdx_emu_platform *p)
     tdxemu.plat = *p;
     if (!tdxemu.plat.phys_bits)
         tdxemu.plat.phys_bits = 46;
-    tdxemu.plat.nr_lps = MIN(tdxemu.plat.nr_lps, TDX_EMU_MAX_LPS);
-    tdxemu.plat.nr_pkgs = MIN(tdxemu.plat.nr_pkgs, TDX_EMU_MAX_PKGS);
-    tdxemu.plat.nr_cmrs = MIN(tdxemu.plat.nr_cmrs, TDX_EMU_MAX_CMRS);
-    tdxemu.plat.nr_tdx_keyids = MIN(tdxemu.plat.nr_tdx_keyids, TDX_EMU_MAX_KEYIDS);
+    tdxemu.plat.nr_lps = MIN(tdxemu.plat.nr_lps, TDXEMU_MAX_LPS);
+    tdxemu.plat.nr_pkgs = MIN(tdxemu.plat.nr_pkgs, TDXEMU_MAX_PKGS);
+    tdxemu.plat.nr_cmrs = MIN(tdxemu.plat.nr_cmrs, TDXEMU_MAX_CMRS);
+    tdxemu.plat.nr_tdx_keyids = MIN(tdxemu.plat.nr_tdx_keyids, TDXEMU_MAX_KEYIDS);
     tdxemu.plat.stress_permille = MIN(tdxemu.plat.stress_permille, 1000u);
     tdxemu.pkg_all = tdxemu.plat.nr_pkgs >= 64 ? ~0ULL : (1ULL << tdxemu.plat.nr_pkgs) - 1;
     tdxemu_stress_seed(tdxemu.plat.stress_seed);
     tdxemu.loaded = true;
-    pr_info("tdx-emu: module %u.%u.%u loaded: %u LPs, %u packages, KeyIDs %u+%u", EMU_VERSION_MAJOR,
-            EMU_VERSION_MINOR, EMU_VERSION_UPDATE, tdxemu.plat.nr_lps, tdxemu.plat.nr_pkgs,
-            tdxemu.plat.tdx_keyid_start, tdxemu.plat.nr_tdx_keyids);
+    pr_info("tdx-emu: module %u.%u.%u loaded: %u LPs, %u packages, KeyIDs %u+%u",
+            TDXEMU_VERSION_MAJOR, TDXEMU_VERSION_MINOR, TDXEMU_VERSION_UPDATE, tdxemu.plat.nr_lps,
+            tdxemu.plat.nr_pkgs, tdxemu.plat.tdx_keyid_start, tdxemu.plat.nr_tdx_keyids);
     if (tdxemu.plat.stress_permille)
         pr_info("tdx-emu: stress mode: %u/1000 of locks and entropy draws fail, seed %#llx",
                 tdxemu.plat.stress_permille, (unsigned long long)tdxemu.plat.stress_seed);
@@ -110,7 +110,7 @@ static bool lp_inited(void)
 
 static const struct emu_leaf *leaf_entry(uint64_t leaf)
 {
-    return leaf < EMU_NR_LEAVES ? &leaf_table[leaf] : NULL;
+    return leaf < TDXEMU_NR_LEAVES ? &leaf_table[leaf] : NULL;
 }
 
 /* The module dispatcher's checks, in its order; 0 = run the leaf. */
@@ -122,11 +122,11 @@ static uint64_t generic_checks(uint64_t fn, const struct emu_leaf *e)
         return bad_rax;
     if (SEAMCALL_VERSION(fn) > (e ? e->max_version : 0))
         return bad_rax;
-    if (tdxemu.state != EMU_SYS_READY && !(e && (e->flags & EMU_PRE_READY)))
+    if (tdxemu.state != TDXEMU_SYS_READY && !(e && (e->flags & TDXEMU_PRE_READY)))
         return TDX_SYS_NOT_READY;
     if (!e || !e->fn)
         return bad_rax;
-    if (!(e->flags & EMU_NO_LP_CHECK) && !lp_inited())
+    if (!(e->flags & TDXEMU_NO_LP_CHECK) && !lp_inited())
         return TDX_SYS_LP_INIT_NOT_DONE;
     return TDX_SUCCESS;
 }
@@ -150,7 +150,7 @@ static uint64_t dispatch(uint64_t fn, struct tdx_args *a)
     return st;
 }
 
-uint64_t tdx_emu_seamcall(uint64_t fn, struct tdx_args *a)
+uint64_t tdxemu_seamcall(uint64_t fn, struct tdx_args *a)
 {
     uint64_t st;
 

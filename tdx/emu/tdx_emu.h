@@ -50,7 +50,7 @@
  * SHA-384.
  *
  * TD execution: TDH.VP.ENTER runs the vCPU through the platform's vp_run
- * (tdx/tdx_emu_vmx.c runs it in VMX non-root operation on the S-EPT, which
+ * (tdx/emu/vmx/tdx_emu_vmx.c runs it in VMX non-root operation on the S-EPT, which
  * is kept in EPT format). The module serves TDCALL itself (emu_tdcall.c):
  * TDG.VP.INFO and TDG.VP.VEINFO.GET stay in the module, TDG.VP.VMCALL is a
  * TD exit to the VMM with the guest's exposed GPRs (exit reason 77), whose
@@ -72,25 +72,25 @@
 #define TDX_EMU_TDX_EMU_H
 
 #include "kernel/compiler.h"
-#include "tdx/seamcall.h"
+#include "tdx/module/seamcall.h"
 
-#define TDX_EMU_MAX_CMRS 32
-#define TDX_EMU_MAX_LPS 1024
-#define TDX_EMU_MAX_PKGS 64
-#define TDX_EMU_MAX_KEYIDS 1024
+#define TDXEMU_MAX_CMRS 32
+#define TDXEMU_MAX_LPS 1024
+#define TDXEMU_MAX_PKGS 64
+#define TDXEMU_MAX_KEYIDS 1024
 
-struct tdx_emu_cmr {
+struct tdxemu_cmr {
     uint64_t base, size; /* 4K granular, sorted, non-overlapping */
 };
 
 /* Guest GPRs in the SDM's register-number order (RSP lives in the platform's VMCS). */
-struct tdx_emu_gprs {
+struct tdxemu_gprs {
     uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
     uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
 /* What TDG.VP.VEINFO.GET returns about the last virtualization exception. */
-struct tdx_emu_ve {
+struct tdxemu_ve {
     uint32_t valid; /* 0 after VEINFO.GET: the next #VE may be delivered */
     uint32_t exit_reason;
     uint64_t qual, gla, gpa;
@@ -98,9 +98,9 @@ struct tdx_emu_ve {
 };
 
 /* A TD vCPU as TDH.VP.ENTER hands it to the platform. */
-struct tdx_emu_vcpu {
-    struct tdx_emu_gprs *gprs; /* in the TDVPR: the platform loads and saves them */
-    struct tdx_emu_ve *ve;     /* the platform fills it when it delivers #VE */
+struct tdxemu_vcpu {
+    struct tdxemu_gprs *gprs; /* in the TDVPR: the platform loads and saves them */
+    struct tdxemu_ve *ve;     /* the platform fills it when it delivers #VE */
     uint64_t tdvpr;
     /* TDCX pages for the platform (TD VMCS, its own per-vCPU state, ...), zeroed at VP.ADDCX. */
     uint64_t pages[4];
@@ -111,14 +111,14 @@ struct tdx_emu_vcpu {
 };
 
 /* Why vp_run returned. */
-struct tdx_emu_exit {
+struct tdxemu_exit {
     bool tdcall; /* the TD executed TDCALL (RAX = leaf); its RIP is past the instruction */
     /* Otherwise an asynchronous TD exit to the VMM: */
     uint32_t reason; /* VMX basic exit reason */
     uint64_t qual, ext_qual, gpa, intr_info;
 };
 
-struct tdx_emu_platform {
+struct tdxemu_platform {
     /*
      * Every LP MCHECK counts: each one the firmware enabled (MADT), not only
      * those the VMM brings up; all must run LP.INIT before SYS.CONFIG.
@@ -142,7 +142,7 @@ struct tdx_emu_platform {
      * TDH.VP.ENTER returns TDX_OPERAND_INVALID | operand RAX: TD execution
      * is not emulated.
      */
-    int (*vp_run)(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x);
+    int (*vp_run)(void *ctx, const struct tdxemu_vcpu *vc, struct tdxemu_exit *x);
     /*
      * Optional: page pa became TD private memory (private = true, after
      * TDH.MEM.PAGE.ADD filled it) or was reclaimed (false). The platform
@@ -151,12 +151,12 @@ struct tdx_emu_platform {
      */
     void (*page_private)(void *ctx, uint64_t pa, bool private);
     /* Optional: TDH.VP.FLUSH of vc on this LP (e.g. VMCLEAR of its VMCS). */
-    void (*vp_flush)(void *ctx, const struct tdx_emu_vcpu *vc);
+    void (*vp_flush)(void *ctx, const struct tdxemu_vcpu *vc);
     void (*lock)(void *ctx); /* optional: held around each SEAMCALL */
     void (*unlock)(void *ctx);
     void *ctx; /* passed to every callback */
     unsigned nr_cmrs;
-    struct tdx_emu_cmr cmrs[TDX_EMU_MAX_CMRS];
+    struct tdxemu_cmr cmrs[TDXEMU_MAX_CMRS];
     uint16_t tdx_keyid_start; /* first TDX (private) KeyID */
     uint16_t nr_tdx_keyids;   /* >= 2: one global KeyID + guests */
     unsigned phys_bits;       /* KeyID shift (MAXPHYADDR - KeyID bits); 0 = 46 */
@@ -178,9 +178,9 @@ struct tdx_emu_platform {
  * TDX_SEAMCALL_VMFAILINVALID, as without a module. A SEAMCALL from an LP
  * or package outside the description returns TDX_SYS_LP_INIT_NOT_DONE.
  */
-void tdx_emu_init(const struct tdx_emu_platform *p);
+void tdxemu_init(const struct tdxemu_platform *p);
 
-/* The SEAMCALL primitive of the emulated module (a seamcall_fn). */
-uint64_t tdx_emu_seamcall(uint64_t fn, struct tdx_args *a);
+/* The SEAMCALL primitive of the emulated module (a tdx_seamcall_fn). */
+uint64_t tdxemu_seamcall(uint64_t fn, struct tdx_args *a);
 
 #endif

@@ -6,7 +6,7 @@
 uint8_t *mem;
 unsigned cur_lp;
 struct tdx_args args;
-struct tdx_emu_platform plat;
+struct tdxemu_platform plat;
 bool fixture_retry;
 void (*fixture_observe)(uint64_t fn, uint64_t status);
 uint64_t next_page;
@@ -53,7 +53,7 @@ void fixture_load(void)
     plat.tdx_keyid_start = KEYID_START;
     plat.nr_tdx_keyids = NR_KEYIDS;
     plat.phys_bits = 46;
-    tdx_emu_init(&plat);
+    tdxemu_init(&plat);
     cur_lp = 0;
 }
 
@@ -80,7 +80,7 @@ static uint64_t call_once(uint64_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8, 
     args.rdx = rdx;
     args.r8 = r8;
     args.r9 = r9;
-    st = tdx_emu_seamcall(fn, &args);
+    st = tdxemu_seamcall(fn, &args);
     if (fixture_observe)
         fixture_observe(fn, st);
     return st;

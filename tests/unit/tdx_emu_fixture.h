@@ -38,7 +38,7 @@
 extern uint8_t *mem;
 extern unsigned cur_lp;      /* the LP the next SEAMCALL runs on */
 extern struct tdx_args args; /* the last SEAMCALL's registers */
-extern struct tdx_emu_platform plat;
+extern struct tdxemu_platform plat;
 /*
  * When set, call4 repeats a call that lost a race (TDX_OPERAND_BUSY,
  * TDX_SYS_BUSY, TDX_RND_NO_ENTROPY, TDX_KEY_GENERATION_FAILED) and resumes

@@ -1,6 +1,6 @@
 /*
  * The SEAMCALL primitive of the host TDX tests (see tdx_host_stubs.h): the
- * emulated module (tdx_emu_seamcall) behind a wrapper that
+ * emulated module (tdxemu_seamcall) behind a wrapper that
  *  - checks that every page handed to the module was flushed, and marks it
  *    as the module's until RECLAIM / PAGE.WBINVD give it back;
  *  - records the spinlocks held and the interrupt state at each call, the
@@ -176,7 +176,7 @@ static uint64_t tdmr_init_whole(unsigned i, struct tdx_args *a)
 
     do {
         *a = (struct tdx_args){.rcx = hs.tdmr_base[i]};
-        s = tdx_emu_seamcall(TDH_SYS_TDMR_INIT, a);
+        s = tdxemu_seamcall(TDH_SYS_TDMR_INIT, a);
     } while (busy(s) || (s == TDX_SUCCESS && a->rdx < hs.tdmr_end[i]));
     return s;
 }
@@ -187,12 +187,12 @@ static uint64_t tdmr_init(struct tdx_args *a)
     uint64_t s;
 
     if (i < 0)
-        return tdx_emu_seamcall(TDH_SYS_TDMR_INIT, a);
+        return tdxemu_seamcall(TDH_SYS_TDMR_INIT, a);
     hs.tdmr_init_calls++;
     if (hs.tdmr == TDMR_ONE_CALL)
         s = tdmr_init_whole((unsigned)i, a);
     else
-        s = tdx_emu_seamcall(TDH_SYS_TDMR_INIT, a);
+        s = tdxemu_seamcall(TDH_SYS_TDMR_INIT, a);
     if (s == TDX_SUCCESS) {
         hs.tdmr_init_stalls += a->rdx <= hs.tdmr_rdx[i];
         hs.tdmr_rdx[i] = a->rdx;
@@ -213,7 +213,7 @@ static uint64_t cache_wb(uint64_t fn, struct tdx_args *a)
         }
         hs.wb_bad_resume++;
     }
-    s = tdx_emu_seamcall(fn, a);
+    s = tdxemu_seamcall(fn, a);
     if (a->rcx == 0 && s != TDX_INTERRUPTED_RESUMABLE && hs.wb_interrupts) {
         hs.wb_interrupts--;
         hs.wb_pending[host_lp] = true;
@@ -251,7 +251,7 @@ static uint64_t dispatch(uint64_t fn, struct tdx_args *a)
     case TDH_VP_ENTER:
         return vp_enter(a);
     default:
-        return tdx_emu_seamcall(fn, a);
+        return tdxemu_seamcall(fn, a);
     }
 }
 

@@ -25,16 +25,17 @@
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
 #include "kernel/x86/cpu.h"
-#include "tdx/tdx_abi.h"
-#include "tdx/tdx_fault.h"
-#include "tdx/tdx_init_steps.h"
-#include "tdx/tdx_sys.h"
-#include "tdx/tdx_td.h"
+#include "tdx/module/tdx_abi.h"
+#include "tdx/module/tdx_fault.h"
+#include "tdx/module/tdx_init_steps.h"
+#include "tdx/module/tdx_sys.h"
+#include "tdx/td/tdx_td.h"
+#include "tdx/emu/vmx/tdx_emu_glue.h"
 #include "vmm/vm.h"
 #include "vmm/vmx/vmx.h"
-#if __has_include("tdx/tdx_page.h")
-#include "tdx/tdx_page.h"
-#else /* before tdx/tdx_page.c existed: the same functions, only recorded here */
+#if __has_include("tdx/module/tdx_page.h")
+#include "tdx/module/tdx_page.h"
+#else /* before tdx/module/tdx_page.c existed: the same functions, only recorded here */
 void tdx_page_flush(uint64_t pa, uint64_t npages);
 void tdx_page_clear(uint64_t pa, uint64_t npages);
 uint64_t tdx_page_alloc(void);
@@ -52,7 +53,7 @@ enum { PG_USED = 1, PG_FLUSHED = 2, PG_GIVEN = 4, PG_OWNED = 8, PG_CLEARED = 16 
 
 uint8_t *host_mem;
 unsigned host_lp;
-struct tdx_emu_platform host_plat;
+struct tdxemu_platform host_plat;
 struct host_kernel hk;
 struct host_pages hp;
 struct percpu *cpu_table[MAX_CPUS];
@@ -103,7 +104,7 @@ static void plat_load(unsigned nr_lps)
     host_plat.tdx_keyid_start = HOST_KEYID_START;
     host_plat.nr_tdx_keyids = HOST_NR_KEYIDS;
     host_plat.phys_bits = HOST_PHYS_BITS;
-    tdx_emu_init(&host_plat);
+    tdxemu_init(&host_plat);
 }
 
 /* ------------------------------------------------ memory */
@@ -207,7 +208,7 @@ void host_page_take_back(uint64_t pa)
         pg[pa / PAGE_SIZE] &= (uint8_t) ~(PG_OWNED | PG_CLEARED);
 }
 
-/* tdx/tdx_page.c's CLFLUSH and MOVDIR64B, recorded instead. */
+/* tdx/module/tdx_page.c's CLFLUSH and MOVDIR64B, recorded instead. */
 void tdx_page_flush(uint64_t pa, uint64_t npages)
 {
     hp.flush_calls++;
@@ -462,16 +463,16 @@ uint64_t td_reset_page_build(const struct vcpu_start *start)
 }
 
 /* tdx=emulate's glue is not under test: these tests drive the hardware path. */
-int tdx_emu_attach(struct tdx_status *st)
+int tdxemu_attach(struct tdx_status *st)
 {
     return -ENODEV;
 }
 
-void tdx_emu_set_stress(unsigned permille, uint64_t seed)
+void tdxemu_set_stress(unsigned permille, uint64_t seed)
 {
 }
 
-uint64_t seamcall_hw(uint64_t fn, struct tdx_args *args)
+uint64_t tdx_seamcall_hw(uint64_t fn, struct tdx_args *args)
 {
     return TDX_SEAMCALL_VMFAILINVALID;
 }

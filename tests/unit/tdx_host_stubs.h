@@ -1,5 +1,5 @@
 /*
- * The fake machine the hypervisor's host-side TDX code (tdx/tdx_init.c,
+ * The fake machine the hypervisor's host-side TDX code (tdx/module/tdx_init.c,
  * tdx_module_init.c, tdx_sys.c, tdx_td.c, tdx_teardown.c, tdx_run.c) runs
  * on in test_tdx_host.c, with the emulated TDX module as its module:
  * HOST_NR_LPS CPUs in packages of two, HOST_MEM_SIZE of "physical" memory
@@ -10,7 +10,7 @@
  * host code calls (SMP, per-CPU data, a page allocator over the fake
  * memory that tracks page hygiene, MSRs, CPUID, locks, interrupts, VM
  * stop, the VMX post-enable hook), each recording what the tests assert
- * on; tdx/tdx_page.c's flush and clear as recorders. tdx_host_seam.c: the
+ * on; tdx/module/tdx_page.c's flush and clear as recorders. tdx_host_seam.c: the
  * SEAMCALL primitive, a wrapper around the emulated module that checks the
  * pages handed to it, records locks and back-off around each call, and can
  * override chosen leaves.
@@ -25,7 +25,7 @@
 #include <cmocka.h>
 
 #include "tdx/emu/tdx_emu.h"
-#include "tdx/tdx_abi.h"
+#include "tdx/module/tdx_abi.h"
 
 #ifndef TDX_OPERAND_BUSY_HOST_PRIORITY /* tdx_abi.h before commit 72b2d93 */
 #define TDX_OPERAND_BUSY_HOST_PRIORITY 0x8000020400000000ULL
@@ -46,7 +46,7 @@
 
 extern uint8_t *host_mem; /* physical address 0 */
 extern unsigned host_lp;  /* the CPU running now: this_cpu_id() and the module's LP */
-extern struct tdx_emu_platform host_plat; /* what tdx_emu_init got (stress_* may be set) */
+extern struct tdxemu_platform host_plat; /* what tdxemu_init got (stress_* may be set) */
 
 /* cmocka group set-up and tear-down: map and unmap the fake memory. */
 int host_group_setup(void **state);

@@ -1,4 +1,4 @@
-/* unit-srcs: tdx/tdmr.c kernel/string.c */
+/* unit-srcs: tdx/module/tdmr.c kernel/string.c */
 /* TDMR + PAMT builder: layouts, limits, CMR checks, rollback, TDMR_INFO bytes. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel/errno.h"
-#include "tdx/tdmr.h"
+#include "tdx/module/tdmr.h"
 #include "tests/unit/host_stubs.h"
 
-#define R(b, e) ((struct tdmr_range){(b), (e)})
+#define R(b, e) ((struct tdx_tdmr_range){(b), (e)})
 #define PAMT_1G_16B (MiB(4) + KiB(8) + KiB(4)) /* 1 GiB TDMR, 16-byte entries */
 
 /* Fake PAMT allocator: bumps through a pool and records every allocation. */
@@ -25,12 +25,12 @@ struct fake {
     struct {
         uint64_t pa, bytes;
         bool live;
-    } rec[TDMR_MAX];
+    } rec[TDX_TDMR_MAX];
 };
 
 static struct fake F;
-static struct tdmr_set S;
-static struct tdmr_limits L;
+static struct tdx_tdmr_set S;
+static struct tdx_tdmr_limits L;
 
 static uint64_t fake_alloc(void *ctx, uint64_t bytes, uint64_t align)
 {
@@ -43,7 +43,7 @@ static uint64_t fake_alloc(void *ctx, uint64_t bytes, uint64_t align)
         return 0;
     if (!f->force_pa)
         f->next = pa + bytes;
-    assert_true(f->allocs < TDMR_MAX);
+    assert_true(f->allocs < TDX_TDMR_MAX);
     f->rec[f->allocs].pa = pa;
     f->rec[f->allocs].bytes = bytes;
     f->rec[f->allocs++].live = true;
@@ -66,7 +66,7 @@ static void fake_free(void *ctx, uint64_t pa, uint64_t bytes)
              (unsigned long long)bytes);
 }
 
-static const struct tdmr_alloc A = {fake_alloc, fake_free, &F};
+static const struct tdx_tdmr_alloc A = {fake_alloc, fake_free, &F};
 
 static void pool(uint64_t base, uint64_t end)
 {
@@ -77,8 +77,8 @@ static void pool(uint64_t base, uint64_t end)
 static int setup(void **state)
 {
     memset(&F, 0, sizeof(F));
-    memset(&S, 0xa5, sizeof(S)); /* tdmr_build must not rely on a zeroed set */
-    L = (struct tdmr_limits){64, 16, 16, 16, 16};
+    memset(&S, 0xa5, sizeof(S)); /* tdx_tdmr_build must not rely on a zeroed set */
+    L = (struct tdx_tdmr_limits){64, 16, 16, 16, 16};
     pool(MiB(192), MiB(256));
     host_log_clear();
     return 0;
@@ -88,15 +88,15 @@ static int setup(void **state)
 
 static int cmp_range(const void *a, const void *b)
 {
-    const struct tdmr_range *x = a, *y = b;
+    const struct tdx_tdmr_range *x = a, *y = b;
 
     return x->base < y->base ? -1 : x->base > y->base;
 }
 
 /* True if [a, b) lies inside the union of r[0..n) (sorted and merged here). */
-static bool in_union(const struct tdmr_range *r, unsigned n, uint64_t a, uint64_t b)
+static bool in_union(const struct tdx_tdmr_range *r, unsigned n, uint64_t a, uint64_t b)
 {
-    struct tdmr_range m[256];
+    struct tdx_tdmr_range m[256];
     unsigned k = 0;
 
     assert_true(n <= ARRAY_SIZE(m));
@@ -116,7 +116,7 @@ static bool in_union(const struct tdmr_range *r, unsigned n, uint64_t a, uint64_
     return false;
 }
 
-static bool overlaps(struct tdmr_range x, uint64_t a, uint64_t b)
+static bool overlaps(struct tdx_tdmr_range x, uint64_t a, uint64_t b)
 {
     return x.base < b && a < x.end;
 }
@@ -129,15 +129,15 @@ static uint64_t part(uint64_t size, unsigned shift, unsigned entry)
 /* Geometry of TDMR i: 1 GiB aligned, sorted, reserved areas sorted/merged/4K/inside. */
 static void check_geometry(unsigned i)
 {
-    const struct tdmr *t = &S.t[i];
+    const struct tdx_tdmr *t = &S.t[i];
     uint64_t prev = 0;
 
     assert_true(t->size && IS_ALIGNED(t->base, GiB(1)) && IS_ALIGNED(t->size, GiB(1)));
     if (i)
         assert_true(t->base >= S.t[i - 1].base + S.t[i - 1].size);
-    assert_true(t->nr_rsvd <= MIN(L.max_reserved, TDMR_RSVD_MAX));
+    assert_true(t->nr_rsvd <= MIN(L.max_reserved, TDX_TDMR_RSVD_MAX));
     for (unsigned j = 0; j < t->nr_rsvd; j++) {
-        const struct tdmr_rsvd *r = &t->rsvd[j];
+        const struct tdx_tdmr_rsvd *r = &t->rsvd[j];
 
         assert_true(r->size && IS_ALIGNED(r->offset, PAGE_SIZE) && IS_ALIGNED(r->size, PAGE_SIZE));
         assert_true(j == 0 || r->offset > prev); /* sorted, disjoint, not even touching */
@@ -152,7 +152,7 @@ static void check_geometry(unsigned i)
 }
 
 struct layout {
-    struct tdmr_range ram[256], cmr[64], pamt[TDMR_MAX], tdmr[TDMR_MAX];
+    struct tdx_tdmr_range ram[256], cmr[64], pamt[TDX_TDMR_MAX], tdmr[TDX_TDMR_MAX];
     unsigned nram, ncmr;
 };
 
@@ -178,7 +178,7 @@ static void check_reserved(const struct layout *l, uint64_t a, uint64_t b)
     }
 }
 
-static void check_tdmr_bytes(const struct layout *l, const struct tdmr *t)
+static void check_tdmr_bytes(const struct layout *l, const struct tdx_tdmr *t)
 {
     uint64_t pos = t->base;
 
@@ -192,8 +192,8 @@ static void check_tdmr_bytes(const struct layout *l, const struct tdmr *t)
     check_free(l, pos, t->base + t->size);
 }
 
-static void check_set(const struct tdmr_range *ram, unsigned nram, const struct tdmr_range *cmr,
-                      unsigned ncmr)
+static void check_set(const struct tdx_tdmr_range *ram, unsigned nram,
+                      const struct tdx_tdmr_range *cmr, unsigned ncmr)
 {
     static struct layout l;
     uint64_t total = 0;
@@ -223,18 +223,18 @@ static void check_set(const struct tdmr_range *ram, unsigned nram, const struct 
             assert_true(in_union(l.tdmr, S.n, l.ram[i].base, l.ram[i].end));
 }
 
-static void build_ok(const struct tdmr_range *ram, unsigned nram, const struct tdmr_range *cmr,
-                     unsigned ncmr)
+static void build_ok(const struct tdx_tdmr_range *ram, unsigned nram,
+                     const struct tdx_tdmr_range *cmr, unsigned ncmr)
 {
-    assert_int_equal(tdmr_build(&S, ram, nram, cmr, ncmr, &L, &A), 0);
+    assert_int_equal(tdx_tdmr_build(&S, ram, nram, cmr, ncmr, &L, &A), 0);
     check_set(ram, nram, cmr, ncmr);
 }
 
 /* A failed build leaves no PAMT behind and logs one line saying why. */
-static void build_err(const struct tdmr_range *ram, unsigned nram, const struct tdmr_range *cmr,
-                      unsigned ncmr, int err, const char *why)
+static void build_err(const struct tdx_tdmr_range *ram, unsigned nram,
+                      const struct tdx_tdmr_range *cmr, unsigned ncmr, int err, const char *why)
 {
-    assert_int_equal(tdmr_build(&S, ram, nram, cmr, ncmr, &L, &A), err);
+    assert_int_equal(tdx_tdmr_build(&S, ram, nram, cmr, ncmr, &L, &A), err);
     assert_int_equal(S.n, 0);
     assert_int_equal(S.pamt_bytes, 0);
     assert_int_equal(F.live, 0);
@@ -258,14 +258,14 @@ static void assert_rsvd(unsigned i, unsigned j, uint64_t base, uint64_t end)
 /* ---- layouts ---- */
 
 /* first MiB + 3 inner holes + PAMT + tail = 6 areas */
-static const struct tdmr_range holey_ram[] = {R(MiB(1), MiB(10)), R(MiB(11), MiB(20)),
-                                              R(MiB(21), MiB(30)), R(MiB(31), MiB(256))};
-static const struct tdmr_range holey_cmr[] = {R(MiB(1), MiB(256))};
+static const struct tdx_tdmr_range holey_ram[] = {R(MiB(1), MiB(10)), R(MiB(11), MiB(20)),
+                                                  R(MiB(21), MiB(30)), R(MiB(31), MiB(256))};
+static const struct tdx_tdmr_range holey_cmr[] = {R(MiB(1), MiB(256))};
 
 /* Bochs/QEMU-like: low RAM, 1 MiB..256 MiB with a hole, CMRs = the RAM above 1 MiB. */
-static const struct tdmr_range bochs_ram[] = {R(0, 0x9f000), R(MiB(1), MiB(128)),
-                                              R(MiB(129), MiB(256))};
-static const struct tdmr_range bochs_cmr[] = {R(MiB(1), MiB(128)), R(MiB(129), MiB(256))};
+static const struct tdx_tdmr_range bochs_ram[] = {R(0, 0x9f000), R(MiB(1), MiB(128)),
+                                                  R(MiB(129), MiB(256))};
+static const struct tdx_tdmr_range bochs_cmr[] = {R(MiB(1), MiB(128)), R(MiB(129), MiB(256))};
 
 static void test_bochs_map(void **state)
 {
@@ -286,9 +286,9 @@ static void test_bochs_map(void **state)
 }
 
 /* 24 GiB with the PCI hole at 3-4 GiB and ACPI tables just below it. */
-static const struct tdmr_range big_ram[] = {R(0, 0x9fc00), R(MiB(1), GiB(3) - KiB(128)),
-                                            R(GiB(4), GiB(25))};
-static const struct tdmr_range big_cmr[] = {R(MiB(1), GiB(3)), R(GiB(4), GiB(25))};
+static const struct tdx_tdmr_range big_ram[] = {R(0, 0x9fc00), R(MiB(1), GiB(3) - KiB(128)),
+                                                R(GiB(4), GiB(25))};
+static const struct tdx_tdmr_range big_cmr[] = {R(MiB(1), GiB(3)), R(GiB(4), GiB(25))};
 
 static void test_24g_pci_hole(void **state)
 {
@@ -312,8 +312,8 @@ static void test_24g_pci_hole(void **state)
 
 static void test_two_ranges_same_gib_merge(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(100)), R(MiB(200), MiB(300))};
-    const struct tdmr_range cmr[] = {R(MiB(1), GiB(1))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(100)), R(MiB(200), MiB(300))};
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), GiB(1))};
 
     pool(MiB(250), MiB(300));
     build_ok(ram, 2, cmr, 1);
@@ -329,8 +329,8 @@ static void test_two_ranges_same_gib_merge(void **state)
 /* Linux fill_out_tdmrs: a range starting inside a TDMR continues in a new one at its end. */
 static void test_range_straddling_tdmr_end(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(512)), R(MiB(768), MiB(1536))};
-    const struct tdmr_range cmr[] = {R(MiB(1), GiB(2))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(512)), R(MiB(768), MiB(1536))};
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), GiB(2))};
 
     build_ok(ram, 2, cmr, 1);
     assert_int_equal(S.n, 2);
@@ -342,8 +342,8 @@ static void test_range_straddling_tdmr_end(void **state)
 
 static void test_adjacent_ram_ranges_leave_no_hole(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(64)), R(MiB(64), MiB(256))};
-    const struct tdmr_range cmr[] = {R(MiB(1), MiB(256))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(64)), R(MiB(64), MiB(256))};
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), MiB(256))};
 
     build_ok(ram, 2, cmr, 1);
     assert_int_equal(S.t[0].nr_rsvd, 3); /* first MiB, PAMT, tail */
@@ -352,7 +352,7 @@ static void test_adjacent_ram_ranges_leave_no_hole(void **state)
 /* A firmware map may reserve a single page (e.g. a BIOS data page) inside RAM. */
 static void test_one_page_hole(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(100)), R(MiB(100) + KiB(4), MiB(256))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(100)), R(MiB(100) + KiB(4), MiB(256))};
 
     build_ok(ram, 2, holey_cmr, 1);
     assert_int_equal(S.t[0].nr_rsvd, 4);
@@ -361,26 +361,26 @@ static void test_one_page_hole(void **state)
 
 static void test_unsorted_unaligned_input(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(129) - 1, MiB(256) + 123), R(0x100123, MiB(64)),
-                                     R(MiB(32), MiB(128) + 0xfff), R(MiB(5), MiB(5))};
-    static struct tdmr ref[1];
+    const struct tdx_tdmr_range ram[] = {R(MiB(129) - 1, MiB(256) + 123), R(0x100123, MiB(64)),
+                                         R(MiB(32), MiB(128) + 0xfff), R(MiB(5), MiB(5))};
+    static struct tdx_tdmr ref[1];
 
     build_ok(bochs_ram, 3, bochs_cmr, 2);
     memcpy(ref, S.t, sizeof(ref));
-    tdmr_free_pamts(&S);
+    tdx_tdmr_free_pamts(&S);
     setup(NULL);
     build_ok(ram, ARRAY_SIZE(ram), bochs_cmr, 2);
     assert_int_equal(S.n, 1);
     /* Partial pages at both ends are reserved: 0x100123 starts the RAM at 0x101000. */
     assert_rsvd(0, 0, 0, 0x101000);
     assert_rsvd(0, 1, MiB(128), MiB(129));
-    assert_memory_equal(&ref[0].rsvd[2], &S.t[0].rsvd[2], 2 * sizeof(struct tdmr_rsvd));
+    assert_memory_equal(&ref[0].rsvd[2], &S.t[0].rsvd[2], 2 * sizeof(struct tdx_tdmr_rsvd));
 }
 
 static void test_first_mib_reserved_even_if_called_ram(void **state)
 {
-    const struct tdmr_range ram[] = {R(0, MiB(256))};
-    const struct tdmr_range cmr[] = {R(0, MiB(256))};
+    const struct tdx_tdmr_range ram[] = {R(0, MiB(256))};
+    const struct tdx_tdmr_range cmr[] = {R(0, MiB(256))};
 
     build_ok(ram, 1, cmr, 1);
     assert_rsvd(0, 0, 0, MiB(1));
@@ -388,8 +388,8 @@ static void test_first_mib_reserved_even_if_called_ram(void **state)
 
 static void test_pamt_outside_tdmrs_not_reserved(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(512))};
-    const struct tdmr_range cmr[] = {R(MiB(1), GiB(4))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(512))};
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), GiB(4))};
 
     pool(GiB(2), GiB(3)); /* CMR memory the caller keeps out of the TDX pool */
     build_ok(ram, 1, cmr, 1);
@@ -401,8 +401,8 @@ static void test_pamt_outside_tdmrs_not_reserved(void **state)
 /* A PAMT filling a whole RAM range joins the holes on both sides into one area. */
 static void test_pamt_filling_ram_range_merges_holes(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(64)), R(MiB(100), MiB(100) + PAMT_1G_16B)};
-    const struct tdmr_range cmr[] = {R(MiB(1), MiB(200))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(64)), R(MiB(100), MiB(100) + PAMT_1G_16B)};
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), MiB(200))};
 
     pool(MiB(100), MiB(200));
     build_ok(ram, 2, cmr, 1);
@@ -412,9 +412,9 @@ static void test_pamt_filling_ram_range_merges_holes(void **state)
 
 static void test_cmrs_unsorted_and_split(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(256))};
-    const struct tdmr_range cmr[] = {R(MiB(100), MiB(300)), R(MiB(1), MiB(50)),
-                                     R(MiB(40), MiB(100))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(256))};
+    const struct tdx_tdmr_range cmr[] = {R(MiB(100), MiB(300)), R(MiB(1), MiB(50)),
+                                         R(MiB(40), MiB(100))};
 
     build_ok(ram, 1, cmr, 3);
     assert_int_equal(S.n, 1);
@@ -424,9 +424,9 @@ static void test_cmrs_unsorted_and_split(void **state)
 
 static void test_exactly_max_tdmrs_warns(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(256)), R(GiB(2), GiB(2) + MiB(8)),
-                                     R(GiB(4), GiB(4) + MiB(8)), R(GiB(6), GiB(6) + MiB(8))};
-    const struct tdmr_range cmr[] = {R(MiB(1), GiB(8))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(256)), R(GiB(2), GiB(2) + MiB(8)),
+                                         R(GiB(4), GiB(4) + MiB(8)), R(GiB(6), GiB(6) + MiB(8))};
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), GiB(8))};
 
     L.max_tdmrs = 4;
     build_ok(ram, 4, cmr, 1);
@@ -436,10 +436,10 @@ static void test_exactly_max_tdmrs_warns(void **state)
 
 static void test_too_many_tdmrs(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(256)), R(GiB(2), GiB(2) + MiB(8)),
-                                     R(GiB(4), GiB(4) + MiB(8)), R(GiB(6), GiB(6) + MiB(8)),
-                                     R(GiB(8), GiB(8) + MiB(8))};
-    const struct tdmr_range cmr[] = {R(MiB(1), GiB(9))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(256)), R(GiB(2), GiB(2) + MiB(8)),
+                                         R(GiB(4), GiB(4) + MiB(8)), R(GiB(6), GiB(6) + MiB(8)),
+                                         R(GiB(8), GiB(8) + MiB(8))};
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), GiB(9))};
 
     L.max_tdmrs = 4;
     build_err(ram, 5, cmr, 1, -ENOSPC, "more than 4 TDMRs");
@@ -460,11 +460,11 @@ static void test_too_many_reserved(void **state)
     assert_int_equal(F.allocs, 1);
 }
 
-/* Metadata may allow more areas than struct tdmr holds: the builder's own cap applies. */
+/* Metadata may allow more areas than struct tdx_tdmr holds: the builder's own cap applies. */
 static void test_max_reserved_above_array_is_capped(void **state)
 {
-    static struct tdmr_range ram[TDMR_RSVD_MAX + 2];
-    const struct tdmr_range cmr[] = {R(MiB(1), MiB(512))};
+    static struct tdx_tdmr_range ram[TDX_TDMR_RSVD_MAX + 2];
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), MiB(512))};
 
     for (unsigned i = 0; i < ARRAY_SIZE(ram); i++)
         ram[i] = R(MiB(2 + 2 * i), MiB(3 + 2 * i));
@@ -474,8 +474,8 @@ static void test_max_reserved_above_array_is_capped(void **state)
 
 static void test_too_many_ram_ranges(void **state)
 {
-    static struct tdmr_range ram[TDMR_RAM_MAX + 1];
-    const struct tdmr_range cmr[] = {R(MiB(1), GiB(1))};
+    static struct tdx_tdmr_range ram[TDX_TDMR_RAM_MAX + 1];
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), GiB(1))};
 
     for (unsigned i = 0; i < ARRAY_SIZE(ram); i++)
         ram[i] = R(MiB(2 + 2 * i), MiB(3 + 2 * i));
@@ -493,14 +493,14 @@ static void test_bad_limits(void **state)
 
 static void test_no_ram(void **state)
 {
-    const struct tdmr_range ram[] = {R(0, 0x9f000), R(MiB(8), MiB(8))};
+    const struct tdx_tdmr_range ram[] = {R(0, 0x9f000), R(MiB(8), MiB(8))};
 
     build_err(ram, 2, bochs_cmr, 2, -EINVAL, "no usable RAM");
 }
 
 static void test_ram_above_maxpa(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(256)), R(UINT64_MAX - GiB(1), UINT64_MAX)};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(256)), R(UINT64_MAX - GiB(1), UINT64_MAX)};
 
     build_err(ram, 2, bochs_cmr, 2, -EINVAL, "above MAXPA");
 }
@@ -509,7 +509,7 @@ static void test_ram_above_maxpa(void **state)
 
 static void test_ram_outside_cmrs(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(300))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(300))};
 
     build_err(ram, 1, holey_cmr, 1, -EINVAL, "memory outside CMRs");
     assert_int_equal(F.allocs, 1); /* the PAMT was allocated, then given back */
@@ -517,7 +517,7 @@ static void test_ram_outside_cmrs(void **state)
 
 static void test_ram_in_gap_between_cmrs(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), MiB(256))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), MiB(256))};
 
     build_err(ram, 1, bochs_cmr, 2, -EINVAL, "memory outside CMRs: [0x100000, 0xc000000)");
 }
@@ -530,9 +530,9 @@ static void test_pamt_outside_cmrs(void **state)
 
 /* ---- allocator ---- */
 
-static const struct tdmr_range three_ram[] = {R(MiB(1), MiB(512)), R(GiB(1), GiB(1) + MiB(512)),
-                                              R(GiB(2), GiB(2) + MiB(512))};
-static const struct tdmr_range three_cmr[] = {R(MiB(1), GiB(3))};
+static const struct tdx_tdmr_range three_ram[] = {R(MiB(1), MiB(512)), R(GiB(1), GiB(1) + MiB(512)),
+                                                  R(GiB(2), GiB(2) + MiB(512))};
+static const struct tdx_tdmr_range three_cmr[] = {R(MiB(1), GiB(3))};
 
 static void test_alloc_failure_rolls_back(void **state)
 {
@@ -561,18 +561,18 @@ static void test_free_pamts(void **state)
     build_ok(three_ram, 3, three_cmr, 1);
     assert_int_equal(S.n, 3);
     assert_int_equal(F.live, 3 * PAMT_1G_16B);
-    tdmr_free_pamts(&S);
+    tdx_tdmr_free_pamts(&S);
     assert_int_equal(F.frees, 3);
     assert_int_equal(F.live, 0);
     assert_int_equal(S.pamt_bytes, 0);
-    tdmr_free_pamts(&S); /* idempotent: no double free */
+    tdx_tdmr_free_pamts(&S); /* idempotent: no double free */
     assert_int_equal(F.frees, 3);
 }
 
 static void test_pamt_entry_sizes(void **state)
 {
-    const struct tdmr_range ram[] = {R(MiB(1), GiB(3) + MiB(1))};
-    const struct tdmr_range cmr[] = {R(MiB(1), GiB(4))};
+    const struct tdx_tdmr_range ram[] = {R(MiB(1), GiB(3) + MiB(1))};
+    const struct tdx_tdmr_range cmr[] = {R(MiB(1), GiB(4))};
 
     L.pamt_4k_entry = 8;
     L.pamt_2m_entry = 24;
@@ -598,11 +598,11 @@ static uint64_t get_u64(const uint8_t *p)
 
 static void test_info_size(void **state)
 {
-    assert_int_equal(tdmr_info_size(0), 512);
-    assert_int_equal(tdmr_info_size(16), 512);
-    assert_int_equal(tdmr_info_size(28), 512);
-    assert_int_equal(tdmr_info_size(29), 1024);
-    assert_int_equal(tdmr_info_size(32), 1024);
+    assert_int_equal(tdx_tdmr_info_size(0), 512);
+    assert_int_equal(tdx_tdmr_info_size(16), 512);
+    assert_int_equal(tdx_tdmr_info_size(28), 512);
+    assert_int_equal(tdx_tdmr_info_size(29), 1024);
+    assert_int_equal(tdx_tdmr_info_size(32), 1024);
 }
 
 static void test_write_info(void **state)
@@ -614,7 +614,7 @@ static void test_write_info(void **state)
 
     build_ok(bochs_ram, 3, bochs_cmr, 2);
     memset(buf, 0xee, sizeof(buf));
-    assert_int_equal(tdmr_write_info(&S.t[0], 16, buf + 1), 512); /* no alignment needed */
+    assert_int_equal(tdx_tdmr_write_info(&S.t[0], 16, buf + 1), 512); /* no alignment needed */
     for (unsigned i = 0; i < 8; i++)
         assert_int_equal(get_u64(buf + 1 + 8 * i), hdr[i]);
     for (unsigned i = 0; i < 8; i++)
@@ -633,7 +633,7 @@ static void test_write_info_too_many_areas(void **state)
     static uint8_t buf[512];
 
     build_ok(bochs_ram, 3, bochs_cmr, 2);
-    assert_int_equal(tdmr_write_info(&S.t[0], 3, buf), -EINVAL);
+    assert_int_equal(tdx_tdmr_write_info(&S.t[0], 3, buf), -EINVAL);
 }
 
 #define T(f) cmocka_unit_test_setup(f, setup)

@@ -18,14 +18,14 @@ static int setup(void **state)
 
 static void test_unloaded_is_vmfailinvalid(void **state)
 {
-    tdx_emu_init(NULL);
+    tdxemu_init(NULL);
     assert_status(call(TDH_SYS_INIT, 0, 0), TDX_SEAMCALL_VMFAILINVALID);
 }
 
 static void test_incomplete_platform_not_loaded(void **state)
 {
     plat.phys_to_virt = NULL;
-    tdx_emu_init(&plat);
+    tdxemu_init(&plat);
     assert_status(call(TDH_SYS_INIT, 0, 0), TDX_SEAMCALL_VMFAILINVALID);
 }
 
@@ -136,7 +136,7 @@ static void test_lp_init_after_config(void **state)
 static void test_config_counts_described_lps(void **state)
 {
     plat.nr_lps = NR_LPS + 1; /* one more LP than ever makes a SEAMCALL */
-    tdx_emu_init(&plat);
+    tdxemu_init(&plat);
     assert_ok(call(TDH_SYS_INIT, 0, 0));
     all_lp_init();
     default_tdmr();
@@ -440,7 +440,7 @@ static void test_lock_callbacks_bracket_calls(void **state)
 {
     plat.lock = fake_lock;
     plat.unlock = fake_unlock;
-    tdx_emu_init(&plat);
+    tdxemu_init(&plat);
     assert_ok(call(TDH_SYS_INIT, 0, 0));
     assert_status(call(TDH_SYS_INIT, 0, 0), TDX_SYS_INIT_NOT_PENDING);
     assert_int_equal(lock_calls, 2);

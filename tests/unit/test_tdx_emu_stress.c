@@ -157,9 +157,9 @@ static unsigned runs;
 static uint64_t answer_seen, rax_seen;
 static bool in_vmcall;
 
-static int guest_run(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x)
+static int guest_run(void *ctx, const struct tdxemu_vcpu *vc, struct tdxemu_exit *x)
 {
-    struct tdx_emu_gprs *g = vc->gprs;
+    struct tdxemu_gprs *g = vc->gprs;
 
     runs++;
     if (!in_vmcall) {
@@ -191,7 +191,7 @@ static uint64_t enter(uint64_t tdvpr, uint64_t r12)
         memset(&args, 0, sizeof(args));
         args.rcx = tdvpr;
         args.r12 = r12;
-        st = tdx_emu_seamcall(TDH_VP_ENTER, &args);
+        st = tdxemu_seamcall(TDH_VP_ENTER, &args);
         observe(TDH_VP_ENTER, st);
         if (async_reason(st)) {
             assert_int_equal(runs, before); /* the guest did not run */
@@ -223,16 +223,16 @@ static void vmcall_round_trip(struct td *td)
 /* Every page of the TDMR outside its reserved area is free again, every guest KeyID too. */
 static void assert_nothing_leaked(void)
 {
-    const struct emu_pamt *p = va(TDMR_BASE); /* PAMT_4K of the default TDMR */
+    const struct tdxemu_pamt *p = va(TDMR_BASE); /* PAMT_4K of the default TDMR */
 
     for (uint64_t pa = TDMR_BASE + RSVD_SIZE; pa < TDMR_BASE + GiB(1); pa += PAGE_SIZE) {
-        const struct emu_pamt *e = &p[(pa - TDMR_BASE) >> PAGE_SHIFT];
+        const struct tdxemu_pamt *e = &p[(pa - TDMR_BASE) >> PAGE_SHIFT];
         if (e->type != TDX_PT_NDA || e->owner)
             fail_msg("page %#llx still has type %u owner %#llx", (unsigned long long)pa, e->type,
                      (unsigned long long)e->owner);
     }
     for (unsigned i = 1; i < NR_KEYIDS; i++) {
-        assert_int_equal(tdxemu.kot[i].state, EMU_HKID_FREE);
+        assert_int_equal(tdxemu.kot[i].state, TDXEMU_HKID_FREE);
         assert_int_equal(tdxemu.kot[i].wbinvd, 0);
     }
     for (unsigned pkg = 0; pkg < 2; pkg++)
@@ -245,7 +245,7 @@ static void stressed_platform(uint64_t seed, unsigned permille)
     plat.vp_run = guest_run;
     plat.stress_seed = seed;
     plat.stress_permille = permille;
-    tdx_emu_init(&plat);
+    tdxemu_init(&plat);
     fixture_retry = true;
     fixture_observe = observe;
     runs = 0;

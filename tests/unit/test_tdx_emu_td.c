@@ -17,11 +17,11 @@ struct run_step {
     bool tdcall, fail, nested;
     uint64_t rax, rcx, rdx, r10, r11, r12, r13;
     uint32_t reason;
-    struct tdx_emu_ve ve;
+    struct tdxemu_ve ve;
 };
 static struct run_step script[8];
-static struct tdx_emu_gprs seen[8]; /* the guest registers each step started with */
-static struct tdx_emu_vcpu last_vc;
+static struct tdxemu_gprs seen[8]; /* the guest registers each step started with */
+static struct tdxemu_vcpu last_vc;
 static uint64_t flushed_tdvpr;
 static unsigned step;
 
@@ -29,12 +29,12 @@ static unsigned step;
 static const uint64_t nested_leaf[] = {TDH_VP_FLUSH, TDH_VP_RD, TDH_VP_ENTER};
 static uint64_t nested_status[ARRAY_SIZE(nested_leaf)];
 
-static void fake_flush(void *ctx, const struct tdx_emu_vcpu *vc)
+static void fake_flush(void *ctx, const struct tdxemu_vcpu *vc)
 {
     flushed_tdvpr = vc->tdvpr;
 }
 
-static void guest_sets(struct tdx_emu_gprs *g, const struct run_step *s)
+static void guest_sets(struct tdxemu_gprs *g, const struct run_step *s)
 {
     g->rax = s->rax;
     g->rcx = s->rcx;
@@ -45,7 +45,7 @@ static void guest_sets(struct tdx_emu_gprs *g, const struct run_step *s)
     g->r13 = s->r13;
 }
 
-static int fake_run(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exit *x)
+static int fake_run(void *ctx, const struct tdxemu_vcpu *vc, struct tdxemu_exit *x)
 {
     const struct run_step *s = &script[step];
 
@@ -57,7 +57,7 @@ static int fake_run(void *ctx, const struct tdx_emu_vcpu *vc, struct tdx_emu_exi
         cur_lp = 1;
         for (unsigned i = 0; i < ARRAY_SIZE(nested_leaf); i++) {
             struct tdx_args a = {.rcx = vc->tdvpr, .rdx = 2 /* POSTED_INTR_NV */};
-            nested_status[i] = tdx_emu_seamcall(nested_leaf[i], &a);
+            nested_status[i] = tdxemu_seamcall(nested_leaf[i], &a);
         }
         cur_lp = lp;
     }
@@ -462,7 +462,7 @@ static void run_platform(void)
 {
     plat.vp_run = fake_run;
     plat.vp_flush = fake_flush;
-    tdx_emu_init(&plat);
+    tdxemu_init(&plat);
     bring_up();
     memset(script, 0, sizeof(script));
     step = 0;
@@ -554,7 +554,7 @@ static void test_vp_info_outputs(void **state)
 
 static void test_veinfo_get(void **state)
 {
-    struct tdx_emu_ve ve = {1, 12, 0x11, 0x22, 0x33, 1, 7};
+    struct tdxemu_ve ve = {1, 12, 0x11, 0x22, 0x33, 1, 7};
     struct td td;
 
     run_td(&td);
@@ -612,7 +612,7 @@ static void test_tdvmcall_exit_and_return(void **state)
     args.r10 = 0;
     args.r11 = 0x41;
     args.rbx = 0xBAD;
-    assert_status(tdx_emu_seamcall(TDH_VP_ENTER, &args), 12);
+    assert_status(tdxemu_seamcall(TDH_VP_ENTER, &args), 12);
     assert_int_equal(seen[1].rax, TDX_SUCCESS);
     assert_int_equal(seen[1].r11, 0x41);
     assert_int_equal(seen[1].rdx, 0);

@@ -1,4 +1,4 @@
-/* unit-srcs: tdx/tdx_fault.c tdx/tdx_leaf_names.c tdx/tdx_status.c kernel/shell_parse.c kernel/string.c */
+/* unit-srcs: tdx/module/tdx_fault.c tdx/module/tdx_leaf_names.c tdx/module/tdx_status.c kernel/shell_parse.c kernel/string.c */
 /* tdx.fail= parsing and counting, SEAMCALL leaf names and status names both ways. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +8,9 @@
 
 #include <string.h>
 #include "kernel/errno.h"
-#include "tdx/tdx.h"
-#include "tdx/tdx_abi.h"
-#include "tdx/tdx_fault.h"
+#include "tdx/module/tdx.h"
+#include "tdx/module/tdx_abi.h"
+#include "tdx/module/tdx_fault.h"
 
 static struct tdx_fault parse_ok(const char *spec)
 {
@@ -152,7 +152,7 @@ static void test_leaf_names_round_trip(void **state)
         assert_true(tdx_leaf_by_name(name, strlen(name), &back));
         assert_int_equal(back, leaf);
     }
-    assert_int_equal(known, 35); /* every leaf in tdx/tdx_abi.h */
+    assert_int_equal(known, 35); /* every leaf in tdx/module/tdx_abi.h */
     assert_string_equal(tdx_leaf_name(TDH_SYS_KEY_CONFIG), "TDH.SYS.KEY.CONFIG");
     assert_null(tdx_leaf_name(5));
 }

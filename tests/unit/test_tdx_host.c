@@ -1,4 +1,4 @@
-/* unit-srcs: tdx/tdx_module_init.c tdx/tdx_init.c tdx/tdx_sys.c tdx/tdx_fault.c tdx/tdx_status.c tdx/tdx_leaf_names.c tdx/tdmr.c tdx/tdx_td.c tdx/tdx_teardown.c tdx/tdx_run.c tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c tdx/emu/emu_stress.c kernel/string.c kernel/printf.c kernel/cmdline.c kernel/shell_parse.c tests/unit/tdx_host_stubs.c tests/unit/tdx_host_seam.c */
+/* unit-srcs: tdx/module/tdx_module_init.c tdx/module/tdx_init.c tdx/module/tdx_sys.c tdx/module/tdx_fault.c tdx/module/tdx_status.c tdx/module/tdx_leaf_names.c tdx/module/tdmr.c tdx/td/tdx_td.c tdx/td/tdx_teardown.c tdx/td/tdx_run.c tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c tdx/emu/emu_stress.c kernel/string.c kernel/printf.c kernel/cmdline.c kernel/shell_parse.c tests/unit/tdx_host_stubs.c tests/unit/tdx_host_seam.c */
 /*
  * The hypervisor's host-side TDX code, the code a TDX server runs
  * (tdx_setup and its VMX post-enable hook, module initialization, TD
@@ -15,10 +15,10 @@
 #include "kernel/layout.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
-#include "tdx/tdx.h"
-#include "tdx/tdx_abi.h"
-#include "tdx/tdx_sys.h"
-#include "tdx/tdx_td.h"
+#include "tdx/module/tdx.h"
+#include "tdx/module/tdx_abi.h"
+#include "tdx/module/tdx_sys.h"
+#include "tdx/td/tdx_td.h"
 #include "vmm/vm.h"
 
 #define EXIT_INIT 3
@@ -33,8 +33,8 @@
 #define TD_KEYIDS (HOST_NR_KEYIDS - 1) /* all but the global one */
 #define STRESS_CYCLES 100
 
-static struct tdx_td td, tds[TD_KEYIDS];
-static struct tdx_vcpu tv;
+static struct td td, tds[TD_KEYIDS];
+static struct td_vcpu tv;
 static struct vm vm;
 static bool td_live;
 
@@ -349,7 +349,7 @@ static void stress_on(void)
 {
     host_plat.stress_seed = 1;
     host_plat.stress_permille = 100;
-    tdx_emu_init(&host_plat);
+    tdxemu_init(&host_plat);
 }
 
 static void test_stress_init_and_td_cycles(void **state)

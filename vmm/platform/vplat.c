@@ -1,31 +1,28 @@
 /*
- * Per-VM PC platform: models (vmm/dev/) wired together. Routing is the PC's:
- * the UART's line is IOAPIC pin 4 (ISA IRQ 4, edge, as the MADT declares no
- * override for it), IOAPIC messages and IPIs land in the local APICs they
- * name, and a vCPU whose APIC gains an interrupt is kicked off its CPU so
- * its backend injects it at the next VM entry.
+ * The PC board's interrupt controllers (device "pc-irqchip"): a local APIC
+ * per vCPU and an IOAPIC, wired as on a PC. Device lines are IOAPIC pins
+ * (ISA IRQ n is GSI n, as the MADT declares no override), IOAPIC messages
+ * and IPIs land in the local APICs they name, and a vCPU whose APIC gains
+ * an interrupt is kicked off its CPU so its backend injects it at the next
+ * VM entry. It claims the APIC and IOAPIC pages, IA32_APIC_BASE,
+ * TSC_DEADLINE and the x2APIC MSRs, and is the VM's irqchip (vmm/irqchip.h).
  *
- * One lock per VM covers every model: accesses are short, and an IPI or an
- * IOAPIC message touches two models at once.
+ * One lock covers every model: accesses are short, and an IPI or an IOAPIC
+ * message touches two models at once.
  */
-#include "vmm/platform/vplat.h"
+#include "vmm/platform/board.h"
 #include "vmm/platform/guest_platform.h"
-
-#define GUEST_RTC_PORT 0x70
+#include "vmm/dev/apic_regs.h"
 #include "vmm/dev/vlapic.h"
 #include "vmm/dev/vioapic.h"
-#include "vmm/dev/rtc_cmos.h"
+#include "vmm/irqchip.h"
 #include "vmm/sched.h"
 #include "vmm/vm.h"
 #include "kernel/errno.h"
-#include "kernel/layout.h"
-#include "kernel/log.h"
-#include "kernel/page_alloc.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
-#include "kernel/timer.h"
 #include "kernel/x86/cpu.h"
-#include "drivers/cmos_rtc.h"
+
+#define APIC_PAGE 0x1000
 
 enum ap_state { AP_RESET, AP_INIT, AP_STARTED };
 
@@ -41,21 +38,12 @@ struct vplat {
     struct lapic_ctx lapic_ctx[VM_MAX_VCPUS];
     struct vm *vm;
     struct vioapic ioapic;
-    struct rtc_cmos rtc;
     struct vlapic lapic[VM_MAX_VCPUS];
     volatile int ap_state[VM_MAX_VCPUS];
     volatile int sipi_vector[VM_MAX_VCPUS];
     uint32_t kick; /* vCPUs to kick once the lock is dropped */
-    bool uart_line;
     uint64_t dropped_nmi;
 };
-
-#define PLAT_PAGES ((sizeof(struct vplat) + PAGE_SIZE - 1) / PAGE_SIZE)
-
-static struct vplat *plat_of(struct vm *vm)
-{
-    return vm->plat;
-}
 
 static void mark_kick(struct vplat *p, unsigned id)
 {
@@ -163,45 +151,11 @@ static void ioapic_deliver(void *ctx, uint8_t dest, bool logical, uint8_t vector
 
 static const struct vioapic_ops ioapic_ops = {ioapic_deliver};
 
-/* Guests' wall clock: the host's, read from its RTC at boot, plus the uptime since. */
-static uint64_t rtc_seconds(void *ctx)
-{
-    return host_boot_unix_time() + uptime_us() / 1000000;
-}
+/* ---------------------------------------------------------------- irqchip */
 
-int vplat_create(struct vm *vm)
+static int chip_pending(void *chip, struct vcpu *v)
 {
-    uint64_t pa = page_alloc(PLAT_PAGES);
-    struct vplat *p;
-
-    if (!pa)
-        return -ENOMEM;
-    p = phys_to_virt(pa);
-    memset(p, 0, PLAT_PAGES * PAGE_SIZE);
-    p->lock = (spinlock_t)SPINLOCK_INIT;
-    p->vm = vm;
-    vioapic_init(&p->ioapic, GUEST_IOAPIC_ID, &ioapic_ops, p);
-    rtc_cmos_init(&p->rtc, rtc_seconds, p);
-    for (unsigned i = 0; i < vm->nvcpus; i++) {
-        p->lapic_ctx[i] = (struct lapic_ctx){p, i};
-        vlapic_init(&p->lapic[i], i, i == 0, &lapic_ops, &p->lapic_ctx[i]);
-    }
-    p->ap_state[0] = AP_STARTED;
-    vm->plat = p;
-    return 0;
-}
-
-void vplat_destroy(struct vm *vm)
-{
-    if (!vm->plat)
-        return;
-    page_free(virt_to_phys(vm->plat), PLAT_PAGES);
-    vm->plat = NULL;
-}
-
-int vcpu_irq_pending(struct vcpu *v)
-{
-    struct vplat *p = plat_of(v->vm);
+    struct vplat *p = chip;
     uint64_t f = spin_lock_irqsave(&p->lock);
     int vec;
 
@@ -211,136 +165,46 @@ int vcpu_irq_pending(struct vcpu *v)
     return vec;
 }
 
-void vcpu_irq_ack(struct vcpu *v, uint8_t vector)
+static void chip_ack(void *chip, struct vcpu *v, uint8_t vector)
 {
-    struct vplat *p = plat_of(v->vm);
+    struct vplat *p = chip;
     uint64_t f = spin_lock_irqsave(&p->lock);
 
     vlapic_ack(&p->lapic[v->id], vector);
     spin_unlock_irqrestore(&p->lock, f);
 }
 
-uint64_t vcpu_timer_deadline(struct vcpu *v)
+static uint64_t chip_deadline(void *chip, struct vcpu *v)
 {
-    struct vplat *p = plat_of(v->vm);
+    struct vplat *p = chip;
 
     /* Read without the lock: only this vCPU arms its own timer. */
     return vlapic_next_deadline(&p->lapic[v->id]);
 }
 
-static bool in_page(uint64_t gpa, uint64_t base)
+static void chip_set_line(void *chip, unsigned line, bool level, struct vcpu *self)
 {
-    return gpa - base < PAGE_SIZE;
-}
+    struct vplat *p = chip;
+    uint64_t f = spin_lock_irqsave(&p->lock);
 
-int vm_mmio(struct vcpu *v, uint64_t gpa, unsigned size, bool write, uint64_t *val)
-{
-    struct vplat *p = plat_of(v->vm);
-    uint64_t f;
-
-    if (!p || size != 4 || (gpa & 3))
-        return -ENOENT; /* the APIC registers are aligned dwords (SDM 11.4.1) */
-    f = spin_lock_irqsave(&p->lock);
-    if (in_page(gpa, GUEST_LAPIC_ADDR)) {
-        if (write)
-            vlapic_mmio_write(&p->lapic[v->id], gpa & 0xfff, (uint32_t)*val, rdtsc());
-        else
-            *val = vlapic_mmio_read(&p->lapic[v->id], gpa & 0xfff, rdtsc());
-    } else if (in_page(gpa, GUEST_IOAPIC_ADDR)) {
-        if (write)
-            vioapic_mmio_write(&p->ioapic, gpa & 0xfff, (uint32_t)*val);
-        else
-            *val = vioapic_mmio_read(&p->ioapic, gpa & 0xfff);
-    } else {
-        spin_unlock_irqrestore(&p->lock, f);
-        return -ENOENT;
-    }
-    unlock_and_kick(p, f, v);
-    return 0;
-}
-
-int vm_platform_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
-{
-    struct vplat *p = plat_of(v->vm);
-    uint64_t f;
-    int err;
-
-    if (!p)
-        return -ENOENT;
-    f = spin_lock_irqsave(&p->lock);
-    if (write)
-        err = vlapic_msr_write(&p->lapic[v->id], msr, *val, rdtsc());
-    else
-        err = vlapic_msr_read(&p->lapic[v->id], msr, val, rdtsc());
-    unlock_and_kick(p, f, v);
-    return err;
-}
-
-static void sleep_control(struct vcpu *v, uint8_t val)
-{
-    unsigned typ = (val >> GUEST_SLP_TYP_SHIFT) & 7;
-
-    if (!(val & GUEST_SLP_EN))
-        return;
-    if (typ == GUEST_S5_SLP_TYP)
-        vm_power_off(v->vm, "powered off (ACPI S5)");
-    else
-        vm_stop(v->vm, "asked for ACPI sleep type %u, which is not supported", typ);
-}
-
-bool vplat_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val)
-{
-    struct vplat *p = plat_of(v->vm);
-    uint64_t f;
-
-    if (!p)
-        return false;
-    if ((unsigned)(port - GUEST_RTC_PORT) < RTC_CMOS_NR_PORTS) { /* ports below wrap high */
-        f = spin_lock_irqsave(&p->lock);
-        if (in)
-            *val = rtc_cmos_read(&p->rtc, port - GUEST_RTC_PORT);
-        else
-            rtc_cmos_write(&p->rtc, port - GUEST_RTC_PORT, (uint8_t)*val);
-        spin_unlock_irqrestore(&p->lock, f);
-        return true;
-    }
-    if (port == GUEST_SLEEP_CTL_PORT || port == GUEST_SLEEP_STS_PORT) {
-        if (in) /* WAK_STS: a guest polling for its wake-up after a sleep request stops */
-            *val = port == GUEST_SLEEP_STS_PORT ? GUEST_WAK_STS : 0;
-        else if (port == GUEST_SLEEP_CTL_PORT)
-            sleep_control(v, (uint8_t)*val);
-        return true;
-    }
-    if (port == GUEST_RESET_PORT) {
-        if (!in && (uint8_t)*val == GUEST_RESET_VALUE)
-            vm_power_off(v->vm, "reset itself (ACPI reset register)");
-        else if (in)
-            *val = 0;
-        return true;
-    }
-    return false;
-}
-
-void vplat_uart_changed(struct vm *vm, struct vcpu *self)
-{
-    struct vplat *p = plat_of(vm);
-    uint64_t f;
-    bool line;
-
-    if (!p)
-        return;
-    line = uart_model_irq_pending(&vm->uart); /* caller holds vm->lock */
-    if (line == p->uart_line)
-        return;
-    f = spin_lock_irqsave(&p->lock);
-    p->uart_line = line;
-    vioapic_set_pin(&p->ioapic, GUEST_COM1_IRQ, line);
+    vioapic_set_pin(&p->ioapic, line, level);
     unlock_and_kick(p, f, self);
 }
 
-int vplat_wait_sipi(struct vcpu *v)
+/* The self-interrupt hypercall: an edge-triggered fixed interrupt in the caller's own APIC. */
+static int chip_raise(void *chip, struct vcpu *v, uint8_t vector)
 {
-    struct vplat *p = plat_of(v->vm);
+    struct vplat *p = chip;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+
+    vlapic_set_irq(&p->lapic[v->id], vector, false);
+    spin_unlock_irqrestore(&p->lock, f);
+    return 0;
+}
+
+static int chip_wait_start(void *chip, struct vcpu *v)
+{
+    struct vplat *p = chip;
 
     v->state = VCPU_HALTED;
     while (!v->stop && p->ap_state[v->id] != AP_STARTED) {
@@ -350,3 +214,102 @@ int vplat_wait_sipi(struct vcpu *v)
     v->state = VCPU_RUNNING;
     return v->stop ? -1 : p->sipi_vector[v->id];
 }
+
+static const struct irqchip_ops pc_irqchip_ops = {
+    .name = "pc",
+    .lapic = true,
+    .pending = chip_pending,
+    .ack = chip_ack,
+    .deadline = chip_deadline,
+    .set_line = chip_set_line,
+    .raise = chip_raise,
+    .wait_start = chip_wait_start,
+};
+
+/* ---------------------------------------------------------------- registers */
+
+/* The APIC registers are aligned dwords (SDM 11.4.1), as are the IOAPIC's (82093AA 3.0). */
+static bool dword(uint64_t gpa, unsigned size)
+{
+    return size == 4 && !(gpa & 3);
+}
+
+static int lapic_mmio(struct vcpu *v, void *ctx, uint64_t gpa, unsigned size, bool write,
+                      uint64_t *val)
+{
+    struct vplat *p = ctx;
+    uint64_t f;
+
+    if (!dword(gpa, size))
+        return -EINVAL;
+    f = spin_lock_irqsave(&p->lock);
+    if (write)
+        vlapic_mmio_write(&p->lapic[v->id], gpa & 0xfff, (uint32_t)*val, rdtsc());
+    else
+        *val = vlapic_mmio_read(&p->lapic[v->id], gpa & 0xfff, rdtsc());
+    unlock_and_kick(p, f, v);
+    return 0;
+}
+
+static int ioapic_mmio(struct vcpu *v, void *ctx, uint64_t gpa, unsigned size, bool write,
+                       uint64_t *val)
+{
+    struct vplat *p = ctx;
+    uint64_t f;
+
+    if (!dword(gpa, size))
+        return -EINVAL;
+    f = spin_lock_irqsave(&p->lock);
+    if (write)
+        vioapic_mmio_write(&p->ioapic, gpa & 0xfff, (uint32_t)*val);
+    else
+        *val = vioapic_mmio_read(&p->ioapic, gpa & 0xfff);
+    unlock_and_kick(p, f, v);
+    return 0;
+}
+
+/* IA32_APIC_BASE, TSC_DEADLINE and the x2APIC MSRs: the vCPU's own local APIC. */
+static int lapic_msr(struct vcpu *v, void *ctx, uint32_t msr, bool write, uint64_t *val)
+{
+    struct vplat *p = ctx;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    int err;
+
+    if (write)
+        err = vlapic_msr_write(&p->lapic[v->id], msr, *val, rdtsc());
+    else
+        err = vlapic_msr_read(&p->lapic[v->id], msr, val, rdtsc());
+    unlock_and_kick(p, f, v);
+    return err;
+}
+
+static int attach(struct vm *vm, void *state)
+{
+    struct vplat *p = state;
+    int err;
+
+    p->lock = (spinlock_t)SPINLOCK_INIT;
+    p->vm = vm;
+    vioapic_init(&p->ioapic, GUEST_IOAPIC_ID, &ioapic_ops, p);
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        p->lapic_ctx[i] = (struct lapic_ctx){p, i};
+        vlapic_init(&p->lapic[i], i, i == 0, &lapic_ops, &p->lapic_ctx[i]);
+    }
+    p->ap_state[0] = AP_STARTED;
+    err =
+        vm_io_register_mmio(vm, GUEST_LAPIC_ADDR, GUEST_LAPIC_ADDR + APIC_PAGE - 1, lapic_mmio, p);
+    if (!err)
+        err = vm_io_register_mmio(vm, GUEST_IOAPIC_ADDR, GUEST_IOAPIC_ADDR + APIC_PAGE - 1,
+                                  ioapic_mmio, p);
+    if (!err)
+        err = vm_io_register_msr(vm, MSR_IA32_APIC_BASE, MSR_IA32_APIC_BASE, lapic_msr, p);
+    if (!err)
+        err = vm_io_register_msr(vm, MSR_IA32_TSC_DEADLINE, MSR_IA32_TSC_DEADLINE, lapic_msr, p);
+    if (!err)
+        err = vm_io_register_msr(vm, X2APIC_MSR_BASE, X2APIC_MSR_LAST, lapic_msr, p);
+    if (!err)
+        vm_irqchip_install(vm, &pc_irqchip_ops, p);
+    return err;
+}
+
+const struct vm_device dev_pc_irqchip = {"pc-irqchip", sizeof(struct vplat), attach};

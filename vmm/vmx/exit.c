@@ -9,7 +9,6 @@
 #include "vmm/vmx/exit_msr.h"
 #include "vmm/vm.h"
 #include "vmm/cpuid.h"
-#include "vmm/platform/vplat.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/smp.h"
@@ -118,8 +117,6 @@ static bool h_cpuid(struct vmx_vcpu *vv)
 static bool h_hlt(struct vmx_vcpu *vv)
 {
     vmx_skip_instruction();
-    if (vv->pending_irq >= 0)
-        return true;
     return vmx_halt(vv);
 }
 
@@ -225,7 +222,7 @@ static bool h_rdmsr(struct vmx_vcpu *vv)
 {
     uint32_t msr = (uint32_t)vv->regs.rcx;
     uint64_t v;
-    int err = vm_platform_msr(vv->vcpu, msr, false, &v);
+    int err = vm_msr(vv->vcpu, msr, false, &v); /* a device's MSR, else the backend's rules */
 
     if (err == -ENOENT)
         err = vmx_msr_read(vv, msr, &v);
@@ -243,7 +240,7 @@ static bool h_wrmsr(struct vmx_vcpu *vv)
 {
     uint32_t msr = (uint32_t)vv->regs.rcx;
     uint64_t v = (vv->regs.rdx << 32) | (uint32_t)vv->regs.rax;
-    int err = vm_platform_msr(vv->vcpu, msr, true, &v);
+    int err = vm_msr(vv->vcpu, msr, true, &v);
 
     if (err == -ENOENT)
         err = vmx_msr_write(vv, msr, v);

@@ -1,8 +1,9 @@
 /*
- * Exits that need the guest's instruction or memory: MMIO to the platform's
- * APIC pages (EPT violations outside guest RAM, emulated by decoding the
- * instruction at RIP) and INS/OUTS. The decoder and page walk are pure code
- * in vmm/decode/; this file feeds them the VMCS state and guest memory.
+ * Exits that need the guest's instruction or memory: MMIO to a device in
+ * the VM's I/O registry (EPT violations outside guest RAM, emulated by
+ * decoding the instruction at RIP) and INS/OUTS. The decoder and page walk
+ * are pure code in vmm/decode/; this file feeds them the VMCS state and
+ * guest memory.
  */
 #include "vmm/vmx/vmx_asm.h"
 #include "vmm/vmx/vmx_hw.h"
@@ -10,7 +11,6 @@
 #include "vmm/decode/guest_walk.h"
 #include "vmm/decode/insn.h"
 #include "vmm/decode/string_io.h"
-#include "vmm/platform/vplat.h"
 #include "vmm/vm.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
@@ -109,7 +109,7 @@ static void inject_pf(const struct guest_fault *f)
     vmx_inject_exception(EXC_PF, true, f->error);
 }
 
-/* Memory operand access: the MMIO page goes to the platform, anything else to guest RAM. */
+/* Memory operand access: the MMIO page goes to its device, anything else to guest RAM. */
 static int mem_access(struct guest_ctx *c, uint64_t la, unsigned size, bool write, uint64_t *val)
 {
     unsigned access = (write ? GW_WRITE : 0) | c->user;
@@ -170,7 +170,7 @@ bool vmx_ept_violation(struct vmx_vcpu *vv)
     struct insn in;
     int err;
 
-    if (!vv->vcpu->vm->plat || (q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_LA_VALID) ||
+    if (!vm_mmio_claimed(vv->vcpu->vm, gpa) || (q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_LA_VALID) ||
         !(q & EPT_QUAL_LA_TRANSLATED))
         return stop_outside(vv, q, gpa, "");
     ctx_init(&c, vv);

@@ -3,11 +3,10 @@
 #define VMM_VMX_EXIT_MSR_H
 
 #include "kernel/compiler.h"
+#include "vmm/vmx/vmx_public.h" /* vmx_msr_bitmap_init: public */
 
 struct vmx_vcpu;
 
-/* Fills a 4 KiB MSR bitmap (SDM 25.6.9): every MSR exits except the pass-through set. */
-void vmx_msr_bitmap_init(uint8_t *bitmap);
 /* 0, or -EPERM when the guest must get #GP. */
 int vmx_msr_read(struct vmx_vcpu *vv, uint32_t msr, uint64_t *val);
 int vmx_msr_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val);

@@ -8,6 +8,7 @@
 #include "vmm/vmx/vmx_vcpu.h"
 #include "vmm/vmx/exit_msr.h"
 #include "vmm/vm.h"
+#include "vmm/irqchip.h"
 #include "vmm/loader/image.h"
 #include "kernel/errno.h"
 #include "kernel/layout.h"
@@ -125,7 +126,6 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_start *start)
     vv = phys_to_virt(pa);
     v->arch = vv;
     vv->vcpu = v;
-    vv->pending_irq = -1;
     memcpy(vv + 1, start, sizeof(*start)); /* applied on the vCPU's own CPU */
     vv->vmcs = page_alloc(1);
     vv->msr_bitmap = page_alloc(1);
@@ -218,12 +218,10 @@ static int vmx_vcpu_run(struct vcpu *v)
     return err;
 }
 
+/* The self-interrupt hypercall: the VM's irqchip queues it; vmx_prepare_entry delivers it. */
 static int vmx_inject_irq(struct vcpu *v, uint8_t vector)
 {
-    struct vmx_vcpu *vv = v->arch;
-
-    vv->pending_irq = vector;
-    return 0;
+    return vcpu_irq_raise(v, vector);
 }
 
 static const char *const class_names[VMEXIT_CLASSES] = {

@@ -1,16 +1,19 @@
 /*
  * Events into the guest at VM entry: an event whose delivery a VM exit
  * interrupted is delivered again first (SDM 28.2.4, else it would be lost),
- * then the platform's highest pending interrupt when the guest can take it,
- * else an interrupt-window exit is requested. The guest's next timer is
- * armed on the VMX-preemption timer, and a halted vCPU sleeps inside the
- * guest in the HLT activity state, so timers and kicks wake it.
+ * then the highest interrupt the VM's irqchip (vmm/irqchip.h) has pending
+ * for the vCPU when the guest can take it, else an interrupt-window exit is
+ * requested. The irqchip's next timer deadline is armed on the
+ * VMX-preemption timer. A halted vCPU sleeps inside the guest in the HLT
+ * activity state, so timers and kicks wake it, unless its irqchip has
+ * wake-ups that are not interrupts (the bare board's): then it waits on the
+ * host in vcpu_halt_wait.
  */
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_asm.h"
 #include "vmm/vmx/vmx_hw.h"
 #include "vmm/vmx/vmx_vcpu.h"
-#include "vmm/platform/vplat.h"
+#include "vmm/irqchip.h"
 #include "vmm/vm.h"
 #include "kernel/x86/cpu.h"
 
@@ -96,10 +99,13 @@ static void arm_timer(struct vmx_vcpu *vv)
     set_pin(vv, PIN_PREEMPTION_TIMER, true);
 }
 
-static void platform_events(struct vmx_vcpu *vv)
+void vmx_prepare_entry(struct vmx_vcpu *vv)
 {
-    int vec = vcpu_irq_pending(vv->vcpu);
+    int vec;
 
+    if (vv->idt_info & INTR_INFO_VALID)
+        reinject(vv); /* then pending interrupts see a queued event and wait for a window */
+    vec = vcpu_irq_pending(vv->vcpu);
     if (vec >= 0 && can_take_interrupt()) {
         inject_extint((uint8_t)vec);
         vcpu_irq_ack(vv->vcpu, (uint8_t)vec);
@@ -109,44 +115,15 @@ static void platform_events(struct vmx_vcpu *vv)
     arm_timer(vv);
 }
 
-/* The hypercall test hook's single pending vector (guests without a platform). */
-static void bare_events(struct vmx_vcpu *vv)
-{
-    if (vv->pending_irq < 0) {
-        set_proc(vv, PROC_INTR_WINDOW_EXITING, false);
-        return;
-    }
-    if (can_take_interrupt()) {
-        inject_extint((uint8_t)vv->pending_irq);
-        vv->pending_irq = -1;
-        set_proc(vv, PROC_INTR_WINDOW_EXITING, false);
-        return;
-    }
-    set_proc(vv, PROC_INTR_WINDOW_EXITING, true);
-}
-
-void vmx_prepare_entry(struct vmx_vcpu *vv)
-{
-    /* The common case of a bare guest: nothing to deliver, no window wanted. */
-    if (!(vv->idt_info & INTR_INFO_VALID) && vv->pending_irq < 0 && !vv->vcpu->vm->plat &&
-        !(vv->proc_ctl & PROC_INTR_WINDOW_EXITING))
-        return;
-    if (vv->idt_info & INTR_INFO_VALID)
-        reinject(vv); /* then pending interrupts see a queued event and wait for a window */
-    if (vv->vcpu->vm->plat)
-        platform_events(vv);
-    else
-        bare_events(vv);
-}
-
 bool vmx_halt(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
+    int vec = vcpu_irq_pending(v);
 
-    if (!v->vm->plat)
-        return vcpu_halt_wait(v);
-    if (vcpu_irq_pending(v) >= 0 && (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
-        return true; /* injected at entry: HLT ends at once */
+    if (vec >= 0 && (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
+        return true;          /* injected at entry: HLT ends at once */
+    if (vcpu_halt_on_host(v)) /* the bare board's test hook: a queued vector ends HLT, IF or not */
+        return vec >= 0 || vcpu_halt_wait(v);
     if (vmx_caps.misc & VMX_MISC_ACTIVITY_HLT) {
         vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_HLT);
         return true;

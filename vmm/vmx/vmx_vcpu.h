@@ -4,14 +4,9 @@
 
 #include "kernel/compiler.h"
 #include "vmm/vmx/ept.h"
+#include "vmm/vmx/vmx_public.h" /* struct guest_regs, vmx_enter, injection: public */
 
 struct vcpu;
-
-/* Guest GPRs in the order of the SDM's register encoding (table 28-3), rsp unused (in the VMCS). */
-struct guest_regs {
-    uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
-    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-};
 
 struct vmx_vcpu {
     struct guest_regs regs; /* first: vmx_enter() takes its address */
@@ -21,8 +16,7 @@ struct vmx_vcpu {
     uint16_t vpid;
     bool launched;
     uint64_t cr0_shadow, cr4_shadow;
-    uint8_t tpr;     /* the guest's CR8: virtual, never the real APIC's */
-    int pending_irq; /* bare guests: vector waiting for an interrupt window, or -1 */
+    uint8_t tpr; /* the guest's CR8: virtual, never the real APIC's */
     uint32_t exit_reason;
     uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
@@ -32,19 +26,15 @@ struct vmx_vm {
     struct ept ept;
 };
 
-/* vmm/vmx/entry.S: runs the guest until the next VM exit; 0 = exited, 1 = VM entry failed. */
-int vmx_enter(struct guest_regs *regs, int launched);
+/* vmm/vmx/entry.S: where VM exits land (the VMCS host RIP); vmx_enter is in vmx_public.h. */
 void vmx_exit_entry(void);
 
 /* vmm/vmx/vmcs.c */
 int vmcs_setup(struct vmx_vcpu *vv, uint64_t eptp, const void *start);
-void vmcs_load_host_state(void);
 void vmcs_dump_entry_failure(struct vmx_vcpu *vv, bool vmfail);
 
 /* vmm/vmx/exit.c: handles one exit; false when the vCPU must stop. */
 bool vmx_handle_exit(struct vmx_vcpu *vv);
-void vmx_inject_exception(uint8_t vector, bool has_error, uint32_t error);
-void vmx_skip_instruction(void);
 
 /* vmm/vmx/exit_mmio.c: platform MMIO (EPT violations) and INS/OUTS; false: stop. */
 bool vmx_ept_violation(struct vmx_vcpu *vv);

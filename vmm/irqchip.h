@@ -1,0 +1,94 @@
+/*
+ * A VM's interrupt controller, as its board installs it (vm->irqchip): the
+ * one way backends ask for the next interrupt of a vCPU, acknowledge its
+ * injection and learn when its next timer fires, and the way devices drive
+ * their interrupt lines. The bare board's chip (vmm/platform/irqchip_bare.c)
+ * has no timer and only the self-interrupt test hook's vector; the PC
+ * board's (vmm/platform/vplat.c) is a local APIC per vCPU and an IOAPIC.
+ */
+#ifndef VMM_IRQCHIP_H
+#define VMM_IRQCHIP_H
+
+#include "kernel/compiler.h"
+#include "vmm/vm.h"
+
+struct irqchip_ops {
+    const char *name;
+    /* Each vCPU has a local APIC: CPUID shows x2APIC, TSC-deadline and the TSC leaves. */
+    bool lapic;
+    /*
+     * Called on the vCPU's own CPU before each entry: the highest vector it
+     * would take now (after running its expired timers), or -1; ack once
+     * that vector was injected.
+     */
+    int (*pending)(void *chip, struct vcpu *v);
+    void (*ack)(void *chip, struct vcpu *v, uint8_t vector);
+    /* TSC value at which the vCPU's next timer fires, UINT64_MAX when none. */
+    uint64_t (*deadline)(void *chip, struct vcpu *v);
+    /*
+     * A device's interrupt line (ISA IRQ / GSI) is now at level; self is the
+     * vCPU whose access caused it (not kicked), NULL for console input.
+     */
+    void (*set_line)(void *chip, unsigned line, bool level, struct vcpu *self);
+    /* The self-interrupt hypercall: queue vector for v alone. */
+    int (*raise)(void *chip, struct vcpu *v, uint8_t vector);
+    /*
+     * Optional. Wake-ups that are not interrupts: true when a vCPU halted
+     * in vcpu_halt_wait must go on (the bare board: a device line is up,
+     * docs/guest-abi.md). A chip without it wakes a halted vCPU only by an
+     * interrupt it delivers or by its timer, so a backend may sleep the
+     * vCPU inside the guest instead (VMX HLT activity state).
+     */
+    bool (*wake)(void *chip, struct vcpu *v);
+    /* Optional. An AP's thread: waits for INIT + SIPI; the SIPI vector, -1 when the VM ends. */
+    int (*wait_start)(void *chip, struct vcpu *v);
+};
+
+/* Does nothing, delivers nothing: a VM's chip before its board attaches and after it left. */
+extern const struct irqchip_ops irqchip_off;
+
+static inline void vm_irqchip_install(struct vm *vm, const struct irqchip_ops *ops, void *chip)
+{
+    vm->irqchip_ctx = chip;
+    vm->irqchip = ops;
+}
+
+static inline int vcpu_irq_pending(struct vcpu *v)
+{
+    return v->vm->irqchip->pending(v->vm->irqchip_ctx, v);
+}
+
+static inline void vcpu_irq_ack(struct vcpu *v, uint8_t vector)
+{
+    v->vm->irqchip->ack(v->vm->irqchip_ctx, v, vector);
+}
+
+static inline uint64_t vcpu_timer_deadline(struct vcpu *v)
+{
+    return v->vm->irqchip->deadline(v->vm->irqchip_ctx, v);
+}
+
+static inline int vcpu_irq_raise(struct vcpu *v, uint8_t vector)
+{
+    return v->vm->irqchip->raise(v->vm->irqchip_ctx, v, vector);
+}
+
+static inline void vm_irq_line(struct vm *vm, unsigned line, bool level, struct vcpu *self)
+{
+    vm->irqchip->set_line(vm->irqchip_ctx, line, level, self);
+}
+
+/* True when HLT waits on the host (vcpu_halt_wait) for this VM's chip: it has non-interrupt wake-ups. */
+static inline bool vcpu_halt_on_host(struct vcpu *v)
+{
+    return v->vm->irqchip->wake != NULL;
+}
+
+static inline bool vcpu_irq_wake(struct vcpu *v)
+{
+    const struct irqchip_ops *c = v->vm->irqchip;
+
+    return c->wake && c->wake(v->vm->irqchip_ctx, v);
+}
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * Boards: the devices a VM is built with, chosen once at creation
+ * (vm_config.board). A device is one file defining a struct vm_device whose
+ * attach registers its ranges in the VM's I/O registry (vmm/io.h), and, for
+ * an interrupt controller, installs the VM's irqchip (vmm/irqchip.h). A
+ * board is the list of its devices in board.c: a new device is its file,
+ * its name on the line below, and one line in each board that has it.
+ */
+#ifndef VMM_PLATFORM_BOARD_H
+#define VMM_PLATFORM_BOARD_H
+
+#include "kernel/compiler.h"
+
+struct vm;
+
+struct vm_device {
+    const char *name;
+    /* Bytes of per-VM state the device gets, zeroed and 64-byte aligned; 0 for none. */
+    size_t size;
+    /* Registers the device's ranges and wires its lines; 0 or a negative error. */
+    int (*attach)(struct vm *vm, void *state);
+};
+
+struct board {
+    const char *name;
+    const struct vm_device *const *devices; /* attached in this order: the irqchip first */
+    unsigned ndevices;
+};
+
+/*
+ * bare: COM1 and the debug-exit port, no interrupt controller but the
+ * self-interrupt test hook (docs/guest-abi.md): test guests and TDs.
+ * pc: what a Linux guest is shown (docs/linux-guest.md): bare's devices,
+ * local APICs and an IOAPIC, the CMOS RTC and the ACPI sleep/reset ports.
+ */
+extern const struct board board_bare, board_pc;
+
+/* The devices (vmm/platform/): irqchip_bare.c, vplat.c, dev_<name>.c. */
+extern const struct vm_device dev_bare_irqchip, dev_pc_irqchip, dev_com1, dev_debug_exit, dev_rtc,
+    dev_acpi_pm;
+
+/*
+ * Attaches every device of b to vm (NULL: the bare board), before its vCPUs
+ * exist: 0, -ENOMEM (device state), or a device's error.
+ */
+int board_attach(struct vm *vm, const struct board *b);
+/* The devices go: nothing is routed to them any more, and their state is freed. */
+void board_detach(struct vm *vm);
+
+#endif
