@@ -1,9 +1,9 @@
 /* ACPI glue: maps tables through the direct map and applies acpi.ignore=. */
 #include "drivers/acpi.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/log.h"
 #include "kernel/paging.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 static struct acpi_info info;
 static bool ready;

@@ -6,9 +6,9 @@
  * The map callback's pointer is only assumed valid until the next call, so
  * each table is used up before anything else is mapped.
  */
-#include "kernel/compiler.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/compiler.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 #include "kernel/log.h"
 #include "drivers/acpi_tables.h"
 

@@ -8,7 +8,7 @@
 #ifndef DRIVERS_ACPI_TABLES_H
 #define DRIVERS_ACPI_TABLES_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define ACPI_MAX_CPUS 256
 #define ACPI_MAX_IOAPICS 8

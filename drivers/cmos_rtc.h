@@ -2,7 +2,7 @@
 #ifndef DRIVERS_CMOS_RTC_H
 #define DRIVERS_CMOS_RTC_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* Seconds since 1970-01-01 UTC (the RTC is taken to hold UTC) when first called; 0 if unreadable. */
 uint64_t host_boot_unix_time(void);

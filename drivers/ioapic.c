@@ -1,7 +1,7 @@
 /* I/O APIC driver. */
 #include "drivers/ioapic.h"
 #include "drivers/acpi_tables.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/log.h"
 #include "kernel/paging.h"
 #include "kernel/spinlock.h"

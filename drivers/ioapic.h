@@ -2,7 +2,7 @@
 #ifndef DRIVERS_IOAPIC_H
 #define DRIVERS_IOAPIC_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct acpi_info;
 

@@ -1,6 +1,6 @@
 /* Local APIC driver: one register interface over xAPIC MMIO and x2APIC MSRs. */
 #include "drivers/lapic.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/log.h"
 #include "kernel/paging.h"
 #include "kernel/timer.h"

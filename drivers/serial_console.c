@@ -3,10 +3,10 @@
 #include "drivers/ioapic.h"
 #include "drivers/uart16550.h"
 #include "kernel/console.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/idt.h"
-#include "kernel/shell_parse.h"
-#include "kernel/string.h"
+#include "lib/shell_parse.h"
+#include "lib/string.h"
 
 #define CONSOLE_BAUD 115200
 

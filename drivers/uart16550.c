@@ -1,6 +1,6 @@
 /* 16550 UART driver, polled output, polled or interrupt-driven input. */
 #include "drivers/uart16550.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/x86/cpu.h"
 
 /* Register offsets (PC16550D datasheet, table 2). */

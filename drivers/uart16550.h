@@ -2,7 +2,7 @@
 #ifndef DRIVERS_UART16550_H
 #define DRIVERS_UART16550_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct uart {
     uint16_t port;

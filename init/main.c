@@ -4,7 +4,7 @@
  * other CPU.
  */
 #include "kernel/bootinfo.h"
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/idt.h"
 #include "kernel/layout.h"
@@ -16,9 +16,9 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/shell.h"
-#include "kernel/shell_parse.h"
+#include "lib/shell_parse.h"
 #include "kernel/smp.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/timer.h"
 #include "drivers/cmos_rtc.h"
 #include "kernel/x86/cpu.h"

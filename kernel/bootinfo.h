@@ -2,7 +2,7 @@
 #ifndef KERNEL_BOOTINFO_H
 #define KERNEL_BOOTINFO_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define BOOT_MAX_MMAP 128
 #define BOOT_MAX_MODULES 48

@@ -5,7 +5,7 @@
  */
 #include "kernel/console.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/x86/cpu.h"
 
 #define RX_RING 4096 /* power of two */

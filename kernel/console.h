@@ -6,7 +6,7 @@
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* The character device under the console: the driver registers it (drivers/serial_console.c). */
 struct console_dev {

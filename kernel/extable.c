@@ -1,6 +1,6 @@
 /* Exception fixup table lookup. */
 #include "kernel/extable.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 extern const struct extable_entry __extable_start[], __extable_end[];
 

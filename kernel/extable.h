@@ -8,7 +8,7 @@
 #ifndef KERNEL_EXTABLE_H
 #define KERNEL_EXTABLE_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct extable_entry {
     uint64_t insn;

@@ -7,7 +7,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define HDR 16
 #define NCLASSES 8 /* 32 .. 4096 bytes including the header */

@@ -2,7 +2,7 @@
 #ifndef KERNEL_HEAP_H
 #define KERNEL_HEAP_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);

@@ -1,6 +1,6 @@
 /* IDT set-up and the C side of interrupt dispatch. */
 #include "kernel/idt.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/extable.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"

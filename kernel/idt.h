@@ -2,7 +2,7 @@
 #ifndef KERNEL_IDT_H
 #define KERNEL_IDT_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* Vector map. 0-31 are exceptions (SDM Vol. 3A 6.3.1). */
 #define VEC_NMI 2

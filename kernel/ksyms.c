@@ -1,6 +1,6 @@
 /* Address-to-name lookup over the sorted table the build appends to the kernel. */
 #include "kernel/ksyms.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 extern const uint64_t ksyms_count;
 extern const uint64_t ksyms_addrs[];

@@ -2,7 +2,7 @@
 #ifndef KERNEL_KSYMS_H
 #define KERNEL_KSYMS_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* Returns the name of the function containing addr and the offset into it, or NULL. */
 const char *ksym_lookup(uint64_t addr, uint64_t *offset);

@@ -1,7 +1,7 @@
 /* Kernel log: "[cpu] [level: ]subsystem: message", one atomic line each. */
 #include "kernel/log.h"
 #include "kernel/console.h"
-#include "kernel/printf.h"
+#include "lib/printf.h"
 
 static enum log_level threshold = LOG_INFO;
 static bool percpu_ready;

@@ -7,7 +7,7 @@
 #define KERNEL_LOG_H
 
 #include <stdarg.h>
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 

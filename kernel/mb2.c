@@ -1,8 +1,8 @@
 /* Multiboot2 information parsing: pure code, unit-tested on the host. */
 #include "kernel/mb2.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/log.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* Tag types (Multiboot2 spec 3.6). */
 #define TAG_END 0

@@ -1,6 +1,6 @@
 /* Memory-map arithmetic: pure code, unit-tested on the host. */
 #include "kernel/memmap.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 #define PAGE 4096ULL
 

@@ -1,12 +1,12 @@
 /* Locked, zeroing front end of the bitmap allocator. */
 #include "kernel/page_alloc.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 static struct pmm pmm;
 static spinlock_t lock = SPINLOCK_INIT;

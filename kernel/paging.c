@@ -1,11 +1,11 @@
 /* Page-table construction (Intel SDM Vol. 3A 4.5, 4-level paging). */
 #include "kernel/paging.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/cpuid.h"
 #include "kernel/x86/regs.h"

@@ -10,8 +10,8 @@
 #include "kernel/ksyms.h"
 #include "kernel/percpu.h"
 #include "kernel/power.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/smp.h"
 

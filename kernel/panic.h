@@ -2,7 +2,7 @@
 #ifndef KERNEL_PANIC_H
 #define KERNEL_PANIC_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct irq_frame;
 

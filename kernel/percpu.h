@@ -5,7 +5,7 @@
 #ifndef KERNEL_PERCPU_H
 #define KERNEL_PERCPU_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* Every CPU a MADT can name (x2APIC IDs included): TDX needs each one online. */
 #define MAX_CPUS 256

@@ -1,7 +1,7 @@
 /* Bitmap page allocator: pure code, unit-tested on the host. */
 #include "kernel/pmm.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 static bool test_bit(const struct pmm *p, uint64_t pg)
 {

@@ -7,7 +7,7 @@
 #ifndef KERNEL_PMM_H
 #define KERNEL_PMM_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct pmm {
     uint64_t *bitmap;  /* set = not available (allocated, hole or removed) */

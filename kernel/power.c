@@ -3,7 +3,7 @@
  * platform (ACPI: drivers/acpi_power.c), then the classic reset fallbacks.
  */
 #include "kernel/power.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/log.h"
 #include "kernel/smp.h"
 #include "kernel/timer.h"

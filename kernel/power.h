@@ -2,7 +2,7 @@
 #ifndef KERNEL_POWER_H
 #define KERNEL_POWER_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /*
  * Hooks each CPU runs on itself when it stops for good: power-off, reboot,

@@ -2,7 +2,7 @@
 #ifndef KERNEL_SHELL_H
 #define KERNEL_SHELL_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define SHELL_PROMPT "hv> "
 

@@ -1,6 +1,6 @@
 /* SMP bring-up with INIT-SIPI-SIPI (Intel SDM Vol. 3A 9.4.4.1) and IPI calls. */
 #include "kernel/smp.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/heap.h"
 #include "kernel/idt.h"
 #include "kernel/layout.h"
@@ -9,7 +9,7 @@
 #include "kernel/paging.h"
 #include "kernel/percpu.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/timer.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/msr.h"

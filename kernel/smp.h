@@ -2,7 +2,7 @@
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* A CPU the firmware lists (on ACPI machines, a MADT entry). */
 struct smp_cpu_desc {

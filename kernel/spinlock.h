@@ -2,7 +2,7 @@
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "kernel/x86/cpu.h"
 
 typedef struct {

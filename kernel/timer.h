@@ -2,7 +2,7 @@
 #ifndef KERNEL_TIMER_H
 #define KERNEL_TIMER_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* pm_tmr_port: the FADT's PM timer port, 0 if none (then the PIT is used). */
 void timer_calibrate(uint32_t pm_tmr_port, bool pm_tmr_32bit);

@@ -2,7 +2,7 @@
 #ifndef VMM_CPUID_H
 #define VMM_CPUID_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "kernel/x86/cpu.h"
 
 struct vcpu;

@@ -5,7 +5,7 @@
  */
 #include "vmm/vm.h"
 #include "vmm/irqchip.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/x86/cpu.h"
 
 #define HC_PRINT 1

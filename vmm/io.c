@@ -5,7 +5,7 @@
  */
 #include "vmm/io.h"
 #include "vmm/vm.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/log.h"
 
 static const char *const space_name[] = {"I/O ports", "MMIO", "MSRs"};

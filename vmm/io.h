@@ -16,7 +16,7 @@
 #ifndef VMM_IO_H
 #define VMM_IO_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct vm;
 struct vcpu;

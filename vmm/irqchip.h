@@ -9,7 +9,7 @@
 #ifndef VMM_IRQCHIP_H
 #define VMM_IRQCHIP_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "vmm/vm.h"
 
 struct irqchip_ops {

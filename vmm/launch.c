@@ -7,13 +7,13 @@
 #include "vmm/platform/board.h"
 #include "vmm/vm.h"
 #include "kernel/bootinfo.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/mb2.h"
-#include "kernel/printf.h"
-#include "kernel/shell_parse.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/shell_parse.h"
+#include "lib/string.h"
 
 const struct boot_module *launch_find_module(const char *name)
 {
@@ -147,15 +147,15 @@ int vm_launch_spec(const char *spec, const char **err)
 
     kstrlcpy(buf, spec, sizeof(buf));
     r.image = buf;
-    for (p = strchr(buf, ','); p; p = next) {
-        *p++ = 0;
+    p = strchr(buf, ',');
+    if (p)
+        *p++ = 0; /* the image name ends here */
+    for (; p; p = next) {
         next = strchr(p, ',');
         if (next)
-            *next = 0;
+            *next++ = 0;
         if (apply_key(&r, p, err))
             return -EINVAL;
-        if (next)
-            next++;
     }
     return vm_launch(&r, &vm, err);
 }

@@ -2,7 +2,7 @@
 #ifndef VMM_LAUNCH_H
 #define VMM_LAUNCH_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct vm;
 

@@ -14,10 +14,10 @@
 #include "vmm/platform/board.h"
 #include "vmm/vm.h"
 #include "kernel/bootinfo.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* Launches come from the console CPU only: these need not be on its stack. */
 static struct bzimage_info bz;

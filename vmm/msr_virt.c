@@ -7,7 +7,7 @@
  * EPT (vmx) or the TDX module (tdx).
  */
 #include "vmm/msr_virt.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 #define MSR_FEATURE_CONTROL 0x3A
 #define MSR_UCODE_REV 0x8B

@@ -5,7 +5,7 @@
 #ifndef VMM_MSR_VIRT_H
 #define VMM_MSR_VIRT_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* 0 and *val, or -ENOENT when msr is not one of them. */
 int vm_msr_virt_read(uint32_t msr, uint64_t *val);

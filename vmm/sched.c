@@ -3,7 +3,7 @@
 #include "vmm/vm.h"
 #include "vmm/irqchip.h"
 #include "vmm/loader/image.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
 

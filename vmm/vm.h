@@ -2,11 +2,11 @@
 #ifndef VMM_VM_H
 #define VMM_VM_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "kernel/spinlock.h"
 #include "vmm/dev/uart_model.h"
 #include "vmm/io.h"
-#include "vmm/ring.h"
+#include "lib/ring.h"
 #include "vmm/vm_ops.h"
 
 struct board;

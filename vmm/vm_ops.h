@@ -7,7 +7,7 @@
 #ifndef VMM_VM_OPS_H
 #define VMM_VM_OPS_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct vm;
 struct vcpu;

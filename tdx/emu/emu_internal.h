@@ -7,7 +7,7 @@
 #ifndef TDX_EMU_EMU_INTERNAL_H
 #define TDX_EMU_EMU_INTERNAL_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "tdx/module/seamcall.h"
 #include "tdx/module/tdx_abi.h"
 #include "tdx/emu/tdx_emu.h"

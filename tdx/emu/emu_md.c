@@ -5,7 +5,7 @@
  * field-ID iteration both share (RDX = 0 asks for the first field; each
  * read returns the next field ID in RDX, MD_FIELD_ID_NA after the last).
  */
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tdx/emu/emu_internal.h"
 
 enum md_count { MD_ONE, MD_CMRS, MD_CPUIDS, MD_CPUID_VALUES, MD_SIX };

@@ -5,7 +5,7 @@
  * page and map it) and TDH.MR.EXTEND. MRTD is a simple running hash
  * standing in for the module's SHA-384, not an attestation-grade value.
  */
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tdx/emu/emu_internal.h"
 
 #define PAGE_INFO_RSVD 0xFF8ULL /* RCX bits 11:3 */

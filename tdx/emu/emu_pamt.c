@@ -4,7 +4,7 @@
  * recording the page type (NDA, RSVD, REG, TDR, TDCX, TDVPR, EPT) and the
  * owning TDR. Also the physical-address checks and the PHYMEM page leaves.
  */
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tdx/emu/emu_internal.h"
 
 #define PA_LIMIT (1ULL << 52)

@@ -6,7 +6,7 @@
  * registers of tdx-host-abi.md 5.6: RAX = status | exit reason, RCX exit
  * qualification, RDX extended qualification, R8 GPA, R9 interruption info.
  */
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tdx/emu/emu_internal.h"
 
 #define GPAW_WIDE 52

@@ -7,7 +7,7 @@
  * the others; on the next VP.ENTER the module copies the same GPRs back
  * from the VMM and the guest sees RAX = TDX_SUCCESS.
  */
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tdx/emu/emu_internal.h"
 
 #define TDG_VP_VMCALL 0

@@ -5,7 +5,7 @@
  * reported as TDX_OPERAND_INVALID with the offending operand ID; then
  * records the configuration in the TDCS: UNINITIALIZED -> INITIALIZED.
  */
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tdx/emu/emu_internal.h"
 
 #define XFAM_AVX (1ULL << 2)

@@ -4,7 +4,7 @@
  * it runs on (and VP.ENTER, VP.RD and VP.WR with the LP they run on), so
  * TDH.VP.FLUSH must run on that LP before TDH.MNG.VPFLUSHDONE can succeed.
  */
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tdx/emu/emu_internal.h"
 
 struct vp {

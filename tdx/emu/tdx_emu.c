@@ -6,7 +6,7 @@
  * number, with "not emulated" as the default entry.
  */
 #include "kernel/log.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tdx/emu/emu_internal.h"
 
 struct tdxemu_state tdxemu;

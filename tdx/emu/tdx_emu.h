@@ -71,7 +71,7 @@
 #ifndef TDX_EMU_TDX_EMU_H
 #define TDX_EMU_TDX_EMU_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "tdx/module/seamcall.h"
 
 #define TDXEMU_MAX_CMRS 32

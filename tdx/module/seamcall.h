@@ -6,7 +6,7 @@
 #ifndef TDX_MODULE_SEAMCALL_H
 #define TDX_MODULE_SEAMCALL_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* Registers in and out, in Linux's struct tdx_module_args order. */
 struct tdx_args {

@@ -3,9 +3,9 @@
  * "Section" refers to ../shared/reference/tdx-host-abi.md.
  */
 #include "tdx/module/tdmr.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/log.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tdx/module/tdx_abi.h"
 
 #define ULL(x) ((unsigned long long)(x))

@@ -8,7 +8,7 @@
 #ifndef TDX_MODULE_TDMR_H
 #define TDX_MODULE_TDMR_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define TDX_TDMR_MAX 64                /* module 1.5.01 MAX_TDMRS (section 4.4) */
 #define TDX_TDMR_RSVD_MAX 32           /* twice 1.5.01's MAX_RESERVED_PER_TDMR of 16 */

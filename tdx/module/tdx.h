@@ -2,7 +2,7 @@
 #ifndef TDX_MODULE_TDX_H
 #define TDX_MODULE_TDX_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define TDX_MAX_CMRS 32
 #define TDX_MAX_CPUID_CONFIG 32

@@ -1,9 +1,9 @@
 /* Parsing and counting for tdx.fail= (see tdx/module/tdx_fault.h). */
 #include "tdx/module/tdx_fault.h"
 #include "tdx/module/tdx_abi.h"
-#include "kernel/errno.h"
-#include "kernel/shell_parse.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/shell_parse.h"
+#include "lib/string.h"
 
 #define LEAF_MASK 0xffffULL /* RAX[23:16] holds the leaf version */
 #define FIELD_MAX 48

@@ -7,7 +7,7 @@
 #ifndef TDX_MODULE_TDX_FAULT_H
 #define TDX_MODULE_TDX_FAULT_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct tdx_fault {
     bool armed;

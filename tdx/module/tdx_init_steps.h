@@ -2,7 +2,7 @@
 #ifndef TDX_MODULE_TDX_INIT_STEPS_H
 #define TDX_MODULE_TDX_INIT_STEPS_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct tdx_status;
 

@@ -1,7 +1,7 @@
 /* SEAMCALL leaf names as the ABI spells them (tdx-host-abi.md 2.2), for messages and tdx.fail=. */
 #include "tdx/module/tdx_fault.h"
 #include "tdx/module/tdx_abi.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 struct leaf_name {
     uint64_t leaf;

@@ -6,13 +6,13 @@
 #include "tdx/module/tdx_sys.h"
 #include "tdx/module/tdmr.h"
 #include "kernel/bootinfo.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/x86/cpu.h"
 
 #define CALL_TIMEOUT_US 2000000

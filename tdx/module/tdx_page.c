@@ -5,7 +5,7 @@
 #include "tdx/module/tdx_page.h"
 #include "kernel/layout.h"
 #include "kernel/page_alloc.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/x86/cpu.h"
 
 #define LINE 64

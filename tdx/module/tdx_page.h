@@ -12,7 +12,7 @@
 #ifndef TDX_MODULE_TDX_PAGE_H
 #define TDX_MODULE_TDX_PAGE_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* CLFLUSH every line of npages pages from pa (hv's direct map). */
 void tdx_page_flush(uint64_t pa, uint64_t npages);

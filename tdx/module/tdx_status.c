@@ -2,7 +2,7 @@
 #include "tdx/module/tdx.h"
 #include "tdx/module/tdx_abi.h"
 #include "tdx/module/tdx_fault.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 struct status_name {
     uint64_t code;

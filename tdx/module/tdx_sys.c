@@ -9,11 +9,11 @@
 #include "tdx/module/tdx_abi.h"
 #include "tdx/module/tdx_fault.h"
 #include "kernel/log.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/x86/cpu.h"
 
 #define RETRIES 10

@@ -7,8 +7,8 @@
  */
 #include "tdx/td/ghci.h"
 #include "vmm/msr_virt.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 #define PAGE_MASK 0xFFFULL
 #define MSR_APIC_BASE 0x1B

@@ -6,7 +6,7 @@
 #ifndef TDX_TD_GHCI_H
 #define TDX_TD_GHCI_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "tdx/module/seamcall.h"
 
 /* R11 sub-functions; instructions use their VMX basic exit reason (GHCI table 2-3) */

@@ -3,7 +3,7 @@
 #include "vmm/vm_ops.h"
 #include "kernel/layout.h"
 #include "kernel/page_alloc.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 extern const uint8_t td_reset_page[], td_reset_cr3[], td_reset_rip[], td_reset_rsp[];
 

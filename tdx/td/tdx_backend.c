@@ -15,12 +15,12 @@
 #include "vmm/vm.h"
 #include "vmm/loader/image.h"
 #include "vmm/vmx/vmx.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/x86/cpu.h"
 
 static int tdx_available(const char **why)

@@ -2,7 +2,7 @@
 #ifndef TDX_TD_TDX_BACKEND_H
 #define TDX_TD_TDX_BACKEND_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "tdx/module/seamcall.h"
 
 #define TD_MAX_MEM MiB(64)

@@ -12,7 +12,7 @@
 #include "tdx/td/tdx_td.h"
 #include "vmm/vm.h"
 #include "vmm/vmx/vmx_public.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/idt.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"

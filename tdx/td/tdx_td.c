@@ -5,12 +5,12 @@
 #include "tdx/module/tdx_sys.h"
 #include "tdx/td/tdx_td.h"
 #include "vmm/vm.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/percpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define TD_CONFIG_NO_RBP_MOD (1ULL << 2)
 #define EPTP_WB_4LEVEL (6ULL | (3ULL << 3))

@@ -10,7 +10,7 @@
 #include "tdx/module/tdx_page.h"
 #include "tdx/module/tdx_sys.h"
 #include "tdx/td/tdx_td.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"

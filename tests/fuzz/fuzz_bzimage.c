@@ -1,4 +1,4 @@
-/* fuzz-srcs: vmm/loader/bzimage.c vmm/loader/linux_layout.c vmm/loader/linux_build.c vmm/platform/acpi_gen.c kernel/printf.c kernel/string.c */
+/* fuzz-srcs: vmm/loader/bzimage.c vmm/loader/linux_layout.c vmm/loader/linux_build.c vmm/platform/acpi_gen.c lib/printf.c lib/string.c */
 /*
  * Linux bzImage loading: parse, plan and build into guest memory. The input
  * is an 8-byte control block, a command line, then the image:
@@ -17,7 +17,7 @@
  * 2.15 header, its kernel cut short) behind a control block.
  */
 #include <string.h>
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/loader/bzimage.h"
 #include "vmm/loader/linux_boot.h"
 #include "vmm/loader/linux_layout.h"

@@ -1,4 +1,4 @@
-/* fuzz-srcs: kernel/cmdline.c kernel/string.c */
+/* fuzz-srcs: lib/cmdline.c lib/string.c */
 /*
  * Kernel command line: the input (up to its first NUL, under 1 KiB) is the
  * line GRUB passes. Values are copied into exact-size heap buffers of several sizes,
@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include "kernel/bootinfo.h"
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/unit/host_stubs.h"
 

@@ -11,7 +11,7 @@
  * memory the instruction names, with the access sizes it decoded.
  */
 #include <string.h>
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/decode/insn.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/unit/host_stubs.h"

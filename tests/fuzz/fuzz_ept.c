@@ -16,7 +16,7 @@
  * 2^45, far from any mapped hpa, so a leaf taken for a table is caught.
  */
 #include <string.h>
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/vmx/ept.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/unit/host_stubs.h"

@@ -13,7 +13,7 @@
  * the per-byte walks point at, and guest_fetch_insn a prefix of them.
  */
 #include <string.h>
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/decode/guest_walk.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/unit/host_stubs.h"

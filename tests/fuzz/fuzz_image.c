@@ -1,4 +1,4 @@
-/* fuzz-srcs: vmm/loader/image.c kernel/shell_parse.c kernel/string.c */
+/* fuzz-srcs: vmm/loader/image.c lib/shell_parse.c lib/string.c */
 /*
  * Guest image parser. The input is "<args>\0<image>": the module's words
  * after its name, then the image. Without a NUL the whole input is the image

@@ -1,4 +1,4 @@
-/* fuzz-srcs: kernel/mb2.c kernel/string.c */
+/* fuzz-srcs: kernel/mb2.c lib/string.c */
 /*
  * Multiboot2 information parser: the input is the whole MBI (avail = its
  * size). libFuzzer hands us an exact-size heap copy, so AddressSanitizer

@@ -1,4 +1,4 @@
-/* fuzz-srcs: kernel/shell_parse.c kernel/line_edit.c kernel/string.c */
+/* fuzz-srcs: lib/shell_parse.c lib/line_edit.c lib/string.c */
 /*
  * The serial shell's input path, as kernel/shell.c drives it: every input
  * byte goes through the line editor, and each finished line is split into
@@ -7,8 +7,8 @@
  */
 #include <errno.h>
 #include <string.h>
-#include "kernel/line_edit.h"
-#include "kernel/shell_parse.h"
+#include "lib/line_edit.h"
+#include "lib/shell_parse.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/unit/host_stubs.h"
 

@@ -1,4 +1,4 @@
-/* fuzz-srcs: vmm/dev/uart_model.c kernel/string.c */
+/* fuzz-srcs: vmm/dev/uart_model.c lib/string.c */
 /*
  * 16550 UART model, driven by a guest's port accesses and host input. Each
  * input byte is an operation (bits 1:0), with its operands in the bits above

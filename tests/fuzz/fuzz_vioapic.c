@@ -1,4 +1,4 @@
-/* fuzz-srcs: vmm/dev/vioapic.c kernel/string.c */
+/* fuzz-srcs: vmm/dev/vioapic.c lib/string.c */
 /*
  * Virtual IOAPIC, driven by a guest's register accesses, device pins and
  * local APIC EOIs. Each input byte is an operation (bits 2:0), with a flag

@@ -1,4 +1,4 @@
-/* fuzz-srcs: vmm/dev/vlapic.c vmm/dev/vlapic_regs.c vmm/dev/vlapic_timer.c kernel/string.c */
+/* fuzz-srcs: vmm/dev/vlapic.c vmm/dev/vlapic_regs.c vmm/dev/vlapic_timer.c lib/string.c */
 /*
  * Virtual local APIC, driven by a guest's MMIO and MSR accesses, incoming
  * interrupts, injections and the passing of time. The first input byte is
@@ -18,7 +18,7 @@
  */
 #include <string.h>
 #include "vmm/dev/vlapic.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/unit/host_stubs.h"
 

@@ -15,7 +15,7 @@
 
 #include "drivers/lapic.h"
 #include "kernel/bootinfo.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/extable.h"
 #include "kernel/idt.h"
 #include "kernel/layout.h"

@@ -1,4 +1,4 @@
-/* unit-srcs: drivers/acpi_tables.c kernel/string.c */
+/* unit-srcs: drivers/acpi_tables.c lib/string.c */
 /*
  * ACPI table parser tests. Tables are built in a fake physical memory that
  * the parser reaches only through fake_map(), with real checksums, then
@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "drivers/acpi_tables.h"
 #include "tests/unit/host_stubs.h"
 

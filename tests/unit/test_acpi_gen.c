@@ -1,4 +1,4 @@
-/* unit-srcs: vmm/platform/acpi_gen.c drivers/acpi_tables.c kernel/string.c */
+/* unit-srcs: vmm/platform/acpi_gen.c drivers/acpi_tables.c lib/string.c */
 /*
  * ACPI table generator tests. The output is read back by the hypervisor's
  * own firmware-table parser (drivers/acpi_tables.c) through a map function
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "drivers/acpi_tables.h"
 #include "vmm/platform/acpi_gen.h"
 #include "vmm/platform/guest_platform.h"

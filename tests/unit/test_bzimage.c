@@ -1,4 +1,4 @@
-/* unit-srcs: vmm/loader/bzimage.c kernel/printf.c kernel/string.c */
+/* unit-srcs: vmm/loader/bzimage.c lib/printf.c lib/string.c */
 /*
  * bzImage parser tests: a synthetic 2.15 image (tests/unit/bzimage_synth.h)
  * is accepted with every field read back, then each check is tripped by
@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/loader/bzimage.h"
 #include "tests/unit/bzimage_synth.h"
 

@@ -1,4 +1,4 @@
-/* unit-srcs: kernel/cmdline.c kernel/string.c */
+/* unit-srcs: lib/cmdline.c lib/string.c */
 /* Kernel command-line lookup and unknown-key checking. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 
 static char val[64];
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/vmx/ept.h"
 
 #define FAKE_BASE 0x100000000ULL

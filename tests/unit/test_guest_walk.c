@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/decode/guest_walk.h"
 #include "tests/unit/paging_ctl_bits.h"
 

@@ -1,4 +1,4 @@
-/* unit-srcs: vmm/loader/image.c kernel/shell_parse.c kernel/string.c */
+/* unit-srcs: vmm/loader/image.c lib/shell_parse.c lib/string.c */
 /*
  * Guest image parser tests. Each test builds a synthetic flat, ELF64 or
  * multiboot1 image in a buffer, then breaks one field at a time: the parser
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/loader/elf.h"
 #include "vmm/loader/image.h"
 #include "vmm/loader/multiboot1.h"

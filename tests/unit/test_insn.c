@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/decode/insn.h"
 
 #define M16 INSN_MODE_16

@@ -1,4 +1,4 @@
-/* unit-srcs: kernel/line_edit.c kernel/string.c */
+/* unit-srcs: lib/line_edit.c lib/string.c */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/line_edit.h"
+#include "lib/line_edit.h"
 
 /* Everything the editor echoes, so tests can assert on exact bytes. */
 static char echo[65536];

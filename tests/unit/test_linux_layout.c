@@ -1,4 +1,4 @@
-/* unit-srcs: vmm/loader/bzimage.c vmm/loader/linux_layout.c vmm/loader/linux_build.c vmm/platform/acpi_gen.c kernel/printf.c kernel/string.c */
+/* unit-srcs: vmm/loader/bzimage.c vmm/loader/linux_layout.c vmm/loader/linux_build.c vmm/platform/acpi_gen.c lib/printf.c lib/string.c */
 /*
  * Linux guest layout tests. The synthetic bzImage of bzimage_synth.h is
  * planned for several memory and initrd sizes, then built into a flat
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/loader/bzimage.h"
 #include "vmm/loader/linux_layout.h"
 #include "vmm/platform/acpi_gen.h"

@@ -1,4 +1,4 @@
-/* unit-srcs: kernel/mb2.c kernel/string.c */
+/* unit-srcs: kernel/mb2.c lib/string.c */
 /*
  * Multiboot2 information parser tests. Each test builds a synthetic MBI in
  * a buffer, tag by tag with the spec's 8-byte alignment, then breaks it in
@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/mb2.h"
 #include "tests/unit/host_stubs.h"
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/memmap.h"
 
 #define USABLE(b, e) ((struct mem_range){(b), (e), MEM_USABLE})

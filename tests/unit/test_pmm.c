@@ -1,4 +1,4 @@
-/* unit-srcs: kernel/pmm.c kernel/string.c */
+/* unit-srcs: kernel/pmm.c lib/string.c */
 /*
  * Bitmap page allocator tests. The bitmap is malloc'ed at exactly
  * pmm_bitmap_bytes() so AddressSanitizer catches any access past it.
@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/pmm.h"
 
 #define PG(n) ((uint64_t)(n)*PAGE_SIZE)

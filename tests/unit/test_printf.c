@@ -1,4 +1,4 @@
-/* unit-srcs: kernel/printf.c kernel/string.c */
+/* unit-srcs: lib/printf.c lib/string.c */
 /*
  * kvsnprintf tests. Where C99 defines the output, the result is compared
  * with the host's vsnprintf (text and return value); the rest is checked
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/printf.h"
+#include "lib/printf.h"
 
 static char kbuf[512];
 static int klen;

@@ -1,4 +1,4 @@
-/* unit-srcs: vmm/ring.c kernel/string.c */
+/* unit-srcs: lib/ring.c lib/string.c */
 /* Tests for the VM console history ring. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "vmm/ring.h"
+#include "lib/ring.h"
 
 static char store[16];
 static struct ring r;

@@ -1,4 +1,4 @@
-/* unit-srcs: vmm/dev/rtc_cmos.c lib/calendar.c kernel/string.c */
+/* unit-srcs: vmm/dev/rtc_cmos.c lib/calendar.c lib/string.c */
 /*
  * MC146818 RTC/CMOS tests: the guest's view through ports 0x70/0x71 with
  * the host clock under the test's control.

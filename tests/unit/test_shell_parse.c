@@ -1,4 +1,4 @@
-/* unit-srcs: kernel/shell_parse.c kernel/string.c */
+/* unit-srcs: lib/shell_parse.c lib/string.c */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,8 +6,8 @@
 #include <cmocka.h>
 #include <stdio.h>
 
-#include "kernel/errno.h"
-#include "kernel/shell_parse.h"
+#include "lib/errno.h"
+#include "lib/shell_parse.h"
 
 static char line[256];
 static char *argv[SHELL_MAX_ARGS];
@@ -16,7 +16,7 @@ static const char *err;
 /* Splits a writable copy of s, as the shell does with its line buffer. */
 static int split(const char *s, int max)
 {
-    /* No <string.h>: it conflicts with kernel/errno.h's strerror on the host. */
+    /* No <string.h>: it conflicts with lib/errno.h's strerror on the host. */
     assert_true(snprintf(line, sizeof(line), "%s", s) < (int)sizeof(line));
     for (int i = 0; i < SHELL_MAX_ARGS; i++)
         argv[i] = NULL;

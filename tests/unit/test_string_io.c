@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/decode/string_io.h"
 
 #define DF 0x400

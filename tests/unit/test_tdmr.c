@@ -1,4 +1,4 @@
-/* unit-srcs: tdx/module/tdmr.c kernel/string.c */
+/* unit-srcs: tdx/module/tdmr.c lib/string.c */
 /* TDMR + PAMT builder: layouts, limits, CMR checks, rollback, TDMR_INFO bytes. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "tdx/module/tdmr.h"
 #include "tests/unit/host_stubs.h"
 

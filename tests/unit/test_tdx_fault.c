@@ -1,4 +1,4 @@
-/* unit-srcs: tdx/module/tdx_fault.c tdx/module/tdx_leaf_names.c tdx/module/tdx_status.c kernel/shell_parse.c kernel/string.c */
+/* unit-srcs: tdx/module/tdx_fault.c tdx/module/tdx_leaf_names.c tdx/module/tdx_status.c lib/shell_parse.c lib/string.c */
 /* tdx.fail= parsing and counting, SEAMCALL leaf names and status names both ways. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include <string.h>
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "tdx/module/tdx.h"
 #include "tdx/module/tdx_abi.h"
 #include "tdx/module/tdx_fault.h"

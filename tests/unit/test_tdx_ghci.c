@@ -1,4 +1,4 @@
-/* unit-srcs: tdx/td/ghci.c vmm/msr_virt.c kernel/string.c */
+/* unit-srcs: tdx/td/ghci.c vmm/msr_virt.c lib/string.c */
 /*
  * The tdx backend's GHCI rules that need no device model: MapGPA in a TD
  * without shared memory, the ReportFatalError message registers (GHCI

@@ -1,4 +1,4 @@
-/* unit-srcs: vmm/dev/uart_model.c kernel/string.c */
+/* unit-srcs: vmm/dev/uart_model.c lib/string.c */
 /*
  * 16550 device model tests: the guest's view through uart_model_read/write,
  * with transmitted bytes captured by a fake tx callback.

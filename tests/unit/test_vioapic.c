@@ -1,4 +1,4 @@
-/* unit-srcs: vmm/dev/vioapic.c kernel/string.c */
+/* unit-srcs: vmm/dev/vioapic.c lib/string.c */
 /*
  * Virtual IOAPIC tests: the guest's view through IOREGSEL/IOWIN/EOI, pins
  * driven as device models would, messages captured by a fake deliver.

@@ -1,4 +1,4 @@
-/* unit-srcs: vmm/dev/vlapic.c vmm/dev/vlapic_regs.c vmm/dev/vlapic_timer.c kernel/string.c */
+/* unit-srcs: vmm/dev/vlapic.c vmm/dev/vlapic_regs.c vmm/dev/vlapic_timer.c lib/string.c */
 /*
  * Virtual local APIC tests: the guest's view through the xAPIC page and the
  * x2APIC MSRs, with IPIs and level EOIs captured by fake callbacks and time
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "vmm/dev/vlapic.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 /* Register offsets, MSRs and bits from SDM Vol. 3A ch. 11, spelled out independently. */
 #define ID 0x20

@@ -2,7 +2,7 @@
  * Guest page-table walk in software, for instruction fetch and operand
  * accesses the hypervisor emulates (SDM Vol. 3A chapter 4).
  */
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/x86/msr.h"
 #include "kernel/x86/regs.h"
 #include "vmm/decode/guest_walk.h"

@@ -3,8 +3,8 @@
  * needs (SDM Vol. 2A chapter 2: prefixes 2.1.1, ModRM/SIB 2.1.5, REX 2.2.1;
  * opcode map Vol. 2D appendix A).
  */
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 #include "vmm/decode/insn.h"
 
 #define REX_W 0x8

@@ -2,7 +2,7 @@
  * Performs a decoded memory instruction on the register file, with memory
  * accesses through the caller's callbacks (the MMIO device or guest RAM).
  */
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "vmm/decode/insn.h"
 #include "vmm/decode/x86_flags.h"
 

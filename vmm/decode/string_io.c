@@ -1,6 +1,6 @@
 /* INS/OUTS: string I/O between a port and guest memory (SDM Vol. 2B INS, OUTS, REP). */
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 #include "vmm/decode/string_io.h"
 #include "vmm/decode/x86_flags.h"
 

@@ -7,7 +7,7 @@
  * off takes effect at once.
  */
 #include "vmm/dev/rtc_cmos.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* Address map (MC146818A datasheet, figure 3 and table 2). */
 #define RTC_SEC 0x00

@@ -13,7 +13,7 @@
 #ifndef VMM_DEV_RTC_CMOS_H
 #define VMM_DEV_RTC_CMOS_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "lib/calendar.h"
 
 #define RTC_CMOS_PORT 0x70

@@ -4,8 +4,8 @@
  * transmitter always looks idle and "THR empty" fires after every byte.
  */
 #include "vmm/dev/uart_model.h"
-#include "kernel/compiler.h"
-#include "kernel/string.h"
+#include "lib/compiler.h"
+#include "lib/string.h"
 
 /* Register offsets (PC16550D datasheet, table 2). */
 #define UART_RBR 0 /* receive buffer (read, DLAB=0) */

@@ -8,7 +8,7 @@
 #ifndef VMM_DEV_UART_MODEL_H
 #define VMM_DEV_UART_MODEL_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define UART_MODEL_RX_FIFO 64
 

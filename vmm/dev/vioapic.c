@@ -5,7 +5,7 @@
  */
 #include "vmm/dev/vioapic.h"
 #include "vmm/dev/ioapic_regs.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 void vioapic_init(struct vioapic *io, uint8_t id, const struct vioapic_ops *ops, void *ctx)
 {

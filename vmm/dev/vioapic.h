@@ -13,7 +13,7 @@
 #ifndef VMM_DEV_VIOAPIC_H
 #define VMM_DEV_VIOAPIC_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define VIOAPIC_PINS 24
 

@@ -5,7 +5,7 @@
 #include "vmm/dev/vlapic.h"
 #include "vmm/dev/apic_regs.h"
 #include "vmm/dev/vlapic_internal.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define ARCH_MAX_PHYS_BITS 52
 

@@ -19,7 +19,7 @@
 #ifndef VMM_DEV_VLAPIC_H
 #define VMM_DEV_VLAPIC_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define VLAPIC_NR_LVT 6 /* timer, thermal, perf, LINT0, LINT1, error: no CMCI */
 

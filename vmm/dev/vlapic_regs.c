@@ -9,7 +9,7 @@
 #include "vmm/dev/vlapic.h"
 #include "vmm/dev/apic_regs.h"
 #include "vmm/dev/vlapic_internal.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 #define NR_VECTOR_REGS 8
 #define ICR_X2APIC_RSVD (~(uint64_t)(APIC_ICR_LO_WRITABLE | APIC_ICR_BUSY) & 0xFFFFFFFFULL)

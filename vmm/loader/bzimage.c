@@ -7,10 +7,10 @@
  * and a kernel that cannot be entered that way is refused here.
  */
 #include <stdarg.h>
-#include "kernel/compiler.h"
-#include "kernel/errno.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/compiler.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "vmm/loader/bzimage.h"
 #include "vmm/loader/linux_boot.h"
 

@@ -6,7 +6,7 @@
 #ifndef VMM_LOADER_BZIMAGE_H
 #define VMM_LOADER_BZIMAGE_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define BZIMAGE_MSG_LEN 96
 

@@ -8,7 +8,7 @@
 #ifndef VMM_LOADER_ELF_H
 #define VMM_LOADER_ELF_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* e_ident[] indices and values, gABI 4 "ELF Identification" */
 #define EI_NIDENT 16

@@ -4,10 +4,10 @@
  * wrap, and headers are copied out with memcpy because a module may sit at
  * any alignment.
  */
-#include "kernel/compiler.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
-#include "kernel/shell_parse.h"
+#include "lib/compiler.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "lib/shell_parse.h"
 #include "vmm/loader/image.h"
 #include "vmm/loader/elf.h"
 #include "vmm/loader/multiboot1.h"

@@ -6,7 +6,7 @@
 #ifndef VMM_LOADER_IMAGE_H
 #define VMM_LOADER_IMAGE_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define IMAGE_MAX_SEGS 16
 

@@ -10,7 +10,7 @@
 #ifndef VMM_LOADER_LINUX_BOOT_H
 #define VMM_LOADER_LINUX_BOOT_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* boot.rst "The real-mode kernel header": the header starts at 0x1f1. */
 #define LINUX_SETUP_HDR_OFF 0x1f1

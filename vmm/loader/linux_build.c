@@ -5,9 +5,9 @@
  * tables, the kernel and the initrd. Large structures go out in small
  * chunks, so this runs on a kernel stack.
  */
-#include "kernel/compiler.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/compiler.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 #include "vmm/loader/linux_boot.h"
 #include "vmm/loader/linux_layout.h"
 

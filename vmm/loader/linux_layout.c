@@ -5,10 +5,10 @@
  * sizes are compared before they are added, so nothing here can wrap.
  */
 #include <stdarg.h>
-#include "kernel/compiler.h"
-#include "kernel/errno.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/compiler.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "vmm/loader/linux_boot.h"
 #include "vmm/loader/linux_layout.h"
 #include "vmm/platform/guest_platform.h"

@@ -22,7 +22,7 @@
 #ifndef VMM_LOADER_LINUX_LAYOUT_H
 #define VMM_LOADER_LINUX_LAYOUT_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "vmm/loader/bzimage.h"
 
 #define LINUX_GDT_GPA 0x1000ULL

@@ -6,8 +6,8 @@
 #include "vmm/loader/load.h"
 #include "vmm/loader/multiboot1.h"
 #include "vmm/vm.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 #define PT_PAGES 6 /* PML4, PDPT, 4 page directories: 4 GiB of 2 MiB pages */
 #define PTE_P 1ULL

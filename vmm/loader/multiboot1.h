@@ -5,7 +5,7 @@
 #ifndef VMM_LOADER_MULTIBOOT1_H
 #define VMM_LOADER_MULTIBOOT1_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* 3.1.1: the header is 32-bit aligned and wholly inside the first 8192 bytes. */
 #define MB1_HEADER_MAGIC 0x1BADB002u

@@ -11,9 +11,9 @@
  * has no PIT behind it here. Linux also skips the SCI on HW-reduced
  * platforms, so the SCI needs none.
  */
-#include "kernel/compiler.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/compiler.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 #include "vmm/platform/acpi_gen.h"
 #include "vmm/platform/acpi_spec.h"
 #include "vmm/platform/guest_platform.h"

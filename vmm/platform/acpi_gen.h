@@ -6,7 +6,7 @@
 #ifndef VMM_PLATFORM_ACPI_GEN_H
 #define VMM_PLATFORM_ACPI_GEN_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* xAPIC MADT entries: APIC IDs 0..254 (0xFF is broadcast). */
 #define ACPI_GEN_MAX_CPUS 255

@@ -7,10 +7,10 @@
 #include "vmm/platform/board.h"
 #include "vmm/irqchip.h"
 #include "vmm/vm.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/page_alloc.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define STATE_ALIGN 64
 

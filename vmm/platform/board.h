@@ -9,7 +9,7 @@
 #ifndef VMM_PLATFORM_BOARD_H
 #define VMM_PLATFORM_BOARD_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct vm;
 

@@ -18,7 +18,7 @@
 #include "vmm/irqchip.h"
 #include "vmm/sched.h"
 #include "vmm/vm.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/spinlock.h"
 #include "kernel/x86/cpu.h"
 

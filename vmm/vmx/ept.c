@@ -1,6 +1,6 @@
 /* EPT builder: pure, unit-tested on the host. */
 #include "vmm/vmx/ept.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 #define EPT_MT_WB (6ULL << 3) /* leaf memory type, SDM 29.3.7 */
 #define EPT_LARGE (1ULL << 7)

@@ -6,7 +6,7 @@
 #ifndef VMM_VMX_EPT_H
 #define VMM_VMX_EPT_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define EPT_R (1ULL << 0)
 #define EPT_W (1ULL << 1)

@@ -9,7 +9,7 @@
 #include "vmm/vmx/exit_msr.h"
 #include "vmm/vm.h"
 #include "vmm/cpuid.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/panic.h"
 #include "kernel/smp.h"
 #include "kernel/x86/cpu.h"

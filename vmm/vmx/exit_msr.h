@@ -2,7 +2,7 @@
 #ifndef VMM_VMX_EXIT_MSR_H
 #define VMM_VMX_EXIT_MSR_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "vmm/vmx/vmx_public.h" /* vmx_msr_bitmap_init: public */
 
 struct vmx_vcpu;

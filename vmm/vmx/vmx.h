@@ -2,7 +2,7 @@
 #ifndef VMM_VMX_VMX_H
 #define VMM_VMX_VMX_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct vmx_ctl { /* a control MSR split: bits that must be 1, bits that may be 1 */
     uint32_t must1;

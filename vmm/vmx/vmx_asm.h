@@ -6,8 +6,8 @@
 #ifndef VMM_VMX_VMX_ASM_H
 #define VMM_VMX_VMX_ASM_H
 
-#include "kernel/compiler.h"
-#include "kernel/errno.h"
+#include "lib/compiler.h"
+#include "lib/errno.h"
 
 static inline int vmxon(uint64_t phys)
 {

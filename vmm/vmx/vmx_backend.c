@@ -10,12 +10,12 @@
 #include "vmm/vm.h"
 #include "vmm/irqchip.h"
 #include "vmm/loader/image.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/x86/cpu.h"
 
 #define VPID_MAX 4096

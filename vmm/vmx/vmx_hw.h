@@ -208,73 +208,76 @@ enum vmcs_field {
     VMCS_HOST_RIP = 0x6C16,
 };
 
-/* Basic exit reasons (SDM Vol. 3D appendix C) */
-enum vmx_exit_reason {
-    EXIT_EXCEPTION_NMI = 0,
-    EXIT_EXTERNAL_INTERRUPT = 1,
-    EXIT_TRIPLE_FAULT = 2,
-    EXIT_INIT = 3,
-    EXIT_SIPI = 4,
-    EXIT_IO_SMI = 5,
-    EXIT_OTHER_SMI = 6,
-    EXIT_INTERRUPT_WINDOW = 7,
-    EXIT_NMI_WINDOW = 8,
-    EXIT_TASK_SWITCH = 9,
-    EXIT_CPUID = 10,
-    EXIT_GETSEC = 11,
-    EXIT_HLT = 12,
-    EXIT_INVD = 13,
-    EXIT_INVLPG = 14,
-    EXIT_RDPMC = 15,
-    EXIT_RDTSC = 16,
-    EXIT_RSM = 17,
-    EXIT_VMCALL = 18,
-    EXIT_VMCLEAR = 19,
-    EXIT_VMLAUNCH = 20,
-    EXIT_VMPTRLD = 21,
-    EXIT_VMPTRST = 22,
-    EXIT_VMREAD = 23,
-    EXIT_VMRESUME = 24,
-    EXIT_VMWRITE = 25,
-    EXIT_VMXOFF = 26,
-    EXIT_VMXON = 27,
-    EXIT_CR_ACCESS = 28,
-    EXIT_DR_ACCESS = 29,
-    EXIT_IO = 30,
-    EXIT_RDMSR = 31,
-    EXIT_WRMSR = 32,
-    EXIT_ENTRY_FAIL_GUEST = 33,
-    EXIT_ENTRY_FAIL_MSR = 34,
-    EXIT_MWAIT = 36,
-    EXIT_MTF = 37,
-    EXIT_MONITOR = 39,
-    EXIT_PAUSE = 40,
-    EXIT_ENTRY_FAIL_MC = 41,
-    EXIT_TPR_BELOW = 43,
-    EXIT_APIC_ACCESS = 44,
-    EXIT_GDTR_IDTR = 46,
-    EXIT_LDTR_TR = 47,
-    EXIT_EPT_VIOLATION = 48,
-    EXIT_EPT_MISCONFIG = 49,
-    EXIT_INVEPT = 50,
-    EXIT_RDTSCP = 51,
-    EXIT_PREEMPTION_TIMER = 52,
-    EXIT_INVVPID = 53,
-    EXIT_WBINVD = 54,
-    EXIT_XSETBV = 55,
-    EXIT_RDRAND = 57,
-    EXIT_INVPCID = 58,
-    EXIT_VMFUNC = 59,
-    EXIT_ENCLS = 60,
-    EXIT_RDSEED = 61,
-    EXIT_XSAVES = 63,
-    EXIT_XRSTORS = 64,
-    EXIT_BUS_LOCK = 74,
-    EXIT_NOTIFY = 75,
-    EXIT_SEAMCALL = 76,
-    EXIT_TDCALL = 77,
-    EXIT_REASON_MAX = 80,
-};
+/*
+ * Basic exit reasons (SDM Vol. 3D appendix C): X(constant, number, name for
+ * messages). The one list behind the constants and vmx_exit_reason_name().
+ */
+#define VMX_EXIT_REASONS(X)                                               \
+    X(EXIT_EXCEPTION_NMI, 0, "exception or NMI")                          \
+    X(EXIT_EXTERNAL_INTERRUPT, 1, "external interrupt")                   \
+    X(EXIT_TRIPLE_FAULT, 2, "triple fault")                               \
+    X(EXIT_INIT, 3, "INIT")                                               \
+    X(EXIT_SIPI, 4, "SIPI")                                               \
+    X(EXIT_IO_SMI, 5, "I/O SMI")                                          \
+    X(EXIT_OTHER_SMI, 6, "other SMI")                                     \
+    X(EXIT_INTERRUPT_WINDOW, 7, "interrupt window")                       \
+    X(EXIT_NMI_WINDOW, 8, "NMI window")                                   \
+    X(EXIT_TASK_SWITCH, 9, "task switch")                                 \
+    X(EXIT_CPUID, 10, "CPUID")                                            \
+    X(EXIT_GETSEC, 11, "GETSEC")                                          \
+    X(EXIT_HLT, 12, "HLT")                                                \
+    X(EXIT_INVD, 13, "INVD")                                              \
+    X(EXIT_INVLPG, 14, "INVLPG")                                          \
+    X(EXIT_RDPMC, 15, "RDPMC")                                            \
+    X(EXIT_RDTSC, 16, "RDTSC")                                            \
+    X(EXIT_RSM, 17, "RSM")                                                \
+    X(EXIT_VMCALL, 18, "VMCALL")                                          \
+    X(EXIT_VMCLEAR, 19, "VMCLEAR")                                        \
+    X(EXIT_VMLAUNCH, 20, "VMLAUNCH")                                      \
+    X(EXIT_VMPTRLD, 21, "VMPTRLD")                                        \
+    X(EXIT_VMPTRST, 22, "VMPTRST")                                        \
+    X(EXIT_VMREAD, 23, "VMREAD")                                          \
+    X(EXIT_VMRESUME, 24, "VMRESUME")                                      \
+    X(EXIT_VMWRITE, 25, "VMWRITE")                                        \
+    X(EXIT_VMXOFF, 26, "VMXOFF")                                          \
+    X(EXIT_VMXON, 27, "VMXON")                                            \
+    X(EXIT_CR_ACCESS, 28, "control-register access")                      \
+    X(EXIT_DR_ACCESS, 29, "debug-register access")                        \
+    X(EXIT_IO, 30, "I/O instruction")                                     \
+    X(EXIT_RDMSR, 31, "RDMSR")                                            \
+    X(EXIT_WRMSR, 32, "WRMSR")                                            \
+    X(EXIT_ENTRY_FAIL_GUEST, 33, "VM entry failure: invalid guest state") \
+    X(EXIT_ENTRY_FAIL_MSR, 34, "VM entry failure: MSR loading")           \
+    X(EXIT_MWAIT, 36, "MWAIT")                                            \
+    X(EXIT_MTF, 37, "monitor trap flag")                                  \
+    X(EXIT_MONITOR, 39, "MONITOR")                                        \
+    X(EXIT_PAUSE, 40, "PAUSE")                                            \
+    X(EXIT_ENTRY_FAIL_MC, 41, "VM entry failure: machine check")          \
+    X(EXIT_TPR_BELOW, 43, "TPR below threshold")                          \
+    X(EXIT_APIC_ACCESS, 44, "APIC access")                                \
+    X(EXIT_GDTR_IDTR, 46, "GDTR/IDTR access")                             \
+    X(EXIT_LDTR_TR, 47, "LDTR/TR access")                                 \
+    X(EXIT_EPT_VIOLATION, 48, "EPT violation")                            \
+    X(EXIT_EPT_MISCONFIG, 49, "EPT misconfiguration")                     \
+    X(EXIT_INVEPT, 50, "INVEPT")                                          \
+    X(EXIT_RDTSCP, 51, "RDTSCP")                                          \
+    X(EXIT_PREEMPTION_TIMER, 52, "preemption timer")                      \
+    X(EXIT_INVVPID, 53, "INVVPID")                                        \
+    X(EXIT_WBINVD, 54, "WBINVD")                                          \
+    X(EXIT_XSETBV, 55, "XSETBV")                                          \
+    X(EXIT_RDRAND, 57, "RDRAND")                                          \
+    X(EXIT_INVPCID, 58, "INVPCID")                                        \
+    X(EXIT_VMFUNC, 59, "VMFUNC")                                          \
+    X(EXIT_ENCLS, 60, "ENCLS")                                            \
+    X(EXIT_RDSEED, 61, "RDSEED")                                          \
+    X(EXIT_XSAVES, 63, "XSAVES")                                          \
+    X(EXIT_XRSTORS, 64, "XRSTORS")                                        \
+    X(EXIT_BUS_LOCK, 74, "bus lock")                                      \
+    X(EXIT_NOTIFY, 75, "notification")                                    \
+    X(EXIT_SEAMCALL, 76, "SEAMCALL")                                      \
+    X(EXIT_TDCALL, 77, "TDCALL")
+#define VMX_EXIT_ENUM(c, nr, name) c = nr,
+enum vmx_exit_reason { VMX_EXIT_REASONS(VMX_EXIT_ENUM) EXIT_REASON_MAX = 80 };
 #define EXIT_REASON_ENTRY_FAILED (1U << 31)
 
 /* VM-entry/exit interruption information (SDM 25.8.3, 25.9.2) */

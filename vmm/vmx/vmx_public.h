@@ -10,7 +10,7 @@
 #ifndef VMM_VMX_VMX_PUBLIC_H
 #define VMM_VMX_VMX_PUBLIC_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 /* vmx_caps: a VMCS built outside vmm/vmx/ must keep to the controls and fixed CR bits all CPUs allow. */
 #include "vmm/vmx/vmx.h"
 /* VMCLEAR, VMPTRLD, VMREAD, VMWRITE, INVEPT: the instructions themselves, no backend state. */

@@ -2,7 +2,7 @@
 #ifndef VMM_VMX_VMX_VCPU_H
 #define VMM_VMX_VMX_VCPU_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 #include "vmm/vmx/ept.h"
 #include "vmm/vmx/vmx_public.h" /* struct guest_regs, vmx_enter, injection: public */
 

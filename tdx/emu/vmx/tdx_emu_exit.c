@@ -9,9 +9,9 @@
  */
 #include "tdx/emu/vmx/tdx_emu_vmx.h"
 #include "vmm/decode/guest_walk.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/cpuid.h"
 #include "kernel/x86/msr.h"

@@ -9,14 +9,14 @@
 #include "tdx/emu/vmx/tdx_emu_glue.h"
 #include "tdx/emu/vmx/tdx_emu_vmx.h"
 #include "kernel/bootinfo.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/memmap.h"
 #include "kernel/percpu.h"
 #include "kernel/log.h"
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* A plausible KeyID split: 31 MKTME KeyIDs, then 32 TDX KeyIDs (global + 31 TDs). */
 #define TDXEMU_FIRST_TDX_KEYID 32

@@ -7,7 +7,7 @@
 #ifndef TDX_EMU_VMX_TDX_EMU_GLUE_H
 #define TDX_EMU_VMX_TDX_EMU_GLUE_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct tdx_status;
 

@@ -12,7 +12,7 @@
 #include "tdx/emu/vmx/tdx_emu_vmx.h"
 #include "tdx/emu/vmx/tdx_emu_glue.h"
 #include "tdx/module/tdx_abi.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/paging.h"

@@ -11,7 +11,7 @@
 #include "tdx/emu/vmx/tdx_emu_vmx.h"
 #include "vmm/loader/image.h"
 #include "vmm/vm_ops.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/percpu.h"

@@ -1,6 +1,6 @@
 /* Freestanding vsnprintf: enough of C99 for kernel messages. */
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 struct out {
     char *buf;

@@ -4,9 +4,9 @@
  * reading ahead; a byte that cannot belong to a sequence aborts it and is then
  * handled normally, so a stray ESC never swallows an Enter.
  */
-#include "kernel/line_edit.h"
-#include "kernel/compiler.h"
-#include "kernel/string.h"
+#include "lib/line_edit.h"
+#include "lib/compiler.h"
+#include "lib/string.h"
 
 enum esc_state {
     ESC_NONE,

@@ -1,5 +1,5 @@
 /* Memory and string functions for the freestanding kernel. */
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #ifndef HOST_TEST
 /* gcc may emit calls to memcpy/memset/memmove/memcmp itself. */

@@ -1,6 +1,6 @@
 /* Negative error codes returned by kernel functions (Linux numbering). */
-#ifndef KERNEL_ERRNO_H
-#define KERNEL_ERRNO_H
+#ifndef LIB_ERRNO_H
+#define LIB_ERRNO_H
 
 #define EPERM 1
 #define ENOENT 2

@@ -1,6 +1,6 @@
 /* Kernel command-line lookup: pure code, unit-tested on the host. */
-#include "kernel/cmdline.h"
-#include "kernel/string.h"
+#include "lib/cmdline.h"
+#include "lib/string.h"
 
 static const char *const known_keys[] = {
     "console",     "loglevel", "x2apic",   "panic",      "maxcpus",

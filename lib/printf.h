@@ -1,10 +1,10 @@
 /* Freestanding formatted output (subset of C99 printf). */
-#ifndef KERNEL_PRINTF_H
-#define KERNEL_PRINTF_H
+#ifndef LIB_PRINTF_H
+#define LIB_PRINTF_H
 
 #include <stdarg.h>
 #include <stddef.h>
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /* Supports %d %i %u %x %X %o %p %s %c %% with flags "-0 +#", width, precision, h/hh/l/ll/z. */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

@@ -2,10 +2,10 @@
  * Kernel command line: space-separated words, "key=value" or a bare "flag".
  * Values may be double-quoted to contain spaces. Pure code.
  */
-#ifndef KERNEL_CMDLINE_H
-#define KERNEL_CMDLINE_H
+#ifndef LIB_CMDLINE_H
+#define LIB_CMDLINE_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 /*
  * Finds the last occurrence of key in cmdline (later words override earlier

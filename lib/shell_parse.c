@@ -3,13 +3,13 @@
  * allocator; unquoting only ever shrinks a word, so the write cursor can
  * never overtake the read cursor.
  */
-#include "kernel/shell_parse.h"
-#include "kernel/compiler.h"
+#include "lib/shell_parse.h"
+#include "lib/compiler.h"
 /*
- * No kernel/string.h: under HOST_TEST it pulls in libc <string.h>, whose
- * strerror() clashes with the one kernel/errno.h declares.
+ * No lib/string.h: under HOST_TEST it pulls in libc <string.h>, whose
+ * strerror() clashes with the one lib/errno.h declares.
  */
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 static bool is_blank(char c)
 {

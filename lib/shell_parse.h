@@ -2,10 +2,10 @@
  * Shell command-line parsing: splitting into words (double quotes group,
  * backslash escapes inside quotes), numbers and sizes. Pure code.
  */
-#ifndef KERNEL_SHELL_PARSE_H
-#define KERNEL_SHELL_PARSE_H
+#ifndef LIB_SHELL_PARSE_H
+#define LIB_SHELL_PARSE_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define SHELL_MAX_ARGS 16
 

@@ -1,6 +1,6 @@
 /* Console history ring: pure, unit-tested on the host. */
-#include "vmm/ring.h"
-#include "kernel/string.h"
+#include "lib/ring.h"
+#include "lib/string.h"
 
 void ring_init(struct ring *r, char *buf, size_t size)
 {

@@ -7,10 +7,10 @@
  * longer than LINE_EDIT_MAX-1 are truncated (further input is ignored, BEL
  * echoed), so a pasted 4 KiB line cannot overflow anything.
  */
-#ifndef KERNEL_LINE_EDIT_H
-#define KERNEL_LINE_EDIT_H
+#ifndef LIB_LINE_EDIT_H
+#define LIB_LINE_EDIT_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 #define LINE_EDIT_MAX 512
 #define LINE_EDIT_HISTORY 16

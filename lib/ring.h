@@ -2,10 +2,10 @@
  * Byte ring that keeps the newest bytes: a VM's console history. Pure code;
  * the caller locks.
  */
-#ifndef VMM_RING_H
-#define VMM_RING_H
+#ifndef LIB_RING_H
+#define LIB_RING_H
 
-#include "kernel/compiler.h"
+#include "lib/compiler.h"
 
 struct ring {
     char *buf;

@@ -1,6 +1,6 @@
 /* String and memory functions: the kernel's own, or libc's in host tests. */
-#ifndef KERNEL_STRING_H
-#define KERNEL_STRING_H
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
 
 #include <stddef.h>
 
