@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Micro-hypervisor build. `make` builds build/hypervisor.elf and the ISOs;
 # `make run`, `make test`, `make debug` are described in README.md.
 

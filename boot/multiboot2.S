@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Multiboot2 header and 32-bit entry (Multiboot2 spec 1.0, 3.1 and 3.3).
  * GRUB enters here in protected mode with paging off. Assembly because C

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * AP start-up trampoline (Intel SDM Vol. 3A 9.4.4 and 10.8.5). An AP wakes
  * from SIPI in real mode at TRAMPOLINE_PHYS, so this must be assembly: it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ACPI glue: maps tables through the direct map and applies acpi.ignore=. */
 #include "drivers/acpi.h"
 #include "lib/errno.h"

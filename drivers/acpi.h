@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ACPI on the running system: parses the tables once at boot (drivers/acpi_tables.c). */
 #ifndef DRIVERS_ACPI_H
 #define DRIVERS_ACPI_H

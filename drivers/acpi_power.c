@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Power-off through ACPI S5 (ACPI 6.5, 7.4.2 and 4.8.3.2.1 PM1 control) and
  * reset through the FADT reset register (ACPI 6.5, 4.8.3.6), handed to the

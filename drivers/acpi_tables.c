@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ACPI table parser (ACPI 6.5, 5.2). Firmware tables are input, not truth:
  * every length is checked against what was mapped, a bad table is skipped

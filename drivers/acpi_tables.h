@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ACPI table parsing (ACPI 6.5 spec, chapter 5.2): RSDP, RSDT/XSDT, MADT,
  * FADT and the \_S5 sleep type from the DSDT. Pure code: physical memory is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host RTC (MC146818A datasheet; ports 0x70/0x71): read once, between two
  * update cycles, and turned into Unix time. Guests' RTC models start from it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The host's MC146818 CMOS real-time clock, read once at boot for the wall-clock time. */
 #ifndef DRIVERS_CMOS_RTC_H
 #define DRIVERS_CMOS_RTC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* I/O APIC driver. */
 #include "drivers/ioapic.h"
 #include "drivers/acpi_tables.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* I/O APICs (82093AA datasheet; routing per the MADT, ACPI 6.5 5.2.12.5). */
 #ifndef DRIVERS_IOAPIC_H
 #define DRIVERS_IOAPIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Local APIC driver: one register interface over xAPIC MMIO and x2APIC MSRs. */
 #include "drivers/lapic.h"
 #include "lib/errno.h"

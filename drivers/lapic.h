@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Local APIC in xAPIC (MMIO) or x2APIC (MSR) mode (Intel SDM Vol. 3A ch. 11). */
 #ifndef DRIVERS_LAPIC_H
 #define DRIVERS_LAPIC_H

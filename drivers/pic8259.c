@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* 8259A PIC (Intel 8259A datasheet, ICW1-ICW4 / OCW1). */
 #include "drivers/pic8259.h"
 #include "kernel/idt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Legacy 8259A PICs: remapped away from exception vectors, then masked. */
 #ifndef DRIVERS_PIC8259_H
 #define DRIVERS_PIC8259_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The console's device: a 16550 (drivers/uart16550.c), polled or interrupt-driven. */
 #include "drivers/serial_console.h"
 #include "drivers/ioapic.h"

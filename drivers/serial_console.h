@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The console's device: a 16550 on a COM port or any I/O port. */
 #ifndef DRIVERS_SERIAL_CONSOLE_H
 #define DRIVERS_SERIAL_CONSOLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* 16550 UART driver, polled output, polled or interrupt-driven input. */
 #include "drivers/uart16550.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* 16550 UART on an I/O port base (PC16550D datasheet; registers in uart16550.c). */
 #ifndef DRIVERS_UART16550_H
 #define DRIVERS_UART16550_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Boot CPU's path from the 64-bit entry to the shell: console, boot info,
  * memory, the kernel's page tables, ACPI, timers, interrupts, then every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the kernel core needs from the local APIC: IPIs, INIT/SIPI, EOI, the
  * CPU's id and the mode. The core sees the APIC only through this header;

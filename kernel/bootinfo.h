@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the kernel keeps from the boot loader, copied out of the multiboot2 info. */
 #ifndef KERNEL_BOOTINFO_H
 #define KERNEL_BOOTINFO_H

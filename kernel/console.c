@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The console: output under one lock, the prompt kept whole around
  * asynchronous lines, input through a ring the device's interrupt fills.

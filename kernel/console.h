@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The serial console: output under one lock so lines never interleave,
  * input through a ring buffer filled by the UART interrupt (or by polling

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exception fixup table lookup. */
 #include "kernel/extable.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exception fixups: an instruction that may fault by design (SEAMCALL on a
  * machine without TDX, RDMSR of an MSR that may not exist) lists its

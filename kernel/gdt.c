@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-CPU GDT and TSS (Intel SDM Vol. 3A 3.4.5 and 8.7). */
 #include "kernel/percpu.h"
 #include "kernel/idt.h"

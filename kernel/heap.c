@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Size-class heap. Each block carries a 16-byte header naming its class
  * (or its page count), so kfree needs no size and catches double frees.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel heap: small objects from per-size free lists, large ones as whole pages. */
 #ifndef KERNEL_HEAP_H
 #define KERNEL_HEAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IDT set-up and the C side of interrupt dispatch. */
 #include "kernel/idt.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interrupt descriptor table, vectors and the common interrupt frame. */
 #ifndef KERNEL_IDT_H
 #define KERNEL_IDT_H

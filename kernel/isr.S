@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Interrupt entry stubs. Assembly because the CPU pushes a frame C cannot
  * describe, and some vectors push an error code while others do not: each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Address-to-name lookup over the sorted table the build appends to the kernel. */
 #include "kernel/ksyms.h"
 #include "lib/string.h"

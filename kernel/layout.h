@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual address layout, shared by C, assembly and the linker script.
  * The kernel image runs in the top 2 GiB (-mcmodel=kernel) and is loaded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel log: "[cpu] [level: ]subsystem: message", one atomic line each. */
 #include "kernel/log.h"
 #include "kernel/console.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel log: one line per call, prefixed with the CPU id, written whole
  * under the console lock so lines from different CPUs never interleave.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Multiboot2 information parsing: pure code, unit-tested on the host. */
 #include "kernel/mb2.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Multiboot2 boot information parser (Multiboot2 spec 1.0, section 3.6). */
 #ifndef KERNEL_MB2_H
 #define KERNEL_MB2_H

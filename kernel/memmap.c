@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory-map arithmetic: pure code, unit-tested on the host. */
 #include "kernel/memmap.h"
 #include "lib/errno.h"

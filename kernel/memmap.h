@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Turning the firmware memory map into the ranges the page allocator may use. */
 #ifndef KERNEL_MEMMAP_H
 #define KERNEL_MEMMAP_H

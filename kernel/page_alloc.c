@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Locked, zeroing front end of the bitmap allocator. */
 #include "kernel/page_alloc.h"
 #include "lib/errno.h"

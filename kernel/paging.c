@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page-table construction (Intel SDM Vol. 3A 4.5, 4-level paging). */
 #include "kernel/paging.h"
 #include "lib/errno.h"

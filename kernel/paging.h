@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's own page tables: kernel image by section permissions (text
  * RX, rodata R, data RW+NX), all RAM at DMAP_BASE + phys (RW+NX, large

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Panic: print what is known (message or exception frame, registers,
  * backtrace by symbol), stop every other CPU with an NMI, then halt, reboot

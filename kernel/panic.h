@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fatal errors of the hypervisor itself (never for guest or user input). */
 #ifndef KERNEL_PANIC_H
 #define KERNEL_PANIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-CPU data, reached through GS base: %gs:0 holds the struct's own
  * address, so this_cpu() is one load and works from any context.

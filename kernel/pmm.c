@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bitmap page allocator: pure code, unit-tested on the host. */
 #include "kernel/pmm.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Physical page allocator: two bits per 4 KiB page below the highest usable
  * address (not available; managed), first-fit with alignment for contiguous

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Power-off and reboot: stop the other CPUs, run the stop hooks, ask the
  * platform (ACPI: drivers/acpi_power.c), then the classic reset fallbacks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reboot and power-off of the whole machine. */
 #ifndef KERNEL_POWER_H
 #define KERNEL_POWER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shell: a table of commands (as in ACRN's debug shell) over the line editor. */
 #include <stdarg.h>
 #include "kernel/shell.h"

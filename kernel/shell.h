@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The serial-console shell (prompt "hv> "). */
 #ifndef KERNEL_SHELL_H
 #define KERNEL_SHELL_H

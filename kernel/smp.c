@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SMP bring-up with INIT-SIPI-SIPI (Intel SDM Vol. 3A 9.4.4.1) and IPI calls. */
 #include "kernel/smp.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Starting the other CPUs and running functions on all of them. */
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Ticket spinlocks: FIFO fairness so no CPU starves on the console lock. */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H

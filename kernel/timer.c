@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TSC calibration. In Bochs the TSC counts instructions and the PM timer
  * and PIT tick in emulated time, so the "frequency" found there is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Time from the TSC, calibrated once at boot against the ACPI PM timer or the PIT. */
 #ifndef KERNEL_TIMER_H
 #define KERNEL_TIMER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Days from and to civil dates with 400-year eras (146097 days each), as in
  * H. Hinnant's "chrono-Compatible Low-Level Date Algorithms"; months count

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calendar arithmetic (proleptic Gregorian, UTC, no leap seconds) for the RTC model and the host RTC driver. */
 #ifndef LIB_CALENDAR_H
 #define LIB_CALENDAR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel command-line lookup: pure code, unit-tested on the host. */
 #include "lib/cmdline.h"
 #include "lib/string.h"

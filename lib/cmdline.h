@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel command line: space-separated words, "key=value" or a bare "flag".
  * Values may be double-quoted to contain spaces. Pure code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiler helpers shared by kernel code and host unit tests. */
 #ifndef LIB_COMPILER_H
 #define LIB_COMPILER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Negative error codes returned by kernel functions (Linux numbering). */
 #ifndef LIB_ERRNO_H
 #define LIB_ERRNO_H

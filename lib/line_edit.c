@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Serial-console line editor. Everything arrives one byte at a time from the
  * UART, so escape sequences are parsed with a small state machine instead of

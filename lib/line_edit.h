@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Line editor for the serial console shell: a pure state machine fed one
  * byte at a time, writing its echo through a callback. Handles printable

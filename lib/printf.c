@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Freestanding vsnprintf: enough of C99 for kernel messages. */
 #include "lib/printf.h"
 #include "lib/string.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Freestanding formatted output (subset of C99 printf). */
 #ifndef LIB_PRINTF_H
 #define LIB_PRINTF_H

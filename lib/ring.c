@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Console history ring: pure, unit-tested on the host. */
 #include "lib/ring.h"
 #include "lib/string.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Byte ring that keeps the newest bytes: a VM's console history. Pure code;
  * the caller locks.

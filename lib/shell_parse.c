@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shell command-line parsing. Words are split in place so the shell needs no
  * allocator; unquoting only ever shrinks a word, so the write cursor can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shell command-line parsing: splitting into words (double quotes group,
  * backslash escapes inside quotes), numbers and sizes. Pure code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory and string functions for the freestanding kernel. */
 #include "lib/string.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* String and memory functions: the kernel's own, or libc's in host tests. */
 #ifndef LIB_STRING_H
 #define LIB_STRING_H

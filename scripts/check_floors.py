@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Checks that #include lines only look down the floors of the tree.
 
 Each top-level folder is a floor; a file may include headers of its own

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Starts QEMU TCG stopped at the first instruction, with its gdbstub on
 # localhost:1234 and the serial console on this terminal (Ctrl-A X quits).
 # Writes $BUILD/gdbinit; attach from a second terminal with

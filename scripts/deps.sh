@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Checks that the Debian packages needed to build and test are installed.
 # As root it installs the missing ones; otherwise it prints the command and
 # fails. Silent when everything is present.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Fetches Debian's stock cloud kernel and busybox-static with apt-get (cached
 # in $OUT) and builds the initramfs the Linux-guest tests boot.
 # usage: linux-guest.sh [OUT]   (default build/linux)

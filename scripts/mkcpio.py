@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes a newc cpio archive of DIR to stdout, owned by root, plus /dev/console.
 
 usage: mkcpio.py DIR

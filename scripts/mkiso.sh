@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Builds a GRUB ISO that boots build/hypervisor.elf through multiboot2.
 # usage: mkiso.sh OUT.iso bios|hybrid "KERNEL CMDLINE" [FILE[:MODULE STRING]]...
 # A module's string starts with its name (default: the file's base name

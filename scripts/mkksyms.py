@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Turns `nm -n` output into an assembly symbol table for backtraces.
 
 Input: nm lines "ADDR TYPE NAME" (or an empty file). Output: a .ksyms

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Boots the hypervisor with its serial console on this terminal, in the best
 # emulator this host offers:
 #   kvm    QEMU with KVM, only if the host really offers nested VMX

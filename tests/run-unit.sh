@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs the given cmocka unit-test binaries, printing their output, one result
 # line per binary and a closing "N passed, N failed" (N counts test cases).
 set -eu

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Test-suite runner (`make test`).
 
 1. Runs every $BUILD/unit/test_* binary (cmocka) and counts individual test cases; a

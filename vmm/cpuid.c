@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What a guest sees in CPUID, for every backend: the host's values with
  * what is not virtualized hidden, the vCPU's own APIC id, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guest's CPUID, shared by every backend (vmm/cpuid.c). */
 #ifndef VMM_CPUID_H
 #define VMM_CPUID_H

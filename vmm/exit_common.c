@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exit services every backend shares: the hypercall ABI (docs/guest-abi.md)
  * and HLT. Port I/O, MMIO and MSRs go to the VM's devices through its I/O

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The per-VM I/O registry (vmm/io.h): sorted fixed tables, filled at VM
  * creation and read without a lock by the exit handlers. Hot path: no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A VM's I/O registry: which handler answers a guest's port I/O, MMIO
  * (guest-physical addresses outside its RAM) and MSR accesses. The VM's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A VM's interrupt controller, as its board installs it (vm->irqchip): the
  * one way backends ask for the next interrupt of a vCPU, acknowledge its

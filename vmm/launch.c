@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VM launch: module lookup, image parsing, backend choice, load and start. */
 #include "vmm/launch.h"
 #include "vmm/launch_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Creating and starting a VM from a boot module: used by the shell and by run=. */
 #ifndef VMM_LAUNCH_H
 #define VMM_LAUNCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the launch paths (vmm/launch.c, vmm/launch_linux.c). */
 #ifndef VMM_LAUNCH_INTERNAL_H
 #define VMM_LAUNCH_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Launching a Linux bzImage (docs/linux-guest.md): the kernel and its
  * initramfs come from boot modules; the VM gets the PC board (local

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Backend-neutral MSR rules (Intel SDM Vol. 4 for the numbers): IA32_FEATURE_CONTROL
  * reads locked with VMX off (no nested VMX) and refuses writes; IA32_MISC_ENABLE shows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * MSRs that are virtual, and the same, for every backend (vmm/msr_virt.c):
  * what a guest may probe but must not reach on the real CPU.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vCPU placement on physical CPUs and the vCPU's life on its CPU. */
 #include "vmm/sched.h"
 #include "vmm/vm.h"

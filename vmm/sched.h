@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vCPU placement: each vCPU gets a physical CPU of its own for its whole
  * life (no time slicing yet), preferring CPUs other than the console CPU.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VM lifecycle and guest memory: backend-neutral, through struct vm_ops only. */
 #include <stdarg.h>
 #include "vmm/vm.h"

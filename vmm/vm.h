@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Virtual machines and vCPUs: the backend-neutral part. */
 #ifndef VMM_VM_H
 #define VMM_VM_H

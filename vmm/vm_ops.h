@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The per-VM backend table. Every VM is bound to one at creation (vmx for
  * ordinary VMs, tdx for trust domains), as Linux's vt_x86_ops chooses per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shell commands for VMs: guests, launch, vms, console, log, stop, kill, stats. */
 #include "vmm/vm_shell.h"
 #include "vmm/loader/bzimage.h"

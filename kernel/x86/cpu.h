@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Thin wrappers for privileged x86 instructions that C cannot express. */
 #ifndef KERNEL_X86_CPU_H
 #define KERNEL_X86_CPU_H

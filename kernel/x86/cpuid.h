@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CPUID feature bits (Intel SDM Vol. 2A, CPUID instruction, tables 3-10 to 3-11). */
 #ifndef KERNEL_X86_CPUID_H
 #define KERNEL_X86_CPUID_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Model-specific registers used by the kernel (Intel SDM Vol. 4, chapter 2). */
 #ifndef KERNEL_X86_MSR_H
 #define KERNEL_X86_MSR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Control-register and RFLAGS bits (Intel SDM Vol. 3A 2.5 and 2.3). */
 #ifndef KERNEL_X86_REGS_H
 #define KERNEL_X86_REGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internals of the emulated TDX module: ABI constants tdx/module/tdx_abi.h does not
  * have yet (each guarded so it can move there unchanged), the global state,

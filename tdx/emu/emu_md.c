@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Metadata: the global fields TDH.SYS.RD serves (version, features, CMRs,
  * TDMR/PAMT limits, control-structure sizes, TD attribute/XFAM rules,

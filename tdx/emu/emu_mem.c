@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Private memory during the build phase: the S-EPT as a real radix tree
  * (root in a TDCX page, lower levels in PT_EPT pages, EPT-format entries),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Page ownership, as the module's PAMT: one 16-byte entry per 4K page of
  * every TDMR, stored in the PAMT_4K area the VMM gave to TDH.SYS.CONFIG,

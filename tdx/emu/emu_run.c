@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TD execution: what TDH.VP.ENTER does once its checks passed. The module
  * lock is dropped while the platform runs the vCPU (the TDVPR stays locked:

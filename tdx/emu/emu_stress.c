@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Stress mode (platform stress_permille != 0): the statuses the real module
  * returns when it loses a race with another LP or with the hardware, drawn

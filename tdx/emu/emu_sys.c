@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The module's global state machine (SYSINIT_PENDING -> SYSINIT_DONE ->
  * SYSCONFIG_DONE -> SYS_READY), per-LP and per-package initialization, and

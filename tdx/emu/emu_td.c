@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TD lifecycle (TDR: HKID_ASSIGNED -> KEYS_CONFIGURED -> BLOCKED ->
  * TEARDOWN) and the TD-scope leaves outside the build phase: create, key

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TDCALL from a TD: the guest side of the module (TDX module ABI, TDCALL
  * leaves; module tdg_vp_vmcall.c, tdg_vp_info.c, tdg_vp_veinfo_get.c).

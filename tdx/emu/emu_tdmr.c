@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TDMR_INFO validation for TDH.SYS.CONFIG and PAMT initialization for
  * TDH.SYS.TDMR.INIT. The checks and their statuses (with the TDMR index,

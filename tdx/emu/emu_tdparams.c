@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TDH.MNG.INIT: validates TD_PARAMS in the module's order (attributes,
  * XFAM, MAX_VCPUS, L2 VMs, CONFIG_FLAGS, EPTP_CONTROLS, TSC frequency,

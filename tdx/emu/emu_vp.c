@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vCPUs: TDVPR/TDCX pages, initialization, LP association and TDVPS
  * metadata. As in the module, TDH.VP.INIT associates the vCPU with the LP

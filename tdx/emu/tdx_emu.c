@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Emulated TDX module: platform setup and the SEAMCALL dispatcher. The
  * dispatcher applies the module's generic checks in the module's order

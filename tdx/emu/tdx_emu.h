@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Emulated Intel TDX module: the host SEAMCALL ABI of a TDX 1.5 module
  * (leaves, registers, completion statuses, global and per-TD state machines,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SEAMCALL (Intel TDX module ABI; register use as Linux's tdxcall.S).
  * Assembly because the module takes and returns values in nearly every

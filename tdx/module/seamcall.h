@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The SEAMCALL primitive, the same for the tdx backend on hardware and on
  * the emulated module: only the function behind tdx_seamcall differs

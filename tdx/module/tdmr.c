@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TDMR + PAMT builder: pure code, unit-tested on the host (tests/unit/test_tdmr.c).
  * "Section" refers to ../shared/reference/tdx-host-abi.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TDX Memory Regions (TDMRs) and their PAMTs: the memory layout handed to
  * TDH.SYS.CONFIG. Pure arithmetic (no hardware access), unit-tested on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TDX on this machine: module initialization at boot and its state for the shell. */
 #ifndef TDX_MODULE_TDX_H
 #define TDX_MODULE_TDX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Intel TDX host ABI constants: SEAMCALL leaves, completion status codes
  * and global metadata field IDs. Values from the Intel TDX module 1.5 ABI

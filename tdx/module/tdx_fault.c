@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parsing and counting for tdx.fail= (see tdx/module/tdx_fault.h). */
 #include "tdx/module/tdx_fault.h"
 #include "tdx/module/tdx_abi.h"

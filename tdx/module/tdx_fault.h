@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SEAMCALL fault injection (tdx.fail=<leaf>:<status>[:<n>]): the n-th call
  * of one leaf returns a chosen status instead of reaching the module, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TDX module initialization, once at boot, after every CPU is in VMX
  * operation (the VMX post-enable hook), in Linux's order

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Steps of TDX module initialization (tdx/module/tdx_module_init.c, tdx_init.c). */
 #ifndef TDX_MODULE_TDX_INIT_STEPS_H
 #define TDX_MODULE_TDX_INIT_STEPS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SEAMCALL leaf names as the ABI spells them (tdx-host-abi.md 2.2), for messages and tdx.fail=. */
 #include "tdx/module/tdx_fault.h"
 #include "tdx/module/tdx_abi.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TDX module initialization sequence (tdx-host-abi.md 4.2 and 8, fact 3). */
 #include "tdx/module/tdx.h"
 #include "tdx/module/tdx_abi.h"

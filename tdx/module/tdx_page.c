@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Flushing pages before the TDX module gets them and clearing them with
  * whole-line stores after it gives them back (see tdx_page.h for why).

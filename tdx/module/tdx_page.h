@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Cache and memory hygiene for pages that pass between hv and the TDX
  * module (tdx-host-abi.md 5.2 step 5, 5.10, fact 3). Before a page is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The shell's `tdx` command: module state, version, limits and KeyIDs. */
 #include "tdx/module/tdx.h"
 #include "tdx/module/tdx_shell.h"

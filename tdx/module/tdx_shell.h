@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Registers the shell's tdx command. */
 #ifndef TDX_MODULE_TDX_SHELL_H
 #define TDX_MODULE_TDX_SHELL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names for TDX completion statuses (tdx-host-abi.md 2.3), for one-line messages. */
 #include "tdx/module/tdx.h"
 #include "tdx/module/tdx_abi.h"

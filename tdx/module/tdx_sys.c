@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SEAMCALL helpers shared by module init and the tdx backend: retries for
  * the statuses the ABI says to retry (tdx-host-abi.md 4.8), metadata reads,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SEAMCALL helpers shared by TDX module init and the tdx backend. */
 #ifndef TDX_MODULE_TDX_SYS_H
 #define TDX_MODULE_TDX_SYS_H

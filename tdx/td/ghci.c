@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The tdx backend's rules for GHCI requests that need no device model:
  * MapGPA, the ReportFatalError message, and the MSRs a TD reaches through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest-Hypervisor Communication Interface (Intel TDX GHCI 1.5): the
  * TDG.VP.VMCALL sub-functions and status codes, and the pure rules the tdx

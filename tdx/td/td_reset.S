@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The reset-vector page the tdx backend adds to every TD at GPA
  * 0xFFFFF000, standing in for TDVF's reset vector. A TD vCPU starts where

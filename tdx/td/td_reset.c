@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TD reset page (tdx/td/td_reset.S) filled in for one image's start state. */
 #include "tdx/td/tdx_td.h"
 #include "vmm/vm_ops.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The tdx backend: the second struct vm_ops, building trust domains
  * through SEAMCALLs in the order the module requires (tdx-host-abi.md 5):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The tdx backend's per-TD state (private to tdx/td/). */
 #ifndef TDX_TD_TDX_BACKEND_H
 #define TDX_TD_TDX_BACKEND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TDG.VP.VMCALL requests of a TD (GHCI 1.5; tdx-host-abi.md 5.7), served by
  * the same device models and rules as vmx guests: port I/O through vm_pio

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Running a TD vCPU (tdx-host-abi.md 5.6): TDH.VP.ENTER on the vCPU's own
  * CPU (after TDH.VP.FLUSH on the CPU it was associated with, if another),

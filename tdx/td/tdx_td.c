@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Building a TD (tdx-host-abi.md 5.2-5.5, and fact 6 on build phases). */
 #include "tdx/module/tdx.h"
 #include "tdx/module/tdx_abi.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TD build and teardown through SEAMCALLs (tdx/td/tdx_td.c, tdx/td/tdx_teardown.c). */
 #ifndef TDX_TD_TDX_TD_H
 #define TDX_TD_TDX_TD_H

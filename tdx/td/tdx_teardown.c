@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TD teardown, a one-way pipeline in the module's order (tdx-host-abi.md
  * 5.10 and fact 10): VP.FLUSH on each vCPU's CPU, VPFLUSHDONE, CACHE.WB on

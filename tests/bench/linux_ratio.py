@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Benchmark: the same Debian kernel and initramfs booted (a) directly in Bochs by GRUB and
 (b) under the hypervisor in Bochs, in one run; compares the guest's uptime at its marker.
 

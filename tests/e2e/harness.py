@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End-to-end harness: boots the hypervisor in QEMU or Bochs and drives its serial console.
 
 A Machine builds its own ISO into $BUILD/e2e/ (BUILD from HV_BUILD, then BUILD, default

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Boot tests: firmware path, SMP bring-up and APIC mode, then the basic shell
 commands (cpus, mem, an unknown command, poweroff) on QEMU TCG and Bochs.
 

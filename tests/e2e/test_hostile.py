@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Hostile guests in Bochs (4 CPUs): each one from tests/guests/ must be stopped with a
 one-line reason or get the architectural fault it deserves, while the hypervisor goes
 on, a following guest still runs and `mem` shows every page back.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Linux guests: Debian's stock cloud kernel (unchanged bzImage, fetched with apt-get by
 scripts/linux-guest.sh and cached in build/linux/) boots under the vmx backend in Bochs
 with a busybox initramfs whose /init prints a marker, the CPU count and a few /proc

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shell robustness and the panic path: input bursts (a pasted 4 KiB line,
 control characters) neither crash nor hang the shell; the `crash` command's
 exception dump has registers and a symbolic backtrace and powers off with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Soak in Bochs (4 CPUs): HV_SOAK_CYCLES launch/stop cycles of a mixed set of guests,
 three VMs at once on CPUs 1-3. Each cycle launches one guest from each of three
 rotations (lengths 3, 5 and 5, so the combinations and memory sizes keep changing):

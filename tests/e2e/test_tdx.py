@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """TDX module initialization at boot: the emulated module (tdx=emulate) goes
 through the whole real sequence and reports ready, and trust domains run on it
 (tests/guests/tdhello.S, tdfatal.S) beside a VMX guest; without TDX hardware the

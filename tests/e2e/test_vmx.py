@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """VMX tests in Bochs (the only emulator here with VMX): VMX on every CPU at
 boot, the test guests from tests/guests/ run to their expected output and exit
 code, hostile guests are stopped with their reason while the hypervisor goes

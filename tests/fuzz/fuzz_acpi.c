@@ -1,4 +1,5 @@
 /* fuzz-srcs: drivers/acpi_tables.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * ACPI table parser. The input is a small physical memory image starting at
  * address 0 with the RSDP at offset 0. The map callback hands out a fresh

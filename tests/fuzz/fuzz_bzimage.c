@@ -1,4 +1,5 @@
 /* fuzz-srcs: vmm/loader/bzimage.c vmm/loader/linux_layout.c vmm/loader/linux_build.c vmm/platform/acpi_gen.c lib/printf.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * Linux bzImage loading: parse, plan and build into guest memory. The input
  * is an 8-byte control block, a command line, then the image:

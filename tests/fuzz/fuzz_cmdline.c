@@ -1,4 +1,5 @@
 /* fuzz-srcs: lib/cmdline.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel command line: the input (up to its first NUL, under 1 KiB) is the
  * line GRUB passes. Values are copied into exact-size heap buffers of several sizes,

@@ -1,4 +1,5 @@
 /* fuzz-srcs: vmm/decode/insn_decode.c vmm/decode/insn_emulate.c vmm/decode/insn_regs.c vmm/decode/alu.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * Instruction decoder and emulator on arbitrary bytes. Input:
  *   byte 0  bits 1:0 mode (0 16-bit, 1 32-bit, else 64-bit); bit 2 make the

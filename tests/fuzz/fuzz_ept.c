@@ -1,4 +1,5 @@
 /* fuzz-srcs: vmm/vmx/ept.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * EPT builder under a sequence of map/unmap operations, checked against a
  * reference model (the newest operation covering an address decides it)

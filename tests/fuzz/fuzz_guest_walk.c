@@ -1,4 +1,5 @@
 /* fuzz-srcs: vmm/decode/guest_walk.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest page-table walk over page tables the input writes. Input:
  *   byte 0     bits 2:0 paging mode (0 off, 1 32-bit, 2 32-bit + PSE, 3 PAE,

@@ -1,4 +1,5 @@
 /* fuzz-srcs: vmm/loader/image.c lib/shell_parse.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest image parser. The input is "<args>\0<image>": the module's words
  * after its name, then the image. Without a NUL the whole input is the image

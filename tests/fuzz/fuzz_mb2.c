@@ -1,4 +1,5 @@
 /* fuzz-srcs: kernel/mb2.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * Multiboot2 information parser: the input is the whole MBI (avail = its
  * size). libFuzzer hands us an exact-size heap copy, so AddressSanitizer

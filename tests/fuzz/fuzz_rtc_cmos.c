@@ -1,4 +1,5 @@
 /* fuzz-srcs: vmm/dev/rtc_cmos.c lib/calendar.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * MC146818 RTC/CMOS, driven by port accesses and an arbitrary host clock.
  * Each input byte is an operation (bits 1:0), operands after it:

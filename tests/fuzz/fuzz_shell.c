@@ -1,4 +1,5 @@
 /* fuzz-srcs: lib/shell_parse.c lib/line_edit.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * The serial shell's input path, as kernel/shell.c drives it: every input
  * byte goes through the line editor, and each finished line is split into

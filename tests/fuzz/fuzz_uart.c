@@ -1,4 +1,5 @@
 /* fuzz-srcs: vmm/dev/uart_model.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * 16550 UART model, driven by a guest's port accesses and host input. Each
  * input byte is an operation (bits 1:0), with its operands in the bits above

@@ -1,4 +1,5 @@
 /* fuzz-srcs: vmm/dev/vioapic.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual IOAPIC, driven by a guest's register accesses, device pins and
  * local APIC EOIs. Each input byte is an operation (bits 2:0), with a flag

@@ -1,4 +1,5 @@
 /* fuzz-srcs: vmm/dev/vlapic.c vmm/dev/vlapic_regs.c vmm/dev/vlapic_timer.c lib/string.c */
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual local APIC, driven by a guest's MMIO and MSR accesses, incoming
  * interrupts, injections and the passing of time. The first input byte is

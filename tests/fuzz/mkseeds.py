@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the fuzzers' seed corpora: mkseeds.py [OUTDIR] (default: tests/fuzz/corpus).
 
 One small valid (or nearly valid) input per case, in OUTDIR/<target>/<case>, laid

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs libFuzzer targets: tests/fuzz/run.sh [SECONDS [NAME...]]
 #   SECONDS  fuzzing time per target (default 60); NAME  mb2, acpi, ... (default: all)
 # Per target, from $BUILD/fuzz/fuzz_NAME (make fuzz-build):

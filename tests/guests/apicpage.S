@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * apicpage (hostile): ELF64. Writes the local APIC page (0xFEE00000, the
  * task-priority register at +0x80): no APIC is modelled and the page is not

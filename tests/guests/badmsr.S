@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * badmsr (hostile): ELF64. Loads an IDT with limit 0, then WRMSR to
  * IA32_FEATURE_CONTROL (not an allowed MSR): the #GP the hypervisor injects

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench: ELF64 at 0x100000. Times N = 10000 CPUID (leaf 0), VMCALL (RAX = 99,
  * unknown) and IN (port 0x510, unmodeled) exits and an empty loop of the same

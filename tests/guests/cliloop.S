@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cliloop (hostile): ELF64. Interrupts off, then a jump to itself forever:
  * no VM exit of its own, no interrupt it would take. `kill` must still end it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cpuidstorm (hostile): ELF64. CPUID in a tight loop, forever: a VM exit per
  * instruction. Other VMs must keep their pace and `kill` must end it.

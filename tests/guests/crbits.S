@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crbits (hostile): ELF64. MOVs to CR0 and CR4 that must raise #GP: CR4.VMXE
  * (no nested VMX), CR4 reserved bit 31, CR4.PAE cleared in long mode, CR0

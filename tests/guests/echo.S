@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * echo: ELF64. An interactive guest for console tests: prints a prompt, then
  * echoes every byte typed on COM1 in upper case; Enter ends the line with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * exerciser: ELF64 at 0x100000. Runs the checks below in order, printing
  * "check N ok: <what>" or "check N FAILED: <what>" on COM1, and ends with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Test guests for the vmx backend (contract: docs/guest-abi.md).
 #
 #   make -f tests/guests/guests.mk [BUILD=dir] [all-guests]   standalone

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hello16: flat image, mode=real load=0x8000. Prints one line on COM1 and
  * ends with debug-exit code 0.

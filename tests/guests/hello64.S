@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hello64: ELF64 at 0x100000, entered in 64-bit mode. Prints a line on COM1,
  * one through the print hypercall, then ends with the exit hypercall, code 0.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hvphys (hostile): ELF64, launched with mem=4M. Writes guest-physical
  * 0x0FFF0000, where Bochs's host ACPI tables live (the loader's identity map

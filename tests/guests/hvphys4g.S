@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hvphys4g (hostile): ELF64. The loader maps only 0-4 GiB, so it adds a page
  * directory to the loader's PDPT (slot 4: 4-5 GiB) mapping guest-virtual

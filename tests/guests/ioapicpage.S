@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ioapicpage (hostile): ELF64. Writes the IOAPIC's index register
  * (0xFEC00000): no IOAPIC is modelled and the page is not in the guest's EPT,

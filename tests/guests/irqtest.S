@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * irqtest: ELF64 at 0x100000. Tests event injection through the
  * self-interrupt hypercall (HC_SELF_IRQ, docs/guest-abi.md): vectors 0x40,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * isoA (hostile): ELF64. Fills all of its memory but its own image and the
  * loader's page tables with ISO_PATTERN_A (0xA5...), then scans all of its

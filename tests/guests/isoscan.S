@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * isoscan (hostile): ELF64, launched after isoA and isoB have ended, with
  * enough memory to cover theirs. Fills nothing; scans all of its memory for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared code of the test guests, #included first by each guest. It emits
  * nothing in .text: its routines go to .text.lib, which the linker scripts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Constants shared by the test guests (assembly only: no C types). The
  * contract they test is docs/guest-abi.md; the macros and routines built on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mb1hello: multiboot1 kernel, ELF32 linked at 0x100000, entered in 32-bit
  * protected mode with paging off (Multiboot 0.6.96, 3.2). Its module string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * memlimit (hostile): ELF64, launched with mem=4M (or any size: the limit is
  * computed from CR3, see guest_mem_size). Reads and writes the last byte of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * msrs (hostile): ELF64. WRMSRs the hypervisor must refuse with #GP:
  * IA32_FEATURE_CONTROL (not allowed), EFER with reserved bit 1, EFER.LME

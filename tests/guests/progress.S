@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * progress: ELF64, the well-behaved neighbour of the hostile cpuidstorm.
  * Runs rounds of PROGRESS_WORK multiply-add iterations (no VM exits) and

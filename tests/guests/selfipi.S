@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * selfipi (hostile): ELF64. Sends itself INIT then SIPI by writing the local
  * APIC's ICR (0xFEE00300, shorthand "self"): no APIC is modelled, so the

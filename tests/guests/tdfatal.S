@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tdfatal: trust-domain test guest (ELF64, backend=tdx) that gives up the
  * way a TD guest kernel panics: TDG.VP.VMCALL<ReportFatalError> with error

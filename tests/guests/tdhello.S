@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tdhello: trust-domain test guest, ELF64 at 0x100000, launched with
  * backend=tdx (the tdx backend's reset page enters it in 64-bit mode).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tdspin: trust-domain test guest (ELF64, backend=tdx) that says it runs,
  * then spins with no exit of its own. Whatever makes it leave the TD is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tprloop (hostile): ELF64. Raises CR8 (the task-priority register) to 15,
  * which masks every interrupt vector, then spins with interrupts off for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * triplefault (hostile): flat image, mode=real load=0x8000. Loads an IDT
  * with limit 0, then int3: the #GP and #DF that follow cannot be delivered

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uartflood (hostile): ELF64. Writes UARTFLOOD_BYTES bytes to COM1's THR
  * without ever waiting for THRE (a VM exit each), then exits with code 0.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmxinguest (hostile): ELF64. Installs an IDT, then executes VMXON. In VMX
  * non-root operation that is a VM exit; the hypervisor either stops the

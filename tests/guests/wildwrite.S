@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wildwrite (hostile): ELF64. Builds its own page tables identity-mapping
  * 0-4 GiB with 2 MiB pages, loads CR3 and writes to guest-physical 1 GiB

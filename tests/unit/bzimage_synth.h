@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A synthetic bzImage for the loader tests: a setup area with a valid 2.15
  * header shaped like Debian's 6.1 kernel (relocatable, 2 MiB alignment,

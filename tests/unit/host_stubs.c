@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host-side stand-ins for kernel services that pure code calls: the log is
  * captured in a buffer so tests can assert on warnings.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers the host stubs give unit tests. */
 #ifndef TESTS_UNIT_HOST_STUBS_H
 #define TESTS_UNIT_HOST_STUBS_H

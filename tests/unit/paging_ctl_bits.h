@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The control-register and EFER bits that select a paging mode and its
  * checks (Intel SDM Vol. 3A 2.5 "Control Registers", 2.2.1 "Extended Feature

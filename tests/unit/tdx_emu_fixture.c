@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fake platform of the emulated TDX module's unit tests (see tdx_emu_fixture.h). */
 #include "tests/unit/tdx_emu_fixture.h"
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fake platform the emulated TDX module's unit tests run on
  * (test_tdx_emu*.c): 4 LPs in 2 packages (package = LP / 2), 2 GiB of

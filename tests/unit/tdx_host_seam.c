@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The SEAMCALL primitive of the host TDX tests (see tdx_host_stubs.h): the
  * emulated module (tdxemu_seamcall) behind a wrapper that

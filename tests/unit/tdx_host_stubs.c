@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fake machine of the host TDX tests (see tdx_host_stubs.h): the
  * emulated module's platform, and the kernel services the host-side TDX

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fake machine the hypervisor's host-side TDX code (tdx/module/tdx_init.c,
  * tdx_module_init.c, tdx_sys.c, tdx_td.c, tdx_teardown.c, tdx_run.c) runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: drivers/acpi_tables.c lib/string.c */
 /*
  * ACPI table parser tests. Tables are built in a fake physical memory that

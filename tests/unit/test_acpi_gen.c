@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/platform/acpi_gen.c drivers/acpi_tables.c lib/string.c */
 /*
  * ACPI table generator tests. The output is read back by the hypervisor's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/loader/bzimage.c lib/printf.c lib/string.c */
 /*
  * bzImage parser tests: a synthetic 2.15 image (tests/unit/bzimage_synth.h)

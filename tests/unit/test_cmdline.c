@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: lib/cmdline.c lib/string.c */
 /* Kernel command-line lookup and unknown-key checking. */
 #include <stdarg.h>

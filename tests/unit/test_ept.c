@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/vmx/ept.c */
 /*
  * EPT builder tests. Table pages come from a fake allocator: each is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/decode/guest_walk.c */
 /*
  * Guest page-table walk tests: page tables built in a flat buffer that

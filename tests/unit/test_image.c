@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/loader/image.c lib/shell_parse.c lib/string.c */
 /*
  * Guest image parser tests. Each test builds a synthetic flat, ELF64 or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/decode/insn_decode.c vmm/decode/insn_emulate.c vmm/decode/insn_regs.c vmm/decode/alu.c */
 /*
  * Instruction decoder and emulator tests. The bytes of every case were

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: lib/line_edit.c lib/string.c */
 #include <stdarg.h>
 #include <stddef.h>

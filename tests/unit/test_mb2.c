@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: kernel/mb2.c lib/string.c */
 /*
  * Multiboot2 information parser tests. Each test builds a synthetic MBI in

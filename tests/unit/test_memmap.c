@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: kernel/memmap.c */
 /* Firmware memory map → usable page ranges. */
 #include <stdarg.h>

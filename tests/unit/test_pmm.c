@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: kernel/pmm.c lib/string.c */
 /*
  * Bitmap page allocator tests. The bitmap is malloc'ed at exactly

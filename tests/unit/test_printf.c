@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: lib/printf.c lib/string.c */
 /*
  * kvsnprintf tests. Where C99 defines the output, the result is compared

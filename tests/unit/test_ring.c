@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: lib/ring.c lib/string.c */
 /* Tests for the VM console history ring. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/dev/rtc_cmos.c lib/calendar.c lib/string.c */
 /*
  * MC146818 RTC/CMOS tests: the guest's view through ports 0x70/0x71 with

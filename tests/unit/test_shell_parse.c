@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: lib/shell_parse.c lib/string.c */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/decode/string_io.c vmm/decode/insn_regs.c */
 /*
  * INS/OUTS emulation tests: a fake port that records OUT data and produces

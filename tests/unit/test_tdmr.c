@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: tdx/module/tdmr.c lib/string.c */
 /* TDMR + PAMT builder: layouts, limits, CMR checks, rollback, TDMR_INFO bytes. */
 #include <stdarg.h>

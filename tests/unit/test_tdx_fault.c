@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: tdx/module/tdx_fault.c tdx/module/tdx_leaf_names.c tdx/module/tdx_status.c lib/shell_parse.c lib/string.c */
 /* tdx.fail= parsing and counting, SEAMCALL leaf names and status names both ways. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: tdx/td/ghci.c vmm/msr_virt.c lib/string.c */
 /*
  * The tdx backend's GHCI rules that need no device model: MapGPA in a TD

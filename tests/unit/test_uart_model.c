@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/dev/uart_model.c lib/string.c */
 /*
  * 16550 device model tests: the guest's view through uart_model_read/write,

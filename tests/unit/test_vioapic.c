@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/dev/vioapic.c lib/string.c */
 /*
  * Virtual IOAPIC tests: the guest's view through IOREGSEL/IOWIN/EOI, pins

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit-srcs: vmm/vmx/vmx_ctl.c */
 /*
  * VMX control adjustment (SDM Vol. 3D A.3): forced bits set, unsupported

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Integer add/subtract/logic with RFLAGS computed from the operands and the
  * result the way the hardware adder does (SDM Vol. 1 appendix A; Vol. 2 ADD,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The two-operand integer ALU operations of the emulated instructions, with their flags. */
 #ifndef VMM_DECODE_ALU_H
 #define VMM_DECODE_ALU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest page-table walk in software, for instruction fetch and operand
  * accesses the hypervisor emulates (SDM Vol. 3A chapter 4).

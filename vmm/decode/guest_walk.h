@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Software walk of the guest's own page tables: linear address to
  * guest-physical, with the access checks and page-fault error code of the

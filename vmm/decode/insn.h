@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decoder and emulator for the x86 instructions that access memory in MMIO
  * emulation: MOV (88-8B, C6/C7, A0-A3), MOVZX/MOVSX, MOVSXD, XCHG, the ALU

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * x86 instruction decoder for the memory-operand instructions MMIO emulation
  * needs (SDM Vol. 2A chapter 2: prefixes 2.1.1, ModRM/SIB 2.1.5, REX 2.2.1;

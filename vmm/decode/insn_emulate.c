@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Performs a decoded memory instruction on the register file, with memory
  * accesses through the caller's callbacks (the MMIO device or guest RAM).

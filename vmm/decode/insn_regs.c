@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Register-file accessors with the x86 partial-register rules. */
 #include <stdbool.h>
 #include "vmm/decode/insn_regs.h"

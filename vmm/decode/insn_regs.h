@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The guest register file the instruction and string-I/O emulators work on,
  * and the x86 rules for reading and writing parts of it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* INS/OUTS: string I/O between a port and guest memory (SDM Vol. 2B INS, OUTS, REP). */
 #include "lib/errno.h"
 #include "lib/string.h"

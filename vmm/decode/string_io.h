@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * INS/OUTS emulation from the VM-exit information: one iteration, or a
  * bounded batch of a REP string I/O instruction per exit.

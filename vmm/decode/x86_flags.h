@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFLAGS status and control bits the emulators touch (Intel SDM Vol. 1 3.4.3, figure 3-8). */
 #ifndef VMM_DECODE_X86_FLAGS_H
 #define VMM_DECODE_X86_FLAGS_H

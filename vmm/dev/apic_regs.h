@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Local APIC architecture constants (Intel SDM Vol. 3A ch. 11, "Advanced
  * Programmable Interrupt Controller (APIC)"). Register offsets are xAPIC

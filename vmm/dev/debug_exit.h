@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Debug-exit port like QEMU's isa-debug-exit: a guest write of value v to
  * DEBUG_EXIT_PORT ends the VM with exit code v. Lets test guests finish

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * I/O APIC register constants (Intel 82093AA I/O APIC datasheet, 3.0
  * "Register Description"; the EOI register comes from the version 0x20

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * MC146818A RTC and CMOS RAM. The clock registers are not stored: every
  * read converts host time plus the guest's offset, so the clock never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * MC146818 real-time clock and CMOS RAM (Motorola MC146818A datasheet) at
  * I/O ports 0x70 (index) and 0x71 (data). Pure code: the VM exit handler

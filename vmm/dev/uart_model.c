@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * 16550 UART device model (PC16550D datasheet). Transmission is
  * instantaneous: a THR write reaches the tx callback at once, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * 16550 UART device model (PC16550D datasheet) for one VM's COM port.
  * Pure code: the VM exit handler calls uart_model_read/write for port

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual I/O APIC (82093AA datasheet). Edge pins send one message per
  * rising edge while unmasked (a masked edge is lost); level pins send while

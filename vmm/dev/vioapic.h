@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual I/O APIC (82093AA datasheet, with the version 0x20 EOI register)
  * with 24 input pins. Pure code: the VM's MMIO handler calls

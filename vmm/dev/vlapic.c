@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual local APIC: reset states, fixed-interrupt acceptance and
  * priority (SDM 11.8), EOI, errors and destination matching (SDM 11.6.2).

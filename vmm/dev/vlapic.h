@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual local APIC (Intel SDM Vol. 3A ch. 11) for one vCPU: the xAPIC
  * MMIO page and the x2APIC MSRs over one register state, fixed-interrupt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared between vlapic.c (interrupt state), vlapic_regs.c and vlapic_timer.c. */
 #ifndef VMM_DEV_VLAPIC_INTERNAL_H
 #define VMM_DEV_VLAPIC_INTERNAL_H

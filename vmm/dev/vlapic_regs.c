@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual local APIC register interface: one register file reached through
  * the xAPIC MMIO page or the x2APIC MSRs (SDM 11.12.1.2), IA32_APIC_BASE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * APIC timer (SDM 11.5.4): one-shot and periodic count-down at the TSC
  * rate divided by the divide configuration, and TSC-deadline mode

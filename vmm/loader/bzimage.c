@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bzImage checks (Documentation/arch/x86/boot.rst). The image is an
  * untrusted boot module: every field is read with memcpy at an offset

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Checking a Linux bzImage held in host memory before it is loaded: is it a
  * kernel we can enter at its 64-bit entry point, and is all of it there?

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ELF headers and constants the guest loader needs. Layouts and values are
  * from the System V gABI (2013 draft), chapter 4 "ELF Header" (figures 4-3,

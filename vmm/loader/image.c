@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest image parser. The image is an untrusted boot module: every offset
  * and size is checked against len before use, in arithmetic that cannot

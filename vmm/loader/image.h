@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guest image parsing: turns a module (flat binary, ELF64 or multiboot1
  * kernel) into a load plan. Pure code, no memory access beyond the image:

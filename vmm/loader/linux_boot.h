@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Linux x86 boot protocol: the setup header of a bzImage and the
  * "zero page" (struct boot_params) a loader hands the kernel. Layouts and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Writing a planned Linux guest into its memory (boot.rst "64-bit boot
  * protocol"): the zero page with the image's setup header, the command

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Planning a Linux guest's memory (boot.rst "64-bit boot protocol", "The
  * kernel command line", "initrd_addr_max"). Everything the kernel is told

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Booting a Linux bzImage at its 64-bit entry (boot.rst "64-bit boot
  * protocol"): where everything goes in a VM whose RAM is [0, mem_size), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Loading a guest: segments into guest memory, then the start state a
  * real loader would leave (Multiboot 0.6.96 3.2 for multiboot1 kernels;

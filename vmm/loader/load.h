@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Putting a parsed guest image into a VM's memory and choosing its start state. */
 #ifndef VMM_LOADER_LOAD_H
 #define VMM_LOADER_LOAD_H

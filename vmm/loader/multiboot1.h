@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Multiboot 1 OS image header (Multiboot Specification 0.6.96, 3.1) and the
  * machine state it promises the kernel (3.2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ACPI tables for a guest (ACPI 6.5 chapter 5). The FADT is hardware-
  * reduced (5.2.9, HW_REDUCED_ACPI): there is no PM1 block, PM timer, GPE

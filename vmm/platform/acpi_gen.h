@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-VM ACPI tables: RSDP, XSDT, a hardware-reduced FADT, MADT and a small
  * DSDT, describing the platform of vmm/platform/guest_platform.h. Pure code:

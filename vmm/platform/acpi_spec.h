@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ACPI table layouts and AML encodings a table generator needs, from the
  * ACPI 6.5 specification (section numbers below). Offsets are in bytes from

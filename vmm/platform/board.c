@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The boards and how a VM gets its devices. Device state comes in one
  * piece per VM: inside the VM's static slot when it is small (the bare

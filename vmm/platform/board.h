@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Boards: the devices a VM is built with, chosen once at creation
  * (vm_config.board). A device is one file defining a struct vm_device whose

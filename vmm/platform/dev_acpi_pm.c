@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ACPI power ports of a hardware-reduced platform (device "acpi-pm";
  * vmm/platform/guest_platform.h, docs/linux-guest.md): the sleep control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * COM1 (device "com1"): the VM's 16550 (vmm/dev/uart_model.c) at ports
  * 0x3F8-0x3FF, its output the VM's console, its input what the user types

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The debug-exit port (device "debug-exit", vmm/dev/debug_exit.h): a write
  * of v to ports 0xF4-0xF7 ends the VM with exit code v. Reads are nobody's,

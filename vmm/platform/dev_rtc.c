@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The CMOS RTC (device "rtc", vmm/dev/rtc_cmos.c) at ports 0x70-0x71. The
  * guests' wall clock is the host's, read from its RTC at boot, plus the

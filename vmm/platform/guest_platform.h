@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform a guest OS such as Linux is shown: where its interrupt
  * controllers are and which I/O ports the hypervisor traps to power the VM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The bare board's interrupt controller (device "bare-irqchip"): no
  * interrupt controller a guest can program and no timer. What it delivers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The PC board's interrupt controllers (device "pc-irqchip"): a local APIC
  * per vCPU and an IOAPIC, wired as on a PC. Device lines are IOAPIC pins

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * VM entry and exit (SDM Vol. 3C 27-28). Assembly because the guest's
  * general registers must be loaded right before VMLAUNCH/VMRESUME and

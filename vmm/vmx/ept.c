@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* EPT builder: pure, unit-tested on the host. */
 #include "vmm/vmx/ept.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * EPT page tables (SDM Vol. 3C 29.3): 4-level, write-back, 1 GiB and 2 MiB
  * leaves where the mapping's alignment and size allow. Pure code: table

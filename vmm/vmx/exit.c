@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * VM-exit dispatch: a static table indexed by basic exit reason (as ACRN's
  * vmexit.c), each entry a small handler returning false when the vCPU must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exits that need the guest's instruction or memory: MMIO to a device in
  * the VM's I/O registry (EPT violations outside guest RAM, emulated by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * MSR allowlist, CR0/CR4 writes and XSETBV. MSRs the host never uses and
  * the VMCS does not switch (STAR, LSTAR, KERNEL_GS_BASE, ...) pass straight

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest MSR, control-register and XCR emulation for the vmx backend. */
 #ifndef VMM_VMX_EXIT_MSR_H
 #define VMM_VMX_EXIT_MSR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exit reason names for messages (SDM Vol. 3D appendix C). */
 #include "vmm/vmx/vmx_vcpu.h"
 #include "vmm/vmx/vmx_hw.h"

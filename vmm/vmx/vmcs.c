@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * VMCS set-up (SDM Vol. 3C chapter 25 and the entry checks of 27.2-27.3):
  * controls from the capability MSRs, host state of the current CPU, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VMX on every CPU, enabled once at boot and kept on (the vmx backend's base). */
 #ifndef VMM_VMX_VMX_H
 #define VMM_VMX_VMX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * VMX instructions (SDM Vol. 3C chapter 31). Each reports VMfailInvalid
  * (CF=1) or VMfailValid (ZF=1) as -EIO; the VM-instruction error field

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The vmx backend: struct vm_ops for ordinary VMs (VMCS + EPT). Common
  * code reaches these functions only through vmx_vm_ops.

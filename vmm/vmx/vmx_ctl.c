@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VMX control adjustment (SDM Vol. 3D A.3): pure, unit-tested on the host. */
 #include "vmm/vmx/vmx.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Boot-time VMX enable (SDM Vol. 3C 24.7-24.8): after every CPU is online,
  * each checks CPUID and IA32_FEATURE_CONTROL, applies the CR0/CR4 fixed

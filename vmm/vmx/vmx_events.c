@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Events into the guest at VM entry: an event whose delivery a VM exit
  * interrupted is delivered again first (SDM 28.2.4, else it would be lost),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * VMX architectural constants: capability MSRs (Intel SDM Vol. 3D
  * appendix A), VMCS field encodings (appendix B), exit reasons (appendix C),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The part of vmx_public.h that needs the vmx backend's private state: a
  * VMCS set up and an entry failure logged for a vCPU with no struct

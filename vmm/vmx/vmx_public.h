@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What code outside vmm/vmx/ may use to run a vCPU of its own on VMX: its
  * own VMCS and register block, none of the vmx backend's per-vCPU state

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vmx backend's per-vCPU and per-VM state (private to vmm/vmx/). */
 #ifndef VMM_VMX_VMX_VCPU_H
 #define VMM_VMX_VMX_VCPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tdx=emulate: VM exits of a TD vCPU as the module sees them. TDCALL (the
  * #UD it raises on a CPU without TDX, decoded from the bytes at RIP) goes

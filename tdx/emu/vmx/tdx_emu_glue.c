@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tdx=emulate: describes this machine to the emulated TDX module (tdx/emu/)
  * and points the SEAMCALL primitive at it. Everything above tdx_seamcall is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The emulated module as the host's TDX code (tdx/module/) sees it, and
  * only with tdx=emulate: the platform glue attaches it in place of a real

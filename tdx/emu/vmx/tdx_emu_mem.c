@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tdx=emulate: memory as the module sees it. On hardware a TD's private
  * pages are encrypted with its key and the VMM cannot use them; here the

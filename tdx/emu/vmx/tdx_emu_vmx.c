@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tdx=emulate: the module's TDH.VP.ENTER on VMX. A TD vCPU runs in VMX
  * non-root operation with its own VMCS (a TDCX page), on the TD's S-EPT as

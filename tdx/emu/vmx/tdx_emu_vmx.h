@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The emulated module's TD execution on VMX (tdx=emulate): per-vCPU state
  * kept in the vCPU's TDCX pages, shared by tdx_emu_vmx.c (VMCS, entry,
