@@ -9,6 +9,7 @@
 #include "kernel/mb2.h"
 #include "kernel/memmap.h"
 #include "kernel/page_alloc.h"
+#include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/power.h"
 #include "lib/printf.h"
@@ -190,7 +191,10 @@ int shell_execute(char *line)
     char *argv[SHELL_MAX_ARGS];
     const char *err = NULL;
     const struct shell_cmd *c;
-    int argc = shell_split(line, argv, SHELL_MAX_ARGS, &err);
+    int argc;
+
+    BUG_ON(this_cpu_id() != 0); /* the shell is CPU 0's (docs/locking.md) */
+    argc = shell_split(line, argv, SHELL_MAX_ARGS, &err);
 
     if (argc < 0) {
         shell_printf("error: %s\n", err ? err : "cannot parse the line");

@@ -8,7 +8,9 @@
 #include "kernel/log.h"
 #include "kernel/page_alloc.h"
 #include "kernel/paging.h"
+#include "kernel/panic.h"
 #include "kernel/percpu.h"
+#include "kernel/x86/regs.h"
 #include "kernel/spinlock.h"
 #include "lib/string.h"
 #include "kernel/timer.h"
@@ -304,6 +306,8 @@ int smp_call_all(smp_fn_t fn, void *arg, uint64_t timeout_us)
     uint64_t end;
     int err = 0;
 
+    /* With interrupts off, two callers would wait for each other forever (docs/locking.md). */
+    BUG_ON(!(read_rflags() & RFLAGS_IF));
     spin_lock(&call_lock);
     call_fn = fn;
     call_arg = arg;

@@ -12,6 +12,8 @@
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/mb2.h"
+#include "kernel/panic.h"
+#include "kernel/percpu.h"
 #include "lib/printf.h"
 #include "lib/shell_parse.h"
 #include "lib/string.h"
@@ -85,6 +87,7 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
     struct vm *vm;
     int e;
 
+    BUG_ON(this_cpu_id() != 0); /* VM creation and placement are CPU 0's (docs/locking.md) */
     if (!m) {
         *err = "no such image (see 'guests')";
         return -ENOENT;

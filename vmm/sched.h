@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vCPU placement: each vCPU gets a physical CPU of its own for its whole
- * life (no time slicing yet), preferring CPUs other than the console CPU.
+ * life (no time slicing yet), never the console CPU (0), which keeps the
+ * shell responsive. Placement runs on CPU 0 only (docs/locking.md).
  */
 #ifndef VMM_SCHED_H
 #define VMM_SCHED_H
