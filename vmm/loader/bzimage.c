@@ -9,17 +9,12 @@
  */
 #include <stdarg.h>
 #include "lib/compiler.h"
+#include "vmm/loader/fail.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "vmm/loader/bzimage.h"
 #include "vmm/loader/linux_boot.h"
-
-static int fail(const char **err, const char *msg, int ret)
-{
-    *err = msg;
-    return ret;
-}
 
 static int __printf(4, 5)
     failf(struct bzimage_info *out, const char **err, int ret, const char *fmt, ...)
@@ -53,11 +48,12 @@ bool bzimage_detect(const void *img, size_t len)
 static int check_magic(const uint8_t *img, size_t len, struct bzimage_info *out, const char **err)
 {
     if (len < LINUX_HDR_MIN_END)
-        return fail(err, "bzImage: truncated setup header", -ENODATA);
+        return loader_fail(err, "bzImage: truncated setup header", -ENODATA);
     if (HDR(img, boot_flag) != LINUX_BOOT_FLAG)
-        return fail(err, "bzImage: no 0xAA55 boot flag at 0x1fe", -ENOEXEC);
+        return loader_fail(err, "bzImage: no 0xAA55 boot flag at 0x1fe", -ENOEXEC);
     if (HDR(img, header) != LINUX_HDRS_MAGIC)
-        return fail(err, "bzImage: no \"HdrS\" magic at 0x202 (not a Linux kernel?)", -ENOEXEC);
+        return loader_fail(err, "bzImage: no \"HdrS\" magic at 0x202 (not a Linux kernel?)",
+                           -ENOEXEC);
     out->version = HDR(img, version);
     if (out->version < LINUX_MIN_PROTOCOL)
         return failf(out, err, -ENOEXEC, "bzImage: boot protocol %u.%02u is older than 2.12",
@@ -91,10 +87,10 @@ static int check_flags(const uint8_t *img, struct bzimage_info *out, const char 
     out->relocatable = HDR(img, relocatable_kernel);
     out->kernel_alignment = HDR(img, kernel_alignment);
     if (!(out->loadflags & LINUX_LF_LOADED_HIGH))
-        return fail(err, "bzImage: not loaded high (an old zImage), unsupported", -ENOEXEC);
+        return loader_fail(err, "bzImage: not loaded high (an old zImage), unsupported", -ENOEXEC);
     if (!(out->xloadflags & LINUX_XLF_KERNEL_64))
-        return fail(err, "bzImage: no 64-bit entry point (xloadflags.XLF_KERNEL_64 clear)",
-                    -ENOEXEC);
+        return loader_fail(err, "bzImage: no 64-bit entry point (xloadflags.XLF_KERNEL_64 clear)",
+                           -ENOEXEC);
     /* Placement rounds up to it; a non-relocatable kernel runs where it says. */
     if (out->relocatable &&
         (!out->kernel_alignment || (out->kernel_alignment & (out->kernel_alignment - 1))))
@@ -109,7 +105,7 @@ static int check_kernel(const uint8_t *img, size_t len, struct bzimage_info *out
     uint64_t size = HDR(img, syssize) * LINUX_SYSSIZE_UNIT;
 
     if (!size)
-        return fail(err, "bzImage: syssize is 0 (no protected-mode kernel)", -EINVAL);
+        return loader_fail(err, "bzImage: syssize is 0 (no protected-mode kernel)", -EINVAL);
     if (size > len - out->setup_size)
         return failf(out, err, -ENODATA,
                      "bzImage: truncated kernel: the header says %llu bytes, the file has %zu",
@@ -149,7 +145,7 @@ int bzimage_parse(const void *img, size_t len, struct bzimage_info *out, const c
     out->img = p;
     out->len = len;
     if (!p)
-        return fail(err, "bzImage: no image", -EINVAL);
+        return loader_fail(err, "bzImage: no image", -EINVAL);
     ret = check_magic(p, len, out, err);
     if (!ret)
         ret = check_setup(p, len, out, err);

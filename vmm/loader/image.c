@@ -6,6 +6,7 @@
  * any alignment.
  */
 #include "lib/compiler.h"
+#include "vmm/loader/fail.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "lib/shell_parse.h"
@@ -61,12 +62,6 @@ struct flat_args {
     bool have_entry;
     enum start_mode mode;
 };
-
-static int fail(const char **err, const char *msg, int ret)
-{
-    *err = msg;
-    return ret;
-}
 
 /* [start, start + size) fits below limit, checked without wrapping. */
 static bool range_below(uint64_t start, uint64_t size, uint64_t limit)
@@ -132,17 +127,17 @@ static int flat_apply(const char *key, size_t klen, const char *val, struct flat
 {
     if (key_is(key, klen, "mode")) {
         if (parse_mode(val, &fa->mode))
-            return fail(err, "mode= must be real, prot32 or long64", -EINVAL);
+            return loader_fail(err, "mode= must be real, prot32 or long64", -EINVAL);
         return 0;
     }
     if (key_is(key, klen, "entry")) {
         fa->have_entry = true;
         if (parse_u64(val, &fa->entry))
-            return fail(err, "entry= needs a decimal or 0x-hex address", -EINVAL);
+            return loader_fail(err, "entry= needs a decimal or 0x-hex address", -EINVAL);
         return 0;
     }
     if (parse_u64(val, &fa->load))
-        return fail(err, "load= needs a decimal or 0x-hex address", -EINVAL);
+        return loader_fail(err, "load= needs a decimal or 0x-hex address", -EINVAL);
     return 0;
 }
 
@@ -156,12 +151,13 @@ static int flat_word(const char *w, size_t wlen, struct flat_args *fa, const cha
     while (klen < wlen && w[klen] != '=')
         klen++;
     if (klen == wlen)
-        return fail(err, "image argument is not key=value", -EINVAL);
+        return loader_fail(err, "image argument is not key=value", -EINVAL);
     if (!key_is(w, klen, "load") && !key_is(w, klen, "entry") && !key_is(w, klen, "mode"))
-        return fail(err, "unknown key in image arguments (known: load, entry, mode)", -EINVAL);
+        return loader_fail(err, "unknown key in image arguments (known: load, entry, mode)",
+                           -EINVAL);
     vlen = wlen - klen - 1;
     if (vlen >= sizeof(val))
-        return fail(err, "image argument value is too long", -EINVAL);
+        return loader_fail(err, "image argument value is too long", -EINVAL);
     memcpy(val, w + klen + 1, vlen);
     val[vlen] = 0;
     return flat_apply(w, klen, val, fa, err);
@@ -202,15 +198,15 @@ static int parse_flat(size_t len, const char *args, struct image_plan *plan, con
         fa.entry = fa.load;
     real = fa.mode == START_REAL16;
     if (!range_below(fa.load, len, real ? REAL_MODE_LIMIT : GUEST_ADDR_LIMIT))
-        return fail(err,
-                    real ? "real-mode flat image must end below 1 MiB"
-                         : "flat image must end below 4 GiB",
-                    -ERANGE);
+        return loader_fail(err,
+                           real ? "real-mode flat image must end below 1 MiB"
+                                : "flat image must end below 4 GiB",
+                           -ERANGE);
     if (fa.entry >= (real ? REAL_MODE_LIMIT : GUEST_ADDR_LIMIT))
-        return fail(err,
-                    real ? "real-mode entry must be below 1 MiB"
-                         : "flat image entry must be below 4 GiB",
-                    -ERANGE);
+        return loader_fail(err,
+                           real ? "real-mode entry must be below 1 MiB"
+                                : "flat image entry must be below 4 GiB",
+                           -ERANGE);
     plan->kind = IMAGE_FLAT;
     plan->mode = fa.mode;
     plan->entry = fa.entry;
@@ -258,11 +254,11 @@ static int elf_check_ident(const uint8_t *img, size_t len, int bits, const char 
     size_t ehsize = bits == 64 ? sizeof(struct elf64_ehdr) : sizeof(struct elf32_ehdr);
 
     if (len < ehsize)
-        return fail(err, ELF_MSG(bits, "header is truncated"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(bits, "header is truncated"), -ENOEXEC);
     if (img[EI_DATA] != ELFDATA2LSB)
-        return fail(err, ELF_MSG(bits, "image is not little-endian"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(bits, "image is not little-endian"), -ENOEXEC);
     if (img[EI_VERSION] != EV_CURRENT)
-        return fail(err, ELF_MSG(bits, "header has an unknown version"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(bits, "header has an unknown version"), -ENOEXEC);
     return 0;
 }
 
@@ -272,17 +268,18 @@ static int elf_check_ehdr(const struct elf_info *ei, size_t len, const char **er
     size_t phentsize = is64 ? sizeof(struct elf64_phdr) : sizeof(struct elf32_phdr);
 
     if (ei->version != EV_CURRENT)
-        return fail(err, ELF_MSG(ei->bits, "header has an unknown version"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(ei->bits, "header has an unknown version"), -ENOEXEC);
     if (ei->type != ET_EXEC)
-        return fail(err, ELF_MSG(ei->bits, "image is not an executable (ET_EXEC)"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(ei->bits, "image is not an executable (ET_EXEC)"),
+                           -ENOEXEC);
     if (ei->machine != (is64 ? EM_X86_64 : EM_386))
-        return fail(err, is64 ? "ELF64 image is not for x86-64" : "ELF32 image is not for i386",
-                    -ENOEXEC);
+        return loader_fail(
+            err, is64 ? "ELF64 image is not for x86-64" : "ELF32 image is not for i386", -ENOEXEC);
     if (ei->phentsize != phentsize)
-        return fail(err, ELF_MSG(ei->bits, "program header size is wrong"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(ei->bits, "program header size is wrong"), -ENOEXEC);
     if (!range_below(ei->phoff, (uint64_t)ei->phnum * phentsize, len))
-        return fail(err, ELF_MSG(ei->bits, "program headers run past the end of the file"),
-                    -ENOEXEC);
+        return loader_fail(err, ELF_MSG(ei->bits, "program headers run past the end of the file"),
+                           -ENOEXEC);
     return 0;
 }
 
@@ -330,13 +327,14 @@ static void elf_read_seg(const uint8_t *img, const struct elf_info *ei, unsigned
 static int elf_check_seg(const struct elf_seg *seg, size_t len, int bits, const char **err)
 {
     if (seg->filesz > seg->memsz)
-        return fail(err, ELF_MSG(bits, "segment has p_filesz > p_memsz"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(bits, "segment has p_filesz > p_memsz"), -ENOEXEC);
     if (!range_below(seg->offset, seg->filesz, len))
-        return fail(err, ELF_MSG(bits, "segment runs past the end of the file"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(bits, "segment runs past the end of the file"), -ENOEXEC);
     if (!range_below(seg->paddr, seg->memsz, GUEST_ADDR_LIMIT))
-        return fail(err, ELF_MSG(bits, "segment does not fit below 4 GiB"), -ERANGE);
+        return loader_fail(err, ELF_MSG(bits, "segment does not fit below 4 GiB"), -ERANGE);
     if (bits == 64 && seg->vaddr != seg->paddr)
-        return fail(err, "ELF64 entry/segments must be identity-mapped (vaddr == paddr)", -ENOEXEC);
+        return loader_fail(err, "ELF64 entry/segments must be identity-mapped (vaddr == paddr)",
+                           -ENOEXEC);
     return 0;
 }
 
@@ -346,9 +344,9 @@ static int elf_add_seg(struct image_plan *plan, const struct elf_seg *seg, int b
     int ret = plan_add_seg(plan, seg->paddr, seg->offset, seg->filesz, seg->memsz);
 
     if (ret == -EEXIST)
-        return fail(err, ELF_MSG(bits, "segments overlap"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(bits, "segments overlap"), -ENOEXEC);
     if (ret)
-        return fail(err, ELF_MSG(bits, "image has too many loadable segments"), -E2BIG);
+        return loader_fail(err, ELF_MSG(bits, "image has too many loadable segments"), -E2BIG);
     return 0;
 }
 
@@ -370,7 +368,8 @@ static int elf_add_segs(const uint8_t *img, size_t len, const struct elf_info *e
             return ret;
     }
     if (!plan->nsegs)
-        return fail(err, ELF_MSG(ei->bits, "image has no loadable (PT_LOAD) segment"), -ENOEXEC);
+        return loader_fail(err, ELF_MSG(ei->bits, "image has no loadable (PT_LOAD) segment"),
+                           -ENOEXEC);
     return 0;
 }
 
@@ -391,7 +390,8 @@ static int elf_set_entry(const uint8_t *img, const struct elf_info *ei, struct i
         plan->entry = seg.paddr + (ei->entry - seg.vaddr);
         return 0;
     }
-    return fail(err, ELF_MSG(ei->bits, "entry point is outside every loadable segment"), -ENOEXEC);
+    return loader_fail(err, ELF_MSG(ei->bits, "entry point is outside every loadable segment"),
+                       -ENOEXEC);
 }
 
 static int elf_load(const uint8_t *img, size_t len, int bits, struct image_plan *plan,
@@ -435,20 +435,20 @@ static int mb1_aout_extent(const struct mb1_header *h, size_t hoff, size_t len, 
     uint64_t skip;
 
     if (h->load_addr > h->header_addr)
-        return fail(err, "multiboot1 load_addr is above header_addr", -ENOEXEC);
+        return loader_fail(err, "multiboot1 load_addr is above header_addr", -ENOEXEC);
     skip = h->header_addr - h->load_addr;
     if (skip > hoff)
-        return fail(err, "multiboot1 load_addr lies before the start of the file", -ENOEXEC);
+        return loader_fail(err, "multiboot1 load_addr lies before the start of the file", -ENOEXEC);
     *off = hoff - skip;
     if (!h->load_end_addr) {
         *fsize = len - *off;
         return 0;
     }
     if (h->load_end_addr < h->load_addr)
-        return fail(err, "multiboot1 load_end_addr is below load_addr", -ENOEXEC);
+        return loader_fail(err, "multiboot1 load_end_addr is below load_addr", -ENOEXEC);
     *fsize = h->load_end_addr - h->load_addr;
     if (!range_below(*off, *fsize, len))
-        return fail(err, "multiboot1 load_end_addr runs past the end of the file", -ENOEXEC);
+        return loader_fail(err, "multiboot1 load_end_addr runs past the end of the file", -ENOEXEC);
     return 0;
 }
 
@@ -460,23 +460,23 @@ static int mb1_aout(const uint8_t *img, size_t len, size_t hoff, struct image_pl
     int ret;
 
     if (!range_below(hoff, sizeof(h), MIN(len, (size_t)MB1_SEARCH_LEN)))
-        return fail(err, "multiboot1 address fields lie past the first 8 KiB or the file",
-                    -ENOEXEC);
+        return loader_fail(err, "multiboot1 address fields lie past the first 8 KiB or the file",
+                           -ENOEXEC);
     memcpy(&h, img + hoff, sizeof(h));
     ret = mb1_aout_extent(&h, hoff, len, &off, &fsize, err);
     if (ret)
         return ret;
     if (!range_below(h.load_addr, fsize, GUEST_ADDR_LIMIT))
-        return fail(err, "multiboot1 image does not fit below 4 GiB", -ERANGE);
+        return loader_fail(err, "multiboot1 image does not fit below 4 GiB", -ERANGE);
     msize = fsize;
     if (h.bss_end_addr) {
         if (h.bss_end_addr < h.load_addr + fsize)
-            return fail(err, "multiboot1 bss_end_addr is below the end of the loaded data",
-                        -ENOEXEC);
+            return loader_fail(err, "multiboot1 bss_end_addr is below the end of the loaded data",
+                               -ENOEXEC);
         msize = h.bss_end_addr - h.load_addr;
     }
     if (h.entry_addr < h.load_addr || h.entry_addr - h.load_addr >= msize)
-        return fail(err, "multiboot1 entry_addr is outside the loaded image", -ENOEXEC);
+        return loader_fail(err, "multiboot1 entry_addr is outside the loaded image", -ENOEXEC);
     plan->entry = h.entry_addr;
     return plan_add_seg(plan, h.load_addr, off, fsize, msize);
 }
@@ -485,8 +485,8 @@ static int parse_mb1(const uint8_t *img, size_t len, size_t hoff, uint32_t flags
                      struct image_plan *plan, const char **err)
 {
     if (flags & MB1_FLAGS_REQUIRED & ~MB1_FLAGS_SUPPORTED)
-        return fail(err, "multiboot1 header requests unsupported features (flags bits 3-15)",
-                    -EOPNOTSUPP);
+        return loader_fail(err, "multiboot1 header requests unsupported features (flags bits 3-15)",
+                           -EOPNOTSUPP);
     plan->kind = IMAGE_MB1;
     plan->mode = START_PROT32;
     plan->mb1_flags = flags;
@@ -494,8 +494,8 @@ static int parse_mb1(const uint8_t *img, size_t len, size_t hoff, uint32_t flags
     if (flags & MB1_FLAG_AOUT_KLUDGE)
         return mb1_aout(img, len, hoff, plan, err);
     if (!has_elf_magic(img, len))
-        return fail(err, "multiboot1 kernel is neither ELF32 nor a.out-kludge (flags bit 16)",
-                    -ENOEXEC);
+        return loader_fail(
+            err, "multiboot1 kernel is neither ELF32 nor a.out-kludge (flags bit 16)", -ENOEXEC);
     return elf_load(img, len, 32, plan, err);
 }
 
@@ -507,16 +507,16 @@ static int parse_elf(const uint8_t *img, size_t len, struct image_plan *plan, co
     uint32_t flags;
 
     if (len < EI_NIDENT)
-        return fail(err, "ELF identification is truncated", -ENOEXEC);
+        return loader_fail(err, "ELF identification is truncated", -ENOEXEC);
     if (img[EI_CLASS] == ELFCLASS64) {
         plan->kind = IMAGE_ELF64;
         plan->mode = START_LONG64;
         return elf_load(img, len, 64, plan, err);
     }
     if (img[EI_CLASS] != ELFCLASS32)
-        return fail(err, "ELF class is neither ELF32 nor ELF64", -ENOEXEC);
+        return loader_fail(err, "ELF class is neither ELF32 nor ELF64", -ENOEXEC);
     if (!mb1_find(img, len, &hoff, &flags))
-        return fail(err, "ELF32 image has no multiboot1 header", -ENOEXEC);
+        return loader_fail(err, "ELF32 image has no multiboot1 header", -ENOEXEC);
     return parse_mb1(img, len, hoff, flags, plan, err);
 }
 
@@ -527,7 +527,7 @@ static int parse_any(const uint8_t *img, size_t len, const char *args, struct im
     uint32_t flags;
 
     if (!img || !len)
-        return fail(err, "image is empty", -ENOEXEC);
+        return loader_fail(err, "image is empty", -ENOEXEC);
     if (has_elf_magic(img, len))
         return parse_elf(img, len, plan, err);
     if (mb1_find(img, len, &hoff, &flags))

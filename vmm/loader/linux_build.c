@@ -7,6 +7,7 @@
  * chunks, so this runs on a kernel stack.
  */
 #include "lib/compiler.h"
+#include "vmm/loader/fail.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "vmm/loader/linux_boot.h"
@@ -28,12 +29,6 @@
 #define PTE_PS 0x80ULL
 #define PT_ENTRIES 512
 #define CHUNK_ENTRIES 64
-
-static int fail(const char **err, const char *msg, int ret)
-{
-    *err = msg;
-    return ret;
-}
 
 struct builder {
     linux_write_fn write;
@@ -220,7 +215,7 @@ int linux_build(const struct bzimage_info *bz, const struct linux_boot_cfg *cfg,
 
     if (!bz || !cfg || !plan || !write || !entry || plan->initrd_size != cfg->initrd_len ||
         plan->acpi_len != cfg->acpi_len)
-        return fail(err, "linux: build called without a matching plan", -EINVAL);
+        return loader_fail(err, "linux: build called without a matching plan", -EINVAL);
     put_boot_params(&b, bz, plan);
     put_cmdline(&b, cfg, plan);
     put_gdt(&b, plan);

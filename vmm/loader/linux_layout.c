@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include "lib/compiler.h"
+#include "vmm/loader/fail.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -24,12 +25,6 @@ _Static_assert(LINUX_PT_GPA + (PT_FIXED_PAGES + MAX(MAX_NPD, LINUX_IDMAP_MIN >> 
 _Static_assert(LINUX_CMDLINE_GPA + LINUX_CMDLINE_AREA <= LINUX_PT_GPA, "cmdline area");
 _Static_assert(LINUX_BOOT_PARAMS_GPA + LINUX_BOOT_PARAMS_SIZE < LINUX_STACK_TOP, "zero page");
 _Static_assert(LINUX_ACPI_GPA + LINUX_ACPI_SIZE == LINUX_HIGH_RAM, "ACPI area");
-
-static int fail(const char **err, const char *msg, int ret)
-{
-    *err = msg;
-    return ret;
-}
 
 static int __printf(4, 5)
     failf(struct linux_plan *plan, const char **err, int ret, const char *fmt, ...)
@@ -61,7 +56,7 @@ static int plan_memory(const struct linux_boot_cfg *cfg, struct linux_plan *plan
                      "linux: guest RAM ends above %#x, over the I/O APIC and LAPIC pages",
                      GUEST_RAM_LIMIT);
     if (!IS_ALIGNED(cfg->mem_size, PAGE_SIZE))
-        return fail(err, "linux: guest memory size is not a multiple of 4 KiB", -EINVAL);
+        return loader_fail(err, "linux: guest memory size is not a multiple of 4 KiB", -EINVAL);
     plan->mem_size = cfg->mem_size;
     plan->npd = MAX(LINUX_IDMAP_MIN, ALIGN_UP(cfg->mem_size, GiB(1))) >> 30;
     return 0;
@@ -132,7 +127,7 @@ static int plan_initrd(const struct bzimage_info *bz, const struct linux_boot_cf
     if (!cfg->initrd_len)
         return 0;
     if (!cfg->initrd)
-        return fail(err, "linux: initrd length given without its data", -EINVAL);
+        return loader_fail(err, "linux: initrd length given without its data", -EINVAL);
     plan->initrd_limit = top = initrd_limit(bz, plan->mem_size);
     if (top < plan->kernel_end || cfg->initrd_len > top - plan->kernel_end)
         return initrd_too_big(cfg, plan, err);
@@ -164,9 +159,9 @@ static int plan_acpi(const struct linux_boot_cfg *cfg, struct linux_plan *plan, 
     if (!cfg->acpi_len)
         return 0;
     if (!cfg->acpi)
-        return fail(err, "linux: ACPI table length given without the tables", -EINVAL);
+        return loader_fail(err, "linux: ACPI table length given without the tables", -EINVAL);
     if (cfg->acpi_len > LINUX_ACPI_SIZE)
-        return fail(err, "linux: ACPI tables larger than their 128 KiB area", -EINVAL);
+        return loader_fail(err, "linux: ACPI tables larger than their 128 KiB area", -EINVAL);
     plan->acpi_gpa = LINUX_ACPI_GPA;
     plan->acpi_len = cfg->acpi_len;
     return 0;
@@ -197,7 +192,7 @@ int linux_plan(const struct bzimage_info *bz, const struct linux_boot_cfg *cfg,
 
     memset(plan, 0, sizeof(*plan));
     if (!bz || !bz->img || !cfg)
-        return fail(err, "linux: no kernel", -EINVAL);
+        return loader_fail(err, "linux: no kernel", -EINVAL);
     plan->boot_params_gpa = LINUX_BOOT_PARAMS_GPA;
     plan->gdt_gpa = LINUX_GDT_GPA;
     plan->pml4_gpa = LINUX_PT_GPA;

@@ -5,6 +5,7 @@
  * identity paging for 64-bit images).
  */
 #include "vmm/loader/load.h"
+#include "vmm/loader/fail.h"
 #include "vmm/loader/multiboot1.h"
 #include "vmm/vm.h"
 #include "lib/errno.h"
@@ -133,17 +134,12 @@ static bool fits(const struct vm *vm, const struct image_plan *p)
 int guest_load(struct vm *vm, const void *img, size_t len, const struct image_plan *p,
                const char *cmdline, struct vcpu_start *st, const char **err)
 {
-    if (!fits(vm, p)) {
-        *err = "the image does not fit in the guest's memory (give it more with mem=)";
-        return -ENOMEM;
-    }
-    if (copy_segments(vm, img, p)) {
-        *err = "image segment outside guest memory";
-        return -EFAULT;
-    }
-    if (set_start(vm, p, cmdline, st)) {
-        *err = "could not build the guest's start state";
-        return -EFAULT;
-    }
+    if (!fits(vm, p))
+        return loader_fail(
+            err, "the image does not fit in the guest's memory (give it more with mem=)", -ENOMEM);
+    if (copy_segments(vm, img, p))
+        return loader_fail(err, "image segment outside guest memory", -EFAULT);
+    if (set_start(vm, p, cmdline, st))
+        return loader_fail(err, "could not build the guest's start state", -EFAULT);
     return 0;
 }
