@@ -3,6 +3,7 @@
 #include "vmm/launch.h"
 #include "vmm/launch_internal.h"
 #include "vmm/loader/bzimage.h"
+#include "vmm/loader/fail.h"
 #include "vmm/loader/image.h"
 #include "vmm/loader/load.h"
 #include "vmm/platform/board.h"
@@ -12,6 +13,7 @@
 #include "kernel/layout.h"
 #include "kernel/log.h"
 #include "kernel/mb2.h"
+#include "kernel/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "lib/printf.h"
@@ -120,25 +122,50 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
     return 0;
 }
 
-static int apply_key(struct launch_req *r, char *word, const char **err)
+/* One parser for `launch` words and run= keys: the same keys, the same bounds. */
+int launch_parse_key(struct launch_req *r, const char *word, const char **err)
 {
     const char *v;
     uint64_t n;
 
-    if ((v = arg_value(word, "name")))
+    if ((v = arg_value(word, "name")) && *v && strlen(v) < VM_NAME_MAX && !strchr(v, ' '))
         r->name = v;
     else if ((v = arg_value(word, "backend")))
         r->backend = v;
-    else if ((v = arg_value(word, "mem")) && !parse_size(v, &n))
+    else if ((v = arg_value(word, "mem")) && !parse_size(v, &n) && n >= MiB(1) && n <= GiB(1))
         r->mem = n;
-    else if ((v = arg_value(word, "cpus")) && !parse_u64(v, &n) && n && n <= VM_MAX_VCPUS)
+    else if ((v = arg_value(word, "cpus")) && !parse_u64(v, &n) && n >= 1 && n <= VM_MAX_VCPUS)
         r->cpus = (unsigned)n;
+    else if ((v = arg_value(word, "cmdline")))
+        r->cmdline = v;
     else if ((v = arg_value(word, "initrd")) && *v)
         r->initrd = v;
-    else {
-        *err = "run=: expected name=, backend=, mem=<size>, cpus=<n> or initrd=<image>";
-        return -EINVAL;
-    }
+    else
+        return loader_fail(err,
+                           strchr(word, '=')
+                               ? "bad value (mem=1M..1G, cpus=1..8, name=<1-31 chars>)"
+                               : "expected key=value",
+                           -EINVAL);
+    return 0;
+}
+
+/* What a launch without mem= gets: Linux kernels need more than the small test images. */
+uint64_t launch_default_mem(const struct launch_req *r)
+{
+    const struct boot_module *m = launch_find_module(r->image);
+
+    if (m && bzimage_detect(phys_to_virt(m->start), m->end - m->start))
+        return LAUNCH_LINUX_DEFAULT_MEM;
+    return LAUNCH_DEFAULT_MEM;
+}
+
+int launch_precheck(const struct launch_req *r, const char **err)
+{
+    uint64_t free, total, mem = r->mem ? r->mem : launch_default_mem(r);
+
+    page_stats(&free, &total);
+    if (mem / PAGE_SIZE + 64 > free)
+        return loader_fail(err, "not enough free memory (see 'mem')", -ENOMEM);
     return 0;
 }
 
@@ -158,8 +185,8 @@ int vm_launch_spec(const char *spec, const char **err)
         next = strchr(p, ',');
         if (next)
             *next++ = 0;
-        if (apply_key(&r, p, err))
+        if (launch_parse_key(&r, p, err))
             return -EINVAL;
     }
-    return vm_launch(&r, &vm, err);
+    return launch_precheck(&r, err) ?: vm_launch(&r, &vm, err);
 }

@@ -20,6 +20,12 @@ struct launch_req {
     const char *initrd;  /* module name of a Linux kernel's initramfs, or NULL */
 };
 
+/* One key=value word of `launch` or of run= into r; -EINVAL with *err a one-line reason. */
+int launch_parse_key(struct launch_req *r, const char *word, const char **err);
+/* The memory a launch without mem= gets for r's image (bigger for Linux kernels). */
+uint64_t launch_default_mem(const struct launch_req *r);
+/* Refuses up front what cannot work (not enough free memory), so nothing is allocated. */
+int launch_precheck(const struct launch_req *r, const char **err);
 /* Returns 0 and the running VM, or a negative error with *err a one-line reason. */
 int vm_launch(const struct launch_req *r, struct vm **out, const char **err);
 /* Parses "module[,key=value...]" (the run= boot option) and launches it. */

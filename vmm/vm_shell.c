@@ -58,44 +58,6 @@ static int cmd_guests(int argc, char **argv)
     return 0;
 }
 
-static int launch_arg(struct launch_req *r, const char *a, const char **err)
-{
-    const char *v;
-    uint64_t n;
-
-    if ((v = arg_value(a, "name")) && *v && strlen(v) < VM_NAME_MAX && !strchr(v, ' '))
-        r->name = v;
-    else if ((v = arg_value(a, "backend")))
-        r->backend = v;
-    else if ((v = arg_value(a, "mem")) && !parse_size(v, &n) && n >= MiB(1) && n <= GiB(1))
-        r->mem = n;
-    else if ((v = arg_value(a, "cpus")) && !parse_u64(v, &n) && n >= 1 && n <= VM_MAX_VCPUS)
-        r->cpus = (unsigned)n;
-    else if ((v = arg_value(a, "cmdline")))
-        r->cmdline = v;
-    else if ((v = arg_value(a, "initrd")) && *v)
-        r->initrd = v;
-    else {
-        *err = strchr(a, '=') ? "bad value (mem=1M..1G, cpus=1..8, name=<1-31 chars>)"
-                              : "expected key=value";
-        return -EINVAL;
-    }
-    return 0;
-}
-
-/* Refuses up front what cannot work, so nothing is allocated for a doomed launch. */
-static int launch_precheck(const struct launch_req *r, const char **err)
-{
-    uint64_t free, total;
-
-    page_stats(&free, &total);
-    if ((r->mem ? r->mem : LAUNCH_DEFAULT_MEM) / PAGE_SIZE + 64 > free) {
-        *err = "not enough free memory (see 'mem')";
-        return -ENOMEM;
-    }
-    return 0;
-}
-
 static int cmd_launch(int argc, char **argv)
 {
     struct launch_req r = {0};
@@ -106,7 +68,7 @@ static int cmd_launch(int argc, char **argv)
         return shell_usage(cmd("launch"));
     r.image = argv[1];
     for (int i = 2; i < argc; i++)
-        if (launch_arg(&r, argv[i], &err)) {
+        if (launch_parse_key(&r, argv[i], &err)) {
             shell_printf("launch: '%.40s': %s\n", argv[i], err);
             return -EINVAL;
         }
