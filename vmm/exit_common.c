@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exit services every backend shares: the hypercall ABI (docs/guest-abi.md)
- * and HLT. Port I/O, MMIO and MSRs go to the VM's devices through its I/O
+ * Exit services every backend shares: host interrupts and NMIs that end a
+ * guest's run, the hypercall ABI (docs/guest-abi.md) and HLT. Port I/O, MMIO and MSRs go to the VM's devices through its I/O
  * registry (vmm/io.c). Hot path: no allocation, no global locks.
  */
 #include "vmm/vm.h"
 #include "vmm/irqchip.h"
 #include "lib/errno.h"
+#include "kernel/idt.h"
+#include "kernel/panic.h"
+#include "kernel/smp.h"
 #include "kernel/x86/cpu.h"
 
 #define HC_PRINT 1
@@ -60,4 +63,16 @@ bool vcpu_halt_wait(struct vcpu *v)
     }
     v->state = VCPU_RUNNING;
     return !v->stop;
+}
+
+bool vcpu_host_interrupt(struct vcpu *v, uint32_t exit_intr_info)
+{
+    irq_take_exit_interrupt(exit_intr_info);
+    return !v->stop;
+}
+
+void vcpu_host_nmi(void)
+{
+    if (panic_in_progress() || smp_stop_requested())
+        panic_stop_this_cpu();
 }

@@ -124,6 +124,22 @@ uint64_t vm_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1);
  */
 bool vcpu_halt_wait(struct vcpu *v);
 /*
+ * A VM exit for a host interrupt, in either backend: runs its handler if the
+ * exit acknowledged it (exit_intr_info valid: TDs), else lets the CPU take
+ * it. False when the vCPU must stop.
+ */
+bool vcpu_host_interrupt(struct vcpu *v, uint32_t exit_intr_info);
+/* A VM exit for an NMI: the host's (panic or stop of the other CPUs), or nothing to do. */
+void vcpu_host_nmi(void);
+
+/* Exit statistics for `stats`: one exit of class cls whose handling began at TSC t0. */
+static inline void vcpu_account_exit(struct vcpu *v, int cls, uint64_t t0, uint64_t now)
+{
+    v->exits++;
+    v->exit_count[cls]++;
+    v->exit_cycles[cls] += now - t0;
+}
+/*
  * Console output of the VM (UART or hypercall print), with vm->lock held:
  * kept in its history; shown raw when its console is attached, else as
  * "[name] line" lines.

@@ -98,9 +98,7 @@ static bool td_stop(struct vcpu *v, const char *what, const struct tdx_args *a)
 
 static bool td_nmi(void)
 {
-    /* The NMI was the host's: the panic/stop path, or nothing to do. */
-    if (panic_in_progress() || smp_stop_requested())
-        panic_stop_this_cpu();
+    vcpu_host_nmi();
     return true;
 }
 
@@ -111,8 +109,7 @@ static bool td_nmi(void)
  */
 static bool td_extint(struct vcpu *v, const struct tdx_args *a)
 {
-    irq_take_exit_interrupt((uint32_t)a->r9);
-    return !v->stop;
+    return vcpu_host_interrupt(v, (uint32_t)a->r9);
 }
 
 /*
@@ -186,9 +183,7 @@ static void run_loop(struct vcpu *v, struct td_vcpu *tv, const struct host_state
         host_state_restore(h);
         t0 = rdtsc();
         go = td_exit(v, tv, s, &cls);
-        v->exits++;
-        v->exit_count[cls]++;
-        v->exit_cycles[cls] += rdtsc() - t0;
+        vcpu_account_exit(v, cls, t0, rdtsc());
     }
 }
 

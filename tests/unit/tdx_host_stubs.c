@@ -412,6 +412,17 @@ void irq_take_exit_interrupt(uint32_t exit_intr_info)
     hk.exit_intr_irqs_on = hk.irqs_on;
 }
 
+/* vmm/exit_common.c's, which the harness does not link: the same two steps. */
+bool vcpu_host_interrupt(struct vcpu *v, uint32_t exit_intr_info)
+{
+    irq_take_exit_interrupt(exit_intr_info);
+    return !v->stop;
+}
+
+void vcpu_host_nmi(void)
+{
+}
+
 bool panic_in_progress(void)
 {
     return false;

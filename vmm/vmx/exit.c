@@ -64,9 +64,7 @@ static bool h_exception_nmi(struct vmx_vcpu *vv)
     uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
 
     if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
-        /* The NMI was the host's: the panic/stop path, or nothing to do. */
-        if (panic_in_progress() || smp_stop_requested())
-            panic_stop_this_cpu();
+        vcpu_host_nmi();
         return true;
     }
     if ((info & 0xff) == EXC_MC)
@@ -74,13 +72,10 @@ static bool h_exception_nmi(struct vmx_vcpu *vv)
     return h_unhandled(vv);
 }
 
+/* The VMCS does not acknowledge interrupts on exit: the host takes it right here. */
 static bool h_extint(struct vmx_vcpu *vv)
 {
-    /* Let the host take the interrupt (a kick or a device) right here. */
-    irq_enable();
-    __asm__ volatile("nop");
-    irq_disable();
-    return !vv->vcpu->stop;
+    return vcpu_host_interrupt(vv->vcpu, 0);
 }
 
 static bool h_triple_fault(struct vmx_vcpu *vv)
@@ -331,8 +326,6 @@ bool vmx_handle_exit(struct vmx_vcpu *vv)
     basic = vv->exit_reason & 0xffff;
     e = basic < EXIT_REASON_MAX && exit_table[basic].fn ? &exit_table[basic] : NULL;
     go = e ? e->fn(vv) : h_unhandled(vv);
-    v->exits++;
-    v->exit_count[e ? e->cls : VMEXIT_OTHER]++;
-    v->exit_cycles[e ? e->cls : VMEXIT_OTHER] += rdtsc() - t0;
+    vcpu_account_exit(v, e ? e->cls : VMEXIT_OTHER, t0, rdtsc());
     return go;
 }
