@@ -70,9 +70,7 @@ static int load_and_start(struct vm *vm, const struct boot_module *m, const stru
     int e = guest_load(vm, phys_to_virt(m->start), m->end - m->start, p, cmdline, &st, err);
 
     if (e) {
-        kstrlcpy(vm->reason, *err, sizeof(vm->reason));
-        vm->vcpus_done = vm->nvcpus; /* nothing ran: the slot may be reused at once */
-        vm_destroy(vm);
+        vm_abandon(vm, *err);
         return e;
     }
     e = vm_start(vm, &st);

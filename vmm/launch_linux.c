@@ -79,9 +79,7 @@ static int build_and_start(struct vm *vm, const struct linux_boot_cfg *bc, const
     int rc = linux_build(&bz, bc, &plan, guest_write, vm, &e, err);
 
     if (rc) {
-        kstrlcpy(vm->reason, *err, sizeof(vm->reason));
-        vm->vcpus_done = vm->nvcpus; /* nothing ran: the slot may be reused at once */
-        vm_destroy(vm);
+        vm_abandon(vm, *err);
         return rc;
     }
     start_state(&e, &st);

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* VM lifecycle and guest memory: backend-neutral, through struct vm_ops only. */
+/* VM lifecycle and guest memory: backend-neutral, through struct vm_ops only (console: vm_console.c). */
 #include <stdarg.h>
 #include "vmm/vm.h"
 #include "vmm/platform/board.h"
-#include "kernel/console.h"
 #include "lib/errno.h"
 #include "kernel/layout.h"
 #include "kernel/log.h"
@@ -21,7 +20,6 @@ static struct vm vm_table[VM_MAX];
 static char history_store[VM_MAX][VM_HISTORY];
 static spinlock_t vms_lock = SPINLOCK_INIT;
 static unsigned next_id = 1;
-static struct vm *attached;
 
 static int add_chunk(struct vm *vm, uint64_t gpa, uint64_t pages)
 {
@@ -261,7 +259,7 @@ static bool vm_end(struct vm *vm, int state)
         if (__atomic_compare_exchange_n(&vm->state, &cur, state, false, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE)) {
             vm->end_tsc = rdtsc();
-            if (READ_ONCE(attached) == vm)
+            if (vm_console_attached() == vm)
                 smp_kick(0); /* the console CPU waits for input: tell it the VM ended */
             return true;
         }
@@ -328,89 +326,15 @@ int vm_start(struct vm *vm, const struct vcpu_start *start)
     if (!err)
         return 0;
 fail:
-    /* Nothing ran: give everything back now and leave the VM listed as stopped. */
-    vm->state = VM_STOPPED;
-    kstrlcpy(vm->reason, err == -EBUSY ? "no free physical CPU" : "vCPU set-up failed",
-             sizeof(vm->reason));
-    vm->vcpus_done = vm->nvcpus;
-    vm_destroy(vm);
+    vm_abandon(vm, err == -EBUSY ? "no free physical CPU" : "vCPU set-up failed");
     return err;
 }
 
-static void console_flush(struct vm *vm)
+void vm_abandon(struct vm *vm, const char *why)
 {
-    char out[VM_NAME_MAX + sizeof(vm->line) + 4];
-    int n = ksnprintf(out, sizeof(out), "[%s] %.*s\n", vm->name, (int)vm->line_len, vm->line);
-
-    console_write_async(out, MIN((size_t)n, sizeof(out) - 1));
-    vm->line_len = 0;
-}
-
-static void line_put(struct vm *vm, char c)
-{
-    if (c == '\r')
-        return;
-    if (c == '\n') {
-        console_flush(vm);
-        return;
-    }
-    if (vm->line_len == sizeof(vm->line) - 1)
-        console_flush(vm); /* an endless line goes out in pieces */
-    /* A guest must not drive the user's terminal: no escape sequences. */
-    vm->line[vm->line_len++] = ((unsigned char)c >= 0x20 && c != 0x7f) || c == '\t' ? c : '?';
-}
-
-void vm_console_put_locked(struct vm *vm, char c)
-{
-    ring_put(&vm->history, &c, 1);
-    if (READ_ONCE(attached) == vm)
-        console_write(&c, 1); /* the user asked for this guest's raw console */
-    else
-        line_put(vm, c);
-}
-
-bool vm_console_attach_at(struct vm *vm, uint64_t pos)
-{
-    uint64_t f = spin_lock_irqsave(&vm->lock);
-    bool caught_up = pos >= vm->history.total;
-
-    if (caught_up)
-        WRITE_ONCE(attached, vm);
-    spin_unlock_irqrestore(&vm->lock, f);
-    return caught_up;
-}
-
-void vm_console_detach(void)
-{
-    WRITE_ONCE(attached, NULL);
-}
-
-struct vm *vm_console_attached(void)
-{
-    return READ_ONCE(attached);
-}
-
-bool vm_console_input(struct vm *vm, char c)
-{
-    uint64_t f = spin_lock_irqsave(&vm->lock);
-    bool ok = vm->console_input && vm->console_input(vm, (uint8_t)c);
-
-    spin_unlock_irqrestore(&vm->lock, f);
-    if (ok)
-        sched_kick(&vm->vcpus[0]); /* a guest waiting in HLT for input wakes up */
-    return ok;
-}
-
-size_t vm_console_history(struct vm *vm, uint64_t *pos, char *dst, size_t len)
-{
-    uint64_t f = spin_lock_irqsave(&vm->lock);
-    uint64_t oldest = vm->history.total - ring_used(&vm->history);
-    size_t n;
-
-    if (*pos < oldest)
-        *pos = oldest;
-    n = ring_read(&vm->history, (size_t)(*pos - oldest), dst, len);
-    *pos += n;
-    spin_unlock_irqrestore(&vm->lock, f);
-    return n;
+    /* Nothing ran: give everything back now and leave the VM listed as stopped. */
+    vm->state = VM_STOPPED;
+    kstrlcpy(vm->reason, why, sizeof(vm->reason));
+    vm->vcpus_done = vm->nvcpus; /* the slot may be reused at once */
+    vm_destroy(vm);
 }

@@ -102,6 +102,8 @@ struct vm_config {
 struct vm *vm_create(const struct vm_config *cfg, const char **err);
 /* Gives back every page; the VM's vCPUs must have left their CPUs. */
 void vm_destroy(struct vm *vm);
+/* A VM that never ran (its image could not be loaded, no CPU): stopped with why, and destroyed. */
+void vm_abandon(struct vm *vm, const char *why);
 /* Host pointer for [gpa, gpa+len) if it lies in one chunk of the VM's memory, else NULL. */
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 int vm_copy_to_guest(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
