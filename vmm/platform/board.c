@@ -15,20 +15,13 @@
 
 #define STATE_ALIGN 64
 
-/* One line per device, attached in this order; the first installs the VM's irqchip. */
-static const struct vm_device *const bare_devices[] = {
-    &dev_bare_irqchip, /* no timer; the self-interrupt hook; lines wake HLT */
-    &dev_com1,         /* ports 0x3F8-0x3FF, line 4 */
-    &dev_debug_exit,   /* ports 0xF4-0xF7 */
-};
-
-static const struct vm_device *const pc_devices[] = {
-    &dev_pc_irqchip, /* LAPIC and IOAPIC pages, MSRs 0x1B, 0x6E0, 0x800-0xBFF */
-    &dev_com1,       /* ports 0x3F8-0x3FF, IOAPIC pin 4 */
-    &dev_debug_exit, /* ports 0xF4-0xF7 */
-    &dev_rtc,        /* ports 0x70-0x71 */
-    &dev_acpi_pm,    /* ports 0x600-0x601 (sleep), 0x602 (reset) */
-};
+/* The boards' device lists, from the one table in board.h. */
+#define ON_0(x)
+#define ON_1(x) x,
+#define ON_BARE(d, bare, pc) ON_##bare(&d)
+#define ON_PC(d, bare, pc) ON_##pc(&d)
+static const struct vm_device *const bare_devices[] = {BOARD_DEVICES(ON_BARE)};
+static const struct vm_device *const pc_devices[] = {BOARD_DEVICES(ON_PC)};
 
 const struct board board_bare = {"bare", bare_devices, ARRAY_SIZE(bare_devices)};
 const struct board board_pc = {"pc", pc_devices, ARRAY_SIZE(pc_devices)};

@@ -36,9 +36,22 @@ struct board {
  */
 extern const struct board board_bare, board_pc;
 
-/* The devices (vmm/platform/): irqchip_bare.c, vplat.c, dev_<name>.c. */
-extern const struct vm_device dev_bare_irqchip, dev_pc_irqchip, dev_com1, dev_debug_exit, dev_rtc,
-    dev_acpi_pm;
+/*
+ * Every device (vmm/platform/: irqchip_bare.c, vplat.c, dev_<name>.c) and
+ * the boards that carry it: X(device, on bare 0/1, on pc 0/1). A board
+ * attaches its devices in this order, and its first installs the irqchip.
+ * A new device is its own file plus one line here.
+ */
+#define BOARD_DEVICES(X)                                                                  \
+    X(dev_bare_irqchip, 1, 0) /* no timer; the self-interrupt hook; lines wake HLT */     \
+    X(dev_pc_irqchip, 0, 1)   /* LAPIC and IOAPIC pages, MSRs 0x1B, 0x6E0, 0x800-0xBFF */ \
+    X(dev_com1, 1, 1)         /* ports 0x3F8-0x3FF, line (IOAPIC pin) 4 */                \
+    X(dev_debug_exit, 1, 1)   /* ports 0xF4-0xF7 */                                       \
+    X(dev_rtc, 0, 1)          /* ports 0x70-0x71 */                                       \
+    X(dev_acpi_pm, 0, 1)      /* ports 0x600-0x601 (sleep), 0x602 (reset) */
+
+#define BOARD_DEVICE_DECLARE(d, bare, pc) extern const struct vm_device d;
+BOARD_DEVICES(BOARD_DEVICE_DECLARE)
 
 /*
  * Attaches every device of b to vm (NULL: the bare board), before its vCPUs
