@@ -35,7 +35,6 @@
 #include "vmm/vm_shell.h"
 #include "vmm/vmx/vmx.h"
 
-#define MAX_MBI_SIZE MiB(1)
 #define DEFAULT_LAPIC_PHYS 0xFEE00000ULL
 
 extern char __image_phys_start[], __image_phys_end[];
@@ -49,14 +48,8 @@ void log_percpu_ready(void);
 
 static struct percpu bsp_cpu;
 static uint8_t bsp_ist[3][IST_STACK_SIZE] __aligned(16);
-static struct boot_info boot_info;
 static struct mem_range usable[BOOT_MAX_MMAP + BOOT_MAX_MODULES + 8];
 static unsigned nusable;
-
-const struct boot_info *boot_info_get(void)
-{
-    return &boot_info;
-}
 
 static void bsp_cpu_init(void)
 {
@@ -102,44 +95,33 @@ static void apply_cmdline(const char *cl)
     cmdline_check(cl, warn_unknown_option);
 }
 
-static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
-{
-    const uint32_t *mbi = phys_to_virt(mbi_phys);
-
-    if (magic != MB2_BOOTLOADER_MAGIC)
-        panic("not booted by a multiboot2 loader (magic %#x)", magic);
-    if (mb2_parse(mbi, MIN(*mbi, MAX_MBI_SIZE), mbi_phys, &boot_info) < 0)
-        panic("unusable multiboot2 boot information");
-}
-
 static int reserved_ranges(struct mem_range *r)
 {
+    const struct boot_info *bi = boot_info_get();
     int n = 0;
 
     r[n++] = (struct mem_range){0, MiB(1), MEM_RESERVED}; /* real mode, AP trampoline */
     r[n++] =
         (struct mem_range){(uint64_t)__image_phys_start, (uint64_t)__image_phys_end, MEM_RESERVED};
-    r[n++] = (struct mem_range){boot_info.mbi_phys, boot_info.mbi_phys + boot_info.mbi_size,
-                                MEM_RESERVED};
-    for (unsigned i = 0; i < boot_info.nmodules; i++)
-        r[n++] =
-            (struct mem_range){boot_info.modules[i].start, boot_info.modules[i].end, MEM_RESERVED};
+    r[n++] = (struct mem_range){bi->mbi_phys, bi->mbi_phys + bi->mbi_size, MEM_RESERVED};
+    for (unsigned i = 0; i < bi->nmodules; i++)
+        r[n++] = (struct mem_range){bi->modules[i].start, bi->modules[i].end, MEM_RESERVED};
     return n;
 }
 
 static void memory_init(void)
 {
+    const struct boot_info *bi = boot_info_get();
     struct mem_range resv[BOOT_MAX_MODULES + 3];
     int n = reserved_ranges(resv);
 
-    n = memmap_usable(boot_info.mmap, boot_info.nmmap, resv, (unsigned)n, usable,
-                      ARRAY_SIZE(usable));
+    n = memmap_usable(bi->mmap, bi->nmmap, resv, (unsigned)n, usable, ARRAY_SIZE(usable));
     if (n <= 0)
         panic("no usable memory in the boot memory map");
     nusable = (unsigned)n;
     if (page_alloc_init(usable, nusable))
         panic("cannot place the page allocator's bitmap below 4 GiB");
-    if (paging_init(boot_info.mmap, boot_info.nmmap))
+    if (paging_init(bi->mmap, bi->nmmap))
         panic("cannot build the kernel page tables");
 }
 
@@ -172,7 +154,8 @@ static void interrupts_init(const struct acpi_info *ai)
     uint64_t lapic_phys = ai->have_madt && ai->lapic_addr ? ai->lapic_addr : DEFAULT_LAPIC_PHYS;
 
     pic8259_disable();
-    if (lapic_init_bsp(lapic_phys, x2apic_choice(boot_info.cmdline), max_enabled_apic_id(ai)))
+    if (lapic_init_bsp(lapic_phys, x2apic_choice(boot_info_get()->cmdline),
+                       max_enabled_apic_id(ai)))
         panic("cannot enable the local APIC");
     bsp_cpu.apic_id = lapic_id();
     bsp_cpu.state = CPU_ONLINE;
@@ -214,30 +197,32 @@ void kmain(uint32_t magic, uint32_t mbi_phys);
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
     char ignore[64] = "";
+    const struct boot_info *bi;
     const struct acpi_info *ai;
 
     serial_console_init(NULL);
     bsp_cpu_init();
-    parse_boot_info(magic, mbi_phys);
-    apply_cmdline(boot_info.cmdline);
+    boot_info_parse(magic, mbi_phys);
+    bi = boot_info_get();
+    apply_cmdline(bi->cmdline);
     memory_init();
     pr_info("hv: booted %s via multiboot2 (%s), %lu MiB usable", HV_VERSION,
-            boot_info.efi ? "efi" : "bios", memmap_bytes(usable, nusable) >> 20);
-    cmdline_find(boot_info.cmdline, "acpi.ignore", ignore, sizeof(ignore));
-    acpi_init(&boot_info, ignore);
+            bi->efi ? "efi" : "bios", memmap_bytes(usable, nusable) >> 20);
+    cmdline_find(bi->cmdline, "acpi.ignore", ignore, sizeof(ignore));
+    acpi_init(bi, ignore);
     ai = acpi_get();
     timer_calibrate(ai->have_fadt ? ai->pm_tmr_blk : 0, ai->pm_tmr_32bit);
     pr_info("timer: TSC %lu kHz (calibrated against %s)", tsc_khz(), timer_source());
     host_boot_unix_time(); /* guests' RTCs count from the host clock at boot */
     interrupts_init(ai);
     start_cpus(ai);
-    tdx_setup(boot_info.cmdline);
+    tdx_setup(bi->cmdline);
     vmx_init_all();
     if (!vmx_ready())
         tdx_vmx_unavailable();
     pr_info("hv: ready in %lu TSC ticks from the multiboot entry", rdtsc() - boot_tsc_at_entry());
     vm_shell_init();
     tdx_shell_init();
-    run_boot_guests(boot_info.cmdline);
+    run_boot_guests(bi->cmdline);
     shell_run();
 }

@@ -48,7 +48,9 @@ struct boot_info {
     uint64_t efi_systab;
 };
 
-/* The boot information copied at boot (kernel/main.c). */
+/* Copies the multiboot2 information at mbi_phys (kernel/bootinfo.c); panics if there is none. */
+void boot_info_parse(uint32_t magic, uint32_t mbi_phys);
+/* The boot information copied at boot. */
 const struct boot_info *boot_info_get(void);
 
 #endif
