@@ -148,9 +148,10 @@ def check_killed(m, name):
     out = cmd(m, f"kill {name}")
     if f"vm {name}: stopped: killed by the user" not in out or "has not left" in out:
         raise TestFailure(f"'kill {name}' answered {out.strip()!r}")
-    # another guest's output may cut the row in two: "... 22.7 s[progress] progress 71\r\n  (killed"
-    vms = re.sub(r"\[[\w.-]+\] [^\r\n]*\r?\n\s*", "", cmd(m, "vms"))
-    row = re.search(r"^\d+\s+" + re.escape(name) + r"\s+vmx\s+(\w+)[^\r\n]*", vms, re.M)
+    # another guest's output may cut a row: "... 22.7 s[progress] progress 71\r\n  (killed"
+    vms = re.sub(r"\[[\w.-]+\] [^\r\n]*\r?\n", "", cmd(m, "vms"))
+    row = re.search(r"^\d+\s+" + re.escape(name) + r"\s+vmx\s+(\w+)[\s\S]*?(?=^\d+\s|\Z)", vms,
+                    re.M)
     if not row or row.group(1) != "stopped" or "(killed by the user)" not in row.group(0):
         raise TestFailure(f"'vms' after the kill: {row.group(0) if row else 'no row'} "
                           f"for {name}, want stopped (killed by the user)")
