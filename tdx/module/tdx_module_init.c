@@ -239,19 +239,13 @@ static void key_config_cpu(void *arg)
 /* One package at a time, on one CPU of it, after every cache is flushed (fact 3). */
 static int key_config_all(void)
 {
-    bool done[MAX_CPUS] = {false};
+    uint64_t s = TDX_SUCCESS;
+    unsigned cpu;
 
     if (smp_call_all(wbinvd_cpu, NULL, CALL_TIMEOUT_US))
         return tdx_step_failed("WBINVD on every CPU", 0);
-    for (unsigned c = 0; c < cpu_count; c++) {
-        unsigned pkg = tdx_package_of(cpu_table[c]->apic_id);
-        uint64_t s = TDX_SUCCESS;
-        if (cpu_table[c]->state != CPU_ONLINE || pkg >= MAX_CPUS || done[pkg])
-            continue;
-        done[pkg] = true;
-        if (tdx_run_on_cpu(c, key_config_cpu, &s) || s != TDX_SUCCESS)
-            return tdx_step_failed("TDH.SYS.KEY.CONFIG", s);
-    }
+    if (tdx_each_package(key_config_cpu, &s, &cpu))
+        return tdx_step_failed("TDH.SYS.KEY.CONFIG", s);
     return 0;
 }
 

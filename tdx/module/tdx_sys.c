@@ -152,3 +152,24 @@ int tdx_run_on_cpu(unsigned cpu, void (*fn)(void *), void *arg)
 
     return smp_call_all(on_cpu_filter, &o, 2000000);
 }
+
+int tdx_each_package(void (*fn)(void *io), uint64_t *io, unsigned *cpu)
+{
+    bool done[MAX_CPUS] = {false};
+
+    for (unsigned c = 0; c < cpu_count; c++) {
+        unsigned pkg = tdx_package_of(cpu_table[c]->apic_id);
+        uint64_t v = *io;
+        if (cpu_table[c]->state != CPU_ONLINE || pkg >= MAX_CPUS || done[pkg])
+            continue;
+        done[pkg] = true;
+        *cpu = c;
+        if (tdx_run_on_cpu(c, fn, &v))
+            return -ETIMEDOUT;
+        if (v != TDX_SUCCESS) {
+            *io = v;
+            return -EIO;
+        }
+    }
+    return 0;
+}

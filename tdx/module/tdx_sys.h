@@ -17,5 +17,13 @@ int tdx_md_read(uint64_t field, uint64_t *val, uint64_t *status);
 unsigned tdx_package_of(uint32_t apic_id);
 /* Runs fn(arg) on one CPU (through the cross-CPU call) and waits. */
 int tdx_run_on_cpu(unsigned cpu, void (*fn)(void *), void *arg);
+/*
+ * Runs fn on one online CPU of every package, a package at a time (what
+ * KEY.CONFIG and CACHE.WB require). Each call gets a copy of *io (a
+ * uint64_t) and leaves a status in it. Returns 0; -EIO with *io the first
+ * status other than TDX_SUCCESS; or -ETIMEDOUT with *cpu the CPU that did
+ * not answer.
+ */
+int tdx_each_package(void (*fn)(void *io), uint64_t *io, unsigned *cpu);
 
 #endif

@@ -61,18 +61,13 @@ static void key_config_here(void *arg)
 /* MNG.KEY.CONFIG once per package, on a CPU of that package. */
 static int key_config_packages(struct td *td)
 {
-    bool done[MAX_CPUS] = {false};
+    uint64_t io = td->tdr;
+    unsigned cpu;
+    int err = tdx_each_package(key_config_here, &io, &cpu);
 
-    for (unsigned c = 0; c < cpu_count; c++) {
-        unsigned pkg = tdx_package_of(cpu_table[c]->apic_id);
-        uint64_t io = td->tdr;
-        if (cpu_table[c]->state != CPU_ONLINE || pkg >= MAX_CPUS || done[pkg])
-            continue;
-        done[pkg] = true;
-        if (tdx_run_on_cpu(c, key_config_here, &io) || io != TDX_SUCCESS)
-            return fail("TDH.MNG.KEY.CONFIG", io);
-    }
-    return 0;
+    if (err == -ETIMEDOUT)
+        pr_warn("tdx: CPU %u did not run TDH.MNG.KEY.CONFIG", cpu);
+    return err == -EIO ? fail("TDH.MNG.KEY.CONFIG", io) : err;
 }
 
 static int add_tdcs(struct td *td)

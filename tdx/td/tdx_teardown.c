@@ -75,25 +75,17 @@ static void cache_wb_here(void *arg)
 /* CACHE.WB on one CPU of every package; false (and the TD leaks) when one fails. */
 static bool cache_wb_packages(struct td *td)
 {
-    bool done[MAX_CPUS] = {false};
+    uint64_t s = TDX_SUCCESS;
+    unsigned cpu;
+    int err = tdx_each_package(cache_wb_here, &s, &cpu);
 
-    for (unsigned c = 0; c < cpu_count; c++) {
-        unsigned pkg = tdx_package_of(cpu_table[c]->apic_id);
-        uint64_t s = TDX_SUCCESS;
-        if (cpu_table[c]->state != CPU_ONLINE || pkg >= MAX_CPUS || done[pkg])
-            continue;
-        done[pkg] = true;
-        if (tdx_run_on_cpu(c, cache_wb_here, &s)) {
-            pr_warn("tdx: CPU %u did not run TDH.PHYMEM.CACHE.WB; leaking the TD's pages and "
-                    "KeyID %u",
-                    c, td->hkid);
-            td->leaked = true;
-            return false;
-        }
-        if (!step_ok(td, "TDH.PHYMEM.CACHE.WB", s))
-            return false;
+    if (err == -ETIMEDOUT) {
+        pr_warn("tdx: CPU %u did not run TDH.PHYMEM.CACHE.WB; leaking the TD's pages and KeyID %u",
+                cpu, td->hkid);
+        td->leaked = true;
+        return false;
     }
-    return true;
+    return step_ok(td, "TDH.PHYMEM.CACHE.WB", s);
 }
 
 static uint64_t call1(uint64_t fn, uint64_t rcx)
