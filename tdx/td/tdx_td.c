@@ -66,7 +66,7 @@ static int key_config_packages(struct td *td)
     int err = tdx_each_package(key_config_here, &io, &cpu);
 
     if (err == -ETIMEDOUT)
-        pr_warn("tdx: CPU %u did not run TDH.MNG.KEY.CONFIG", cpu);
+        pr_warn("tdx: TDH.MNG.KEY.CONFIG for CPU %u: a CPU did not answer the cross-CPU call", cpu);
     return err == -EIO ? fail("TDH.MNG.KEY.CONFIG", io) : err;
 }
 

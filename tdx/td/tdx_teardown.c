@@ -80,7 +80,8 @@ static bool cache_wb_packages(struct td *td)
     int err = tdx_each_package(cache_wb_here, &s, &cpu);
 
     if (err == -ETIMEDOUT) {
-        pr_warn("tdx: CPU %u did not run TDH.PHYMEM.CACHE.WB; leaking the TD's pages and KeyID %u",
+        pr_warn("tdx: TDH.PHYMEM.CACHE.WB for CPU %u: a CPU did not answer the cross-CPU call; "
+                "leaking the TD's pages and KeyID %u",
                 cpu, td->hkid);
         td->leaked = true;
         return false;
