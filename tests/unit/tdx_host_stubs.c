@@ -34,14 +34,7 @@
 #include "tdx/emu/vmx/tdx_emu_glue.h"
 #include "vmm/vm.h"
 #include "vmm/vmx/vmx.h"
-#if __has_include("tdx/module/tdx_page.h")
 #include "tdx/module/tdx_page.h"
-#else /* before tdx/module/tdx_page.c existed: the same functions, only recorded here */
-void tdx_page_flush(uint64_t pa, uint64_t npages);
-void tdx_page_clear(uint64_t pa, uint64_t npages);
-uint64_t tdx_page_alloc(void);
-void tdx_page_free(uint64_t pa);
-#endif
 
 #define NPAGES (HOST_MEM_SIZE / PAGE_SIZE)
 #define FIRST_PFN (HOST_RAM_BASE / PAGE_SIZE)
@@ -209,7 +202,7 @@ void host_page_take_back(uint64_t pa)
         pg[pa / PAGE_SIZE] &= (uint8_t) ~(PG_OWNED | PG_CLEARED);
 }
 
-/* tdx/module/tdx_page.c's CLFLUSH and MOVDIR64B, recorded instead. */
+/* tdx/module/tdx_page_cache.c's CLFLUSH and MOVDIR64B, recorded instead. */
 void tdx_page_flush(uint64_t pa, uint64_t npages)
 {
     hp.flush_calls++;
@@ -223,21 +216,6 @@ void tdx_page_clear(uint64_t pa, uint64_t npages)
     memset(phys_to_virt(pa), 0, npages * PAGE_SIZE);
     for (uint64_t i = 0; i < npages; i++)
         pg[pa / PAGE_SIZE + i] |= PG_CLEARED;
-}
-
-uint64_t tdx_page_alloc(void)
-{
-    uint64_t pa = page_alloc(1);
-
-    if (pa)
-        tdx_page_flush(pa, 1);
-    return pa;
-}
-
-void tdx_page_free(uint64_t pa)
-{
-    tdx_page_clear(pa, 1);
-    page_free(pa, 1);
 }
 
 const struct boot_info *boot_info_get(void)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* unit-srcs: tdx/module/tdx_module_init.c tdx/module/tdx_init.c tdx/module/tdx_sys.c tdx/module/tdx_fault.c tdx/module/tdx_status.c tdx/module/tdx_leaf_names.c tdx/module/tdmr.c tdx/td/tdx_td.c tdx/td/tdx_teardown.c tdx/td/tdx_run.c tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c tdx/emu/emu_stress.c lib/string.c lib/printf.c lib/cmdline.c lib/shell_parse.c tests/unit/tdx_host_stubs.c tests/unit/tdx_host_seam.c */
+/* unit-srcs: tdx/module/tdx_module_init.c tdx/module/tdx_init.c tdx/module/tdx_sys.c tdx/module/tdx_fault.c tdx/module/tdx_status.c tdx/module/tdx_leaf_names.c tdx/module/tdmr.c tdx/module/tdx_page.c tdx/td/tdx_td.c tdx/td/tdx_teardown.c tdx/td/tdx_run.c tdx/emu/tdx_emu.c tdx/emu/emu_sys.c tdx/emu/emu_tdmr.c tdx/emu/emu_pamt.c tdx/emu/emu_md.c tdx/emu/emu_td.c tdx/emu/emu_tdparams.c tdx/emu/emu_vp.c tdx/emu/emu_mem.c tdx/emu/emu_run.c tdx/emu/emu_tdcall.c tdx/emu/emu_stress.c lib/string.c lib/printf.c lib/cmdline.c lib/shell_parse.c tests/unit/tdx_host_stubs.c tests/unit/tdx_host_seam.c */
 /*
  * The hypervisor's host-side TDX code, the code a TDX server runs
  * (tdx_setup and its VMX post-enable hook, module initialization, TD
