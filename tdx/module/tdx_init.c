@@ -197,15 +197,16 @@ static void fault_setup(const char *cmdline)
 /* tdx.stress=<permille>[:<seed>] (tdx=emulate only): a malformed value is ignored, with one line. */
 static void stress_setup(const char *cmdline)
 {
-    char v[64], *colon;
+    char v[64], num[64], *colon;
     uint64_t permille, seed = 0;
 
     if (!cmdline_find(cmdline, "tdx.stress", v, sizeof(v)))
         return;
-    colon = strchr(v, ':');
+    kstrlcpy(num, v, sizeof(num)); /* split a copy: the warning shows the value as given */
+    colon = strchr(num, ':');
     if (colon)
         *colon = '\0';
-    if (parse_u64(v, &permille) || permille > 1000 || (colon && parse_u64(colon + 1, &seed))) {
+    if (parse_u64(num, &permille) || permille > 1000 || (colon && parse_u64(colon + 1, &seed))) {
         pr_warn("cmdline: tdx.stress=%s: expected <permille 0-1000>[:<seed>]; ignored", v);
         return;
     }
