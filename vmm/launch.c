@@ -7,6 +7,7 @@
 #include "vmm/loader/image.h"
 #include "vmm/loader/load.h"
 #include "vmm/platform/board.h"
+#include "vmm/platform/firmware.h"
 #include "vmm/vm.h"
 #include "kernel/bootinfo.h"
 #include "lib/errno.h"
@@ -63,12 +64,28 @@ const char *launch_module_args(const struct boot_module *m)
     return sp ? sp + 1 : "";
 }
 
+/* The modules named by initrd=, for a multiboot1 kernel. */
+static int find_modules(const struct launch_req *r, struct guest_module *mods, const char **err)
+{
+    for (unsigned i = 0; i < r->ninitrd; i++) {
+        const struct boot_module *m = launch_find_module(r->initrd[i]);
+        if (!m)
+            return loader_fail(err, "no such initrd image (see 'guests')", -ENOENT);
+        mods[i] = (struct guest_module){phys_to_virt(m->start), m->end - m->start, m->string};
+    }
+    return 0;
+}
+
 static int load_and_start(struct vm *vm, const struct boot_module *m, const struct image_plan *p,
-                          const char *cmdline, const char **err)
+                          const struct guest_boot *b, const char **err)
 {
     struct vcpu_start st;
-    int e = guest_load(vm, phys_to_virt(m->start), m->end - m->start, p, cmdline, &st, err);
+    int e = 0;
 
+    if (vm->board == &board_pc)
+        e = pc_firmware_install(vm, err);
+    if (!e)
+        e = guest_load(vm, phys_to_virt(m->start), m->end - m->start, p, b, &st, err);
     if (e) {
         vm_abandon(vm, *err);
         return e;
@@ -79,10 +96,21 @@ static int load_and_start(struct vm *vm, const struct boot_module *m, const stru
     return e;
 }
 
+/*
+ * Every guest gets the PC (docs/guest-abi.md) but for platform=none and
+ * trust domains, whose devices are their GHCI calls.
+ */
+static const struct board *pick_board(const struct launch_req *r, const struct vm_ops *ops)
+{
+    return r->bare || ops == &tdx_vm_ops ? &board_bare : &board_pc;
+}
+
 int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
 {
     const struct boot_module *m = launch_find_module(r->image);
+    struct guest_module mods[LAUNCH_MAX_MODULES];
     struct vm_config cfg = {0};
+    struct guest_boot boot;
     struct image_plan plan;
     struct vm *vm;
     int e;
@@ -97,25 +125,25 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
         return -ENODEV;
     if (bzimage_detect(phys_to_virt(m->start), m->end - m->start))
         return launch_linux(r, m, cfg.ops, out, err);
-    if (r->initrd) {
-        *err = "initrd= is for Linux kernels only";
-        return -EINVAL;
-    }
-    e = image_parse(phys_to_virt(m->start), m->end - m->start, launch_module_args(m), &plan, err);
+    e = find_modules(r, mods, err) ?:
+        image_parse(phys_to_virt(m->start), m->end - m->start, launch_module_args(m), &plan, err);
     if (e)
         return e;
     cfg.name = r->name ? r->name : r->image;
     cfg.mem_size = r->mem ? r->mem : LAUNCH_DEFAULT_MEM;
     cfg.nvcpus = r->cpus ? r->cpus : 1;
-    cfg.board = &board_bare; /* COM1 and debug exit: docs/guest-abi.md */
+    cfg.board = pick_board(r, cfg.ops);
+    cfg.strict_mem = r->strict_mem;
     vm = vm_create(&cfg, err);
     if (!vm)
         return -ENOMEM;
-    e = load_and_start(vm, m, &plan, r->cmdline ? r->cmdline : launch_module_args(m), err);
+    boot = (struct guest_boot){r->cmdline ? r->cmdline : launch_module_args(m), mods, r->ninitrd};
+    e = load_and_start(vm, m, &plan, &boot, err);
     if (e)
         return e;
-    pr_info("vm %s: started (%s, %u vCPUs, %lu MiB, %s image, id %u)", vm->name, vm->ops->name,
-            vm->nvcpus, vm->mem_size >> 20, image_kind_name(plan.kind), vm->id);
+    pr_info("vm %s: started (%s, %u vCPUs, %lu MiB, %s image, %s platform, id %u)", vm->name,
+            vm->ops->name, vm->nvcpus, vm->mem_size >> 20, image_kind_name(plan.kind),
+            vm->board->name, vm->id);
     *out = vm;
     return 0;
 }
@@ -136,12 +164,17 @@ int launch_parse_key(struct launch_req *r, const char *word, const char **err)
         r->cpus = (unsigned)n;
     else if ((v = arg_value(word, "cmdline")))
         r->cmdline = v;
-    else if ((v = arg_value(word, "initrd")) && *v)
-        r->initrd = v;
+    else if ((v = arg_value(word, "initrd")) && *v && r->ninitrd < LAUNCH_MAX_MODULES)
+        r->initrd[r->ninitrd++] = v;
+    else if ((v = arg_value(word, "platform")) && (!strcmp(v, "pc") || !strcmp(v, "none")))
+        r->bare = !strcmp(v, "none");
+    else if ((v = arg_value(word, "strict-mem")) && (!strcmp(v, "on") || !strcmp(v, "off")))
+        r->strict_mem = !strcmp(v, "on");
     else
         return loader_fail(err,
                            strchr(word, '=')
-                               ? "bad value (mem=1M..1G, cpus=1..8, name=<1-31 chars>)"
+                               ? "bad value (mem=1M..1G, cpus=1..8, name=<1-31 chars>, platform=pc|none, "
+                                 "strict-mem=on|off, at most 4 initrd=)"
                                : "expected key=value",
                            -EINVAL);
     return 0;

@@ -9,6 +9,7 @@ struct vm;
 
 #define LAUNCH_DEFAULT_MEM MiB(32)
 #define LAUNCH_LINUX_DEFAULT_MEM MiB(256)
+#define LAUNCH_MAX_MODULES 4
 
 struct launch_req {
     const char *image;   /* module name */
@@ -17,7 +18,14 @@ struct launch_req {
     uint64_t mem;        /* 0 = default */
     unsigned cpus;       /* 0 = 1 */
     const char *cmdline; /* for multiboot1 and Linux kernels; NULL = the module's words */
-    const char *initrd;  /* module name of a Linux kernel's initramfs, or NULL */
+    /*
+     * Modules handed to the guest, in order (initrd= words): a Linux
+     * kernel's initramfs (one), or a multiboot1 kernel's modules.
+     */
+    const char *initrd[LAUNCH_MAX_MODULES];
+    unsigned ninitrd;
+    bool bare;       /* platform=none: the bare board instead of the PC */
+    bool strict_mem; /* strict-mem=on: an access outside RAM and devices stops the VM */
 };
 
 /* One key=value word of `launch` or of run= into r; -EINVAL with *err a one-line reason. */

@@ -37,7 +37,11 @@ static int boot_cfg(const struct launch_req *r, uint64_t mem, unsigned cpus,
     struct acpi_gen_cfg ac;
     size_t used;
 
-    if (r->initrd && !(rd = launch_find_module(r->initrd))) {
+    if (r->ninitrd > 1) {
+        *err = "a Linux kernel takes one initrd=";
+        return -EINVAL;
+    }
+    if (r->ninitrd && !(rd = launch_find_module(r->initrd[0]))) {
         *err = "no such initrd image (see 'guests')";
         return -ENOENT;
     }
@@ -98,11 +102,16 @@ int launch_linux(const struct launch_req *r, const struct boot_module *m, const 
         .mem_size = r->mem ? r->mem : LAUNCH_LINUX_DEFAULT_MEM,
         .nvcpus = r->cpus ? r->cpus : 1,
         .board = &board_pc,
+        .strict_mem = r->strict_mem,
     };
     struct linux_boot_cfg bc;
     struct vm *vm;
     int rc;
 
+    if (r->bare) {
+        *err = "Linux kernels need the PC platform (no platform=none)";
+        return -EINVAL;
+    }
     if (ops != &vmx_vm_ops) {
         *err = "Linux kernels run under the vmx backend only";
         return -EOPNOTSUPP;

@@ -107,6 +107,7 @@ static void vm_init_slot(struct vm *vm, const struct vm_config *cfg)
     vm->ops = cfg->ops;
     vm->mem_size = ALIGN_UP(cfg->mem_size, PAGE_SIZE);
     vm->nvcpus = cfg->nvcpus;
+    vm->strict_mem = cfg->strict_mem;
     vm->state = VM_STOPPED; /* not running until vm_start */
     vm->vcpus_done = cfg->nvcpus;
     ring_init(&vm->history, hist, VM_HISTORY);

@@ -84,6 +84,9 @@ struct vm {
     struct ring history;
     char *history_buf;
     uint64_t unhandled_io;
+    /* Accesses outside RAM and devices: all-ones reads, dropped writes, unless strict_mem. */
+    uint64_t unclaimed_mem;
+    bool strict_mem;
     uint64_t start_tsc;
     uint64_t end_tsc;
     spinlock_t lock; /* the console: COM1's model and the history */
@@ -96,6 +99,7 @@ struct vm_config {
     unsigned nvcpus;
     /* Its devices: &board_bare (NULL means it too) or &board_pc (vmm/platform/board.h). */
     const struct board *board;
+    bool strict_mem; /* stop the VM on an access outside its RAM and devices */
 };
 
 /* Creates a VM with zeroed memory (no vCPUs yet). Returns it or NULL with *err set. */

@@ -258,8 +258,8 @@ static int cmd_stats(int argc, char **argv)
 
     if (!vm)
         return -ENOENT;
-    shell_printf("vm %s: %lu exits, %lu unhandled port accesses\n", vm->name, vm_exits(vm),
-                 vm->unhandled_io);
+    shell_printf("vm %s: %lu exits, %lu unhandled port accesses, %lu unclaimed memory accesses\n",
+                 vm->name, vm_exits(vm), vm->unhandled_io, vm->unclaimed_mem);
     shell_printf("  %-20s %10s %14s\n", "reason", "count", "mean TSC ticks");
     for (int c = 0; c < VMEXIT_CLASSES; c++) {
         uint64_t n = 0, cyc = 0;
@@ -277,11 +277,15 @@ static const struct shell_cmd vm_commands[] = {
     {"guests", "", "guest images from the boot modules: name, size, kind", NULL, cmd_guests},
     {"launch",
      "<image> [name=<vm>] [backend=vmx|tdx] [mem=<size>] [cpus=<n>] [cmdline=\"...\"] "
-     "[initrd=<image>]",
+     "[initrd=<image>]... [platform=pc|none] [strict-mem=on|off]",
      "create and start a VM from a guest image",
      "  Defaults: name = the image's name, backend=vmx, mem=32M (256M for Linux), cpus=1.\n"
      "  Sizes take K, M or G. cmdline= is passed to multiboot and Linux kernels;\n"
-     "  initrd= names the boot module a Linux kernel gets as its initramfs.\n"
+     "  initrd= names the boot module a Linux kernel gets as its initramfs, or up to\n"
+     "  four modules a multiboot1 kernel gets, in order.\n"
+     "  platform=none gives the bare board (COM1, debug exit) instead of the PC.\n"
+     "  strict-mem=on stops the VM when it touches an address outside its RAM and\n"
+     "  devices; by default such reads return all ones and writes are dropped.\n"
      "  Each vCPU gets a CPU of its own, never the console CPU.",
      cmd_launch},
     {"vms", "", "list VMs: id, name, backend, state, CPUs, memory, exits, uptime", NULL, cmd_vms},

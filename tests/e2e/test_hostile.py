@@ -27,20 +27,21 @@ BOCHS_TIMEOUT = 240
 GUEST_TIMEOUT = 60  # one short guest, from launch to its end
 OUTSIDE = "of guest-physical {} outside its memory"
 
-# launch arguments -> what the stop reason must say. The guest page tables map the
+# launch arguments -> what the stop reason must say (strict-mem=on: an access outside
+# RAM and devices stops the VM instead of reading all ones; platform=none: no APICs). The guest page tables map the
 # low 4 GiB, so each access reaches EPT, which maps nothing but the guest's memory.
 EPT_STOPS = [
-    ("memlimit mem=4M", "read " + OUTSIDE.format("0x400000")),
-    ("memlimitw mem=4M", "write " + OUTSIDE.format("0x400000")),
+    ("memlimit mem=4M strict-mem=on", "read " + OUTSIDE.format("0x400000")),
+    ("memlimitw mem=4M strict-mem=on", "write " + OUTSIDE.format("0x400000")),
     # 2 MiB guest: its first byte outside is where the hypervisor's image sits on the host
-    ("memlimit mem=2M name=memlimit2m", "read " + OUTSIDE.format("0x200000")),
+    ("memlimit mem=2M name=memlimit2m strict-mem=on", "read " + OUTSIDE.format("0x200000")),
     # 4 MiB + 4 KiB: a 4 KiB EPT page at the end, the limit is exact to the page
-    ("memlimitw mem=4100K name=memlimitw4k", "write " + OUTSIDE.format("0x401000")),
-    ("hvphys mem=4M", "write " + OUTSIDE.format("0xfff0000")),  # Bochs's ACPI tables
-    ("hvphys4g mem=4M", "write " + OUTSIDE.format("0x100000000")),
-    ("apicpage", "write " + OUTSIDE.format("0xfee00080")),
-    ("ioapicpage", "write " + OUTSIDE.format("0xfec00000")),
-    ("selfipi", "write " + OUTSIDE.format("0xfee00300")),  # the INIT, the first ICR write
+    ("memlimitw mem=4100K name=memlimitw4k strict-mem=on", "write " + OUTSIDE.format("0x401000")),
+    ("hvphys mem=4M strict-mem=on", "write " + OUTSIDE.format("0xfff0000")),  # Bochs's ACPI tables
+    ("hvphys4g mem=4M strict-mem=on", "write " + OUTSIDE.format("0x100000000")),
+    ("apicpage platform=none strict-mem=on", "write " + OUTSIDE.format("0xfee00080")),
+    ("ioapicpage platform=none strict-mem=on", "write " + OUTSIDE.format("0xfec00000")),
+    ("selfipi platform=none strict-mem=on", "write " + OUTSIDE.format("0xfee00300")),  # the INIT, the first ICR write
 ]
 # lines every memlimit variant prints before its access outside
 MEMLIMIT_LINES = ["last byte inside read and written",

@@ -66,7 +66,7 @@ class Guest:
 
 OUTSIDE = "of guest-physical {} outside its memory"
 LONG = [
-    Guest("echo mem=2M", "echo: type, q quits", "stop"),
+    Guest("echo mem=2M platform=none", "echo: type, q quits", "stop"),
     Guest("progress mem=5M", "hostile: progress (counter", "stop", ["progress 1"]),
     Guest("cliloop mem=2M", "hostile: cliloop (cli; jmp . forever)", "kill"),
 ]
@@ -81,10 +81,10 @@ GOOD = [
 HOSTILE = [
     Guest("triplefault mem=1M", "hostile: triplefault", "hv", reason="triple fault"),
     Guest("badmsr mem=2M", "hostile: badmsr", "hv", reason="triple fault"),
-    Guest("wildwrite mem=6M", "hostile: wildwrite", "hv", reason="write " +
+    Guest("wildwrite mem=6M strict-mem=on", "hostile: wildwrite", "hv", reason="write " +
           OUTSIDE.format("0x40000000")),
-    Guest("memlimit mem=3M", "hostile: memlimit", "hv", reason="read " + OUTSIDE.format("0x300000")),
-    Guest("echo name=e2 mem=2M", "echo: type, q quits", "stop"),
+    Guest("memlimit mem=3M strict-mem=on", "hostile: memlimit", "hv", reason="read " + OUTSIDE.format("0x300000")),
+    Guest("echo name=e2 mem=2M platform=none", "echo: type, q quits", "stop"),
 ]
 
 

@@ -97,7 +97,7 @@ def expect_lines(m, name, lines):
 def run_tds(m):
     """A TD prints over its UART (TDCALL I/O) and exits; it runs beside a VMX guest; a TD
     that reports a fatal error stops with its reason; limits are refused with a reason."""
-    cmd(m, "launch echo name=vmxguest")
+    cmd(m, "launch echo name=vmxguest platform=none")
     wait_in_transcript(m, "[vmxguest] echo: type, q quits")
     cmd(m, "launch tdhello backend=tdx mem=4M name=td0")
     g = search_transcript(m, TD_BUILT_RE, "TD build line")

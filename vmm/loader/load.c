@@ -6,7 +6,7 @@
  */
 #include "vmm/loader/load.h"
 #include "vmm/loader/fail.h"
-#include "vmm/loader/multiboot1.h"
+#include "vmm/loader/mb1_info.h"
 #include "vmm/vm.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -15,28 +15,7 @@
 #define PTE_P 1ULL
 #define PTE_W 2ULL
 #define PTE_PS 0x80ULL
-#define MB1_INFO_GPA 0x10000 /* below any multiboot kernel (they load at >= 1 MiB) */
 #define MB1_STACK_TOP 0x9F000
-#define LOW_MEM_END 0x9FC00
-
-struct mb1_info { /* Multiboot 0.6.96, 3.3 */
-    uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
-    uint32_t syms[4];
-    uint32_t mmap_length, mmap_addr;
-    uint32_t drives_length, drives_addr, config_table, boot_loader_name;
-} __packed;
-
-struct mb1_mmap {
-    uint32_t size;
-    uint64_t addr, len;
-    uint32_t type;
-} __packed;
-
-#define MB1_INFO_MEM (1U << 0)
-#define MB1_INFO_CMDLINE (1U << 2)
-#define MB1_INFO_MMAP (1U << 6)
-#define MB1_INFO_LOADER (1U << 9)
-
 static int copy_segments(struct vm *vm, const uint8_t *img, const struct image_plan *p)
 {
     for (unsigned i = 0; i < p->nsegs; i++) {
@@ -70,50 +49,14 @@ static int build_page_tables(struct vm *vm, uint64_t *cr3)
     return 0;
 }
 
-static void mb1_mmap(struct vm *vm, struct mb1_mmap *m)
-{
-    m[0] = (struct mb1_mmap){20, 0, LOW_MEM_END, 1};
-    m[1] = (struct mb1_mmap){20, LOW_MEM_END, 0x100000 - LOW_MEM_END, 2};
-    m[2] = (struct mb1_mmap){20, 0x100000, vm->mem_size - 0x100000, 1};
-}
-
-/* The multiboot1 info block, memory map and command line, at MB1_INFO_GPA. */
-static int build_mb1_info(struct vm *vm, const char *cmdline, struct vcpu_start *st)
-{
-    struct mb1_info *mi = vm_gpa_to_hva(vm, MB1_INFO_GPA, 4096);
-    struct mb1_mmap *mm = (struct mb1_mmap *)(mi + 1);
-    char *cl = (char *)(mm + 3), *name;
-    uint64_t off = (uint64_t)(cl - (char *)mi);
-
-    if (!mi || vm->mem_size < MiB(2))
-        return -EFAULT;
-    mb1_mmap(vm, mm);
-    kstrlcpy(cl, cmdline ? cmdline : "", 4096 - off - 16);
-    name = cl + strlen(cl) + 1;
-    kstrlcpy(name, "hv", 8);
-    *mi = (struct mb1_info){
-        .flags = MB1_INFO_MEM | MB1_INFO_CMDLINE | MB1_INFO_MMAP | MB1_INFO_LOADER,
-        .mem_lower = LOW_MEM_END / 1024,
-        .mem_upper = (uint32_t)((vm->mem_size - 0x100000) / 1024),
-        .cmdline = (uint32_t)(MB1_INFO_GPA + off),
-        .mmap_length = 3 * sizeof(*mm),
-        .mmap_addr = (uint32_t)(MB1_INFO_GPA + sizeof(*mi)),
-        .boot_loader_name = (uint32_t)(MB1_INFO_GPA + off + strlen(cl) + 1),
-    };
-    st->rax = MB1_BOOTLOADER_MAGIC;
-    st->rbx = MB1_INFO_GPA;
-    st->rsp = MB1_STACK_TOP;
-    return 0;
-}
-
-static int set_start(struct vm *vm, const struct image_plan *p, const char *cmdline,
+static int set_start(struct vm *vm, const struct image_plan *p, const struct guest_boot *b,
                      struct vcpu_start *st)
 {
     memset(st, 0, sizeof(*st));
     st->mode = p->mode;
     st->rip = p->entry;
     if (p->kind == IMAGE_MB1)
-        return build_mb1_info(vm, cmdline, st);
+        return mb1_info_build(vm, p, b->cmdline, b->mods, b->nmods, st);
     if (p->mode == START_LONG64) {
         st->rsp = vm->mem_size - PT_PAGES * 4096;
         return build_page_tables(vm, &st->cr3);
@@ -132,14 +75,23 @@ static bool fits(const struct vm *vm, const struct image_plan *p)
 }
 
 int guest_load(struct vm *vm, const void *img, size_t len, const struct image_plan *p,
-               const char *cmdline, struct vcpu_start *st, const char **err)
+               const struct guest_boot *b, struct vcpu_start *st, const char **err)
 {
     if (!fits(vm, p))
         return loader_fail(
             err, "the image does not fit in the guest's memory (give it more with mem=)", -ENOMEM);
     if (copy_segments(vm, img, p))
         return loader_fail(err, "image segment outside guest memory", -EFAULT);
-    if (set_start(vm, p, cmdline, st))
+    if (b->nmods && p->kind != IMAGE_MB1)
+        return loader_fail(err, "initrd= is for Linux and multiboot1 kernels only", -EINVAL);
+    switch (set_start(vm, p, b, st)) {
+    case 0:
+        break;
+    case -ENOSPC:
+        return loader_fail(
+            err, "the modules do not fit in the guest's memory (give it more with mem=)", -ENOMEM);
+    default:
         return loader_fail(err, "could not build the guest's start state", -EFAULT);
+    }
     return 0;
 }

@@ -110,13 +110,30 @@ static void inject_pf(const struct guest_fault *f)
     vmx_inject_exception(EXC_PF, true, f->error);
 }
 
+/*
+ * An address no RAM or device answers behaves as an unclaimed PC bus: reads
+ * float high, writes vanish (docs/guest-abi.md), unless the VM asked to be
+ * stopped instead (strict-mem=on).
+ */
+static int mmio_access(struct vcpu *v, uint64_t gpa, unsigned size, bool write, uint64_t *val)
+{
+    int err = vm_mmio(v, gpa, size, write, val);
+
+    if (err != -ENOENT || v->vm->strict_mem)
+        return err;
+    v->vm->unclaimed_mem++;
+    if (!write)
+        *val = size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+    return 0;
+}
+
 /* Memory operand access: the MMIO page goes to its device, anything else to guest RAM. */
 static int mem_access(struct guest_ctx *c, uint64_t la, unsigned size, bool write, uint64_t *val)
 {
     unsigned access = (write ? GW_WRITE : 0) | c->user;
 
     if ((la & ~PAGE_MASK_LOW) == c->mmio_la && ((la + size - 1) & ~PAGE_MASK_LOW) == c->mmio_la)
-        return vm_mmio(c->vv->vcpu, c->mmio_gpa | (la & PAGE_MASK_LOW), size, write, val);
+        return mmio_access(c->vv->vcpu, c->mmio_gpa | (la & PAGE_MASK_LOW), size, write, val);
     if (write)
         return guest_write_linear(&c->pg, &c->mem, la, access, val, size, &c->fault);
     *val = 0;
@@ -171,7 +188,9 @@ bool vmx_ept_violation(struct vmx_vcpu *vv)
     struct insn in;
     int err;
 
-    if (!vm_mmio_claimed(vv->vcpu->vm, gpa) || (q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_LA_VALID) ||
+    bool claimed = !vv->vcpu->vm->strict_mem || vm_mmio_claimed(vv->vcpu->vm, gpa);
+
+    if (!claimed || (q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_LA_VALID) ||
         !(q & EPT_QUAL_LA_TRANSLATED))
         return stop_outside(vv, q, gpa, "");
     ctx_init(&c, vv);
