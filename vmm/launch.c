@@ -125,8 +125,9 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
         return -ENODEV;
     if (bzimage_detect(phys_to_virt(m->start), m->end - m->start))
         return launch_linux(r, m, cfg.ops, out, err);
-    e = find_modules(r, mods, err) ?:
-        image_parse(phys_to_virt(m->start), m->end - m->start, launch_module_args(m), &plan, err);
+    e = find_modules(r, mods, err)
+            ?: image_parse(phys_to_virt(m->start), m->end - m->start, launch_module_args(m), &plan,
+                           err);
     if (e)
         return e;
     cfg.name = r->name ? r->name : r->image;
@@ -171,12 +172,13 @@ int launch_parse_key(struct launch_req *r, const char *word, const char **err)
     else if ((v = arg_value(word, "strict-mem")) && (!strcmp(v, "on") || !strcmp(v, "off")))
         r->strict_mem = !strcmp(v, "on");
     else
-        return loader_fail(err,
-                           strchr(word, '=')
-                               ? "bad value (mem=1M..1G, cpus=1..8, name=<1-31 chars>, platform=pc|none, "
-                                 "strict-mem=on|off, at most 4 initrd=)"
-                               : "expected key=value",
-                           -EINVAL);
+        return loader_fail(
+            err,
+            strchr(word, '=')
+                ? "bad value (mem=1M..1G, cpus=1..8, name=<1-31 chars>, platform=pc|none, "
+                  "strict-mem=on|off, at most 4 initrd=)"
+                : "expected key=value",
+            -EINVAL);
     return 0;
 }
 
