@@ -5,7 +5,8 @@
  * own firmware-table parser (drivers/acpi_tables.c) through a map function
  * over the output buffer, as a guest would find it at base_gpa; fields the
  * parser does not keep (sleep registers, vendor ID, the COM1 device) are
- * checked at their ACPI 6.5 offsets.
+ * checked at their ACPI 6.5 offsets, as are the FACS (which no table
+ * lists: the FADT points to it) and both kinds of FADT.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -144,6 +145,44 @@ static void test_rsdp(void **state)
     assert_true(table("XSDT")->phys % 16 == 0);
 }
 
+/* Where the FADT says the FACS is: FIRMWARE_CTRL or X_FIRMWARE_CTRL, never both (5.2.9). */
+static uint64_t facs_gpa(void)
+{
+    size_t f = table_off("FACP");
+    uint64_t fw = rd(f + 36, 4), xfw = rd(f + 132, 8);
+
+    assert_true(!fw != !xfw);
+    return fw ? fw : xfw;
+}
+
+/* 5.2.10: "FACS", 64 bytes, version 2, 64-byte aligned, inside the tables; its signature. */
+static uint32_t check_facs(void)
+{
+    uint64_t gpa = facs_gpa();
+    size_t off;
+
+    assert_true(gpa % 64 == 0);
+    assert_true(gpa >= base && gpa - base + 64 <= used);
+    off = (size_t)(gpa - base);
+    assert_memory_equal(buf + off, "FACS", 4);
+    assert_int_equal(rd(off + 4, 4), 64);
+    assert_int_equal(rd(off + 20, 4), 0); /* flags: no S4BIOS, no 64-bit wake */
+    assert_int_equal(rd(off + 32, 1), 2); /* version */
+    assert_int_equal(rd(off + 12, 4), 0); /* no waking vector: no S3 */
+    for (size_t i = 33; i < 64; i++)
+        assert_int_equal(buf[off + i], 0);
+    return (uint32_t)rd(off + 8, 4);
+}
+
+static void check_gas_io(size_t off, uint16_t port, unsigned bits, unsigned access)
+{
+    assert_int_equal(rd(off, 1), 1); /* system I/O */
+    assert_int_equal(rd(off + 1, 1), bits);
+    assert_int_equal(rd(off + 2, 1), 0);
+    assert_int_equal(rd(off + 3, 1), access);
+    assert_int_equal(rd(off + 4, 8), port);
+}
+
 static void check_gas_io8(size_t off, uint16_t port)
 {
     assert_int_equal(rd(off, 1), 1); /* system I/O */
@@ -163,7 +202,8 @@ static void test_fadt_fields(void **state)
     assert_int_equal(rd(f + 4, 4), 276);
     assert_int_equal(rd(f + 8, 1), 6);
     assert_int_equal(rd(f + 131, 1), 5);         /* minor version */
-    assert_int_equal(rd(f + 36, 4), 0);          /* no FACS */
+    assert_int_equal(rd(f + 36, 4), facs_gpa()); /* the FACS, below 4 GiB ... */
+    assert_int_equal(rd(f + 132, 8), 0);         /* ... so X_FIRMWARE_CTRL is 0 */
     assert_int_equal(rd(f + 40, 4), 0);          /* 32-bit DSDT unused ... */
     assert_int_equal(rd(f + 140, 8), info.dsdt); /* ... X_DSDT instead */
     assert_int_equal(rd(f + 112, 4), (1u << 20) | (1u << 10) | (1u << 5) | (1u << 4) | 1u);
@@ -172,6 +212,168 @@ static void test_fadt_fields(void **state)
     check_gas_io8(f + 244, GUEST_SLEEP_CTL_PORT);
     check_gas_io8(f + 256, GUEST_SLEEP_STS_PORT);
     assert_memory_equal(buf + f + 268, "HVMICROV", 8);
+}
+
+/* The FACS, in both FADT kinds, at every 16-byte-aligned base: 64-byte aligned there. */
+static void test_facs(void **state)
+{
+    for (int full = 0; full <= 1; full++) {
+        for (base = BASE; base < BASE + 64; base += 16) {
+            if (full)
+                acpi_gen_full_cfg(&cfg, 2);
+            build_and_parse();
+            check_facs();
+            assert_int_equal(info.ntables, 4); /* the FACS is not in the XSDT */
+        }
+    }
+}
+
+/* Above 4 GiB only X_FIRMWARE_CTRL can hold the FACS's address. */
+static void test_facs_high(void **state)
+{
+    base = 0x123400010ULL;
+    build_and_parse();
+    assert_int_equal(rd(table_off("FACP") + 36, 4), 0);
+    assert_true(facs_gpa() > 0x100000000ULL);
+    check_facs();
+}
+
+/* The hardware signature follows the hardware, not where the tables are. */
+static void test_facs_hw_signature(void **state)
+{
+    uint32_t two, sig;
+
+    build_and_parse();
+    two = check_facs();
+    base = 0x123400000ULL;
+    build_and_parse();
+    assert_int_equal(check_facs(), two);
+    base = BASE;
+    acpi_gen_default_cfg(&cfg, 3);
+    build_and_parse();
+    assert_int_not_equal(check_facs(), two);
+    acpi_gen_full_cfg(&cfg, 2);
+    build_and_parse();
+    sig = check_facs();
+    assert_int_not_equal(sig, two);
+    cfg.com1 = false;
+    build_and_parse();
+    assert_int_not_equal(check_facs(), sig);
+}
+
+/* HW-reduced: offsets 46-108 and 148-232 are ignored by OSPM (5.2.9) and stay 0, PM timer included. */
+static void test_reduced_no_fixed_hw(void **state)
+{
+    size_t f;
+
+    build_and_parse();
+    f = table_off("FACP");
+    for (size_t i = 46; i <= 108; i++)
+        assert_int_equal(buf[f + i], 0);
+    for (size_t i = 148; i < 244; i++)
+        assert_int_equal(buf[f + i], 0);
+    assert_false(rd(f + 112, 4) & (1u << 8)); /* no TMR_VAL_EXT */
+}
+
+/* The full FADT: PC fixed hardware at the ACPI 6.5 table 5.9 offsets. */
+static void test_full_fadt(void **state)
+{
+    size_t f;
+
+    acpi_gen_full_cfg(&cfg, 2);
+    build_and_parse();
+    f = table_off("FACP");
+    assert_int_equal(rd(f + 4, 4), 276);
+    /* WBINVD, PROC_C1, PWR_BUTTON, SLP_BUTTON, FIX_RTC, TMR_VAL_EXT, RESET_REG_SUP; no HW_REDUCED */
+    assert_int_equal(rd(f + 112, 4),
+                     1u | 1u << 2 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 8 | 1u << 10);
+    assert_int_equal(rd(f + 46, 2), 9); /* SCI_INT */
+    assert_int_equal(rd(f + 48, 4), 0); /* SMI_CMD: always in ACPI mode */
+    assert_int_equal(rd(f + 52, 4), 0); /* ACPI_ENABLE/DISABLE, S4BIOS_REQ, PSTATE_CNT */
+    assert_int_equal(rd(f + 56, 4), GUEST_PM1A_EVT_PORT);
+    assert_int_equal(rd(f + 60, 4), 0); /* no PM1b */
+    assert_int_equal(rd(f + 64, 4), GUEST_PM1A_CNT_PORT);
+    assert_int_equal(rd(f + 68, 8), 0); /* no PM1b_CNT, no PM2 */
+    assert_int_equal(rd(f + 76, 4), GUEST_PM_TMR_PORT);
+    assert_int_equal(rd(f + 80, 8), 0);     /* no GPE blocks */
+    assert_int_equal(rd(f + 88, 1), 4);     /* PM1_EVT_LEN */
+    assert_int_equal(rd(f + 89, 1), 2);     /* PM1_CNT_LEN */
+    assert_int_equal(rd(f + 90, 1), 0);     /* PM2_CNT_LEN */
+    assert_int_equal(rd(f + 91, 1), 4);     /* PM_TMR_LEN */
+    assert_int_equal(rd(f + 92, 2), 0);     /* GPE0/1_BLK_LEN */
+    assert_true(rd(f + 96, 2) > 100);       /* no C2 */
+    assert_true(rd(f + 98, 2) > 1000);      /* no C3 */
+    assert_int_equal(rd(f + 108, 1), 0x32); /* CENTURY */
+    check_gas_io(f + 148, GUEST_PM1A_EVT_PORT, 32, 2);
+    check_gas_io(f + 172, GUEST_PM1A_CNT_PORT, 16, 2);
+    check_gas_io(f + 208, GUEST_PM_TMR_PORT, 32, 3);
+    for (size_t i = 0; i < 12; i++) {
+        assert_int_equal(buf[f + 160 + i], 0); /* X_PM1b_EVT */
+        assert_int_equal(buf[f + 184 + i], 0); /* X_PM1b_CNT */
+        assert_int_equal(buf[f + 196 + i], 0); /* X_PM2_CNT */
+        assert_int_equal(buf[f + 220 + i], 0); /* X_GPE0 */
+        assert_int_equal(buf[f + 232 + i], 0); /* X_GPE1 */
+        assert_int_equal(buf[f + 244 + i], 0); /* SLEEP_CONTROL_REG: HW-reduced only */
+        assert_int_equal(buf[f + 256 + i], 0); /* SLEEP_STATUS_REG */
+    }
+    check_gas_io8(f + 116, 0xcf9);
+    assert_int_equal(rd(f + 128, 1), 0x06);
+    /* What hv's own firmware parser makes of it. */
+    assert_false(info.hw_reduced);
+    assert_int_equal(info.sci_irq, 9);
+    assert_int_equal(info.smi_cmd, 0);
+    assert_int_equal(info.pm1a_cnt, GUEST_PM1A_CNT_PORT);
+    assert_int_equal(info.pm1b_cnt, 0);
+    assert_int_equal(info.pm_tmr_blk, GUEST_PM_TMR_PORT);
+    assert_true(info.pm_tmr_32bit);
+    assert_true(info.reset_supported);
+    assert_int_equal(info.reset_reg.address, 0xcf9);
+    assert_int_equal(info.reset_value, 6);
+    assert_true(info.have_s5);
+    assert_int_equal(info.s5_typ_a, GUEST_S5_SLP_TYP);
+}
+
+/* Each 32-bit block field equals its X_ field's address, and the X_ width is the length. */
+static void test_full_x_fields_agree(void **state)
+{
+    static const struct {
+        size_t blk, xblk, len;
+    } f32[] = {{56, 148, 88}, {64, 172, 89}, {76, 208, 91}};
+    size_t f;
+
+    acpi_gen_full_cfg(&cfg, 1);
+    cfg.pm1a_evt_port = 0x1230;
+    cfg.pm1a_cnt_port = 0x1240;
+    cfg.pm_tmr_port = 0x1248;
+    cfg.sci_irq = 20;
+    cfg.century = 0;
+    build_and_parse();
+    f = table_off("FACP");
+    for (unsigned i = 0; i < 3; i++) {
+        assert_int_equal(rd(f + f32[i].blk, 4), rd(f + f32[i].xblk + 4, 8));
+        assert_int_equal(rd(f + f32[i].xblk + 1, 1), 8 * rd(f + f32[i].len, 1));
+    }
+    assert_int_equal(rd(f + 56, 4), 0x1230);
+    assert_int_equal(info.pm_tmr_blk, 0x1248);
+    assert_int_equal(info.sci_irq, 20);
+    assert_int_equal(rd(f + 108, 1), 0);
+}
+
+/* A full FADT may go without a PM timer: its fields are 0 and TMR_VAL_EXT is clear. */
+static void test_full_without_pm_timer(void **state)
+{
+    size_t f;
+
+    acpi_gen_full_cfg(&cfg, 1);
+    cfg.pm_tmr_port = 0;
+    build_and_parse();
+    f = table_off("FACP");
+    assert_int_equal(rd(f + 76, 4), 0);
+    assert_int_equal(rd(f + 91, 1), 0);
+    assert_int_equal(rd(f + 208, 8), 0);
+    assert_false(rd(f + 112, 4) & (1u << 8));
+    assert_int_equal(info.pm_tmr_blk, 0);
+    assert_int_equal(info.pm1a_cnt, GUEST_PM1A_CNT_PORT);
 }
 
 /* Configured values, not the defaults, end up in the tables. */
@@ -270,13 +472,16 @@ static void test_com1_irq_and_port(void **state)
     assert_non_null(find(buf, used, res, sizeof(res)));
 }
 
-/* All 255 xAPIC IDs fit in ACPI_GEN_BUF_SIZE and parse back. */
+/* All 255 xAPIC IDs fit in ACPI_GEN_BUF_SIZE and parse back, FACS included, at any base. */
 static void test_max_cpus(void **state)
 {
-    acpi_gen_default_cfg(&cfg, ACPI_GEN_MAX_CPUS);
-    build_and_parse();
-    check_cpus(ACPI_GEN_MAX_CPUS);
-    assert_true(used <= ACPI_GEN_BUF_SIZE);
+    for (base = BASE; base < BASE + 64; base += 16) {
+        acpi_gen_full_cfg(&cfg, ACPI_GEN_MAX_CPUS);
+        build_and_parse();
+        check_cpus(ACPI_GEN_MAX_CPUS);
+        check_facs();
+        assert_true(used <= ACPI_GEN_BUF_SIZE);
+    }
 }
 
 /* Tables above 4 GiB: the 64-bit XSDT and X_DSDT addresses carry them. */
@@ -316,6 +521,14 @@ static void test_bad_cfg(void **state)
     assert_int_equal(acpi_gen_build(&bad, buf, sizeof(buf), BASE, &used), -EINVAL);
     bad.com1 = false; /* no COM1: its IRQ is not used */
     assert_int_equal(acpi_gen_build(&bad, buf, sizeof(buf), BASE, &used), 0);
+    bad = cfg, bad.fadt = (enum acpi_gen_fadt)2;
+    assert_int_equal(acpi_gen_build(&bad, buf, sizeof(buf), BASE, &used), -EINVAL);
+    acpi_gen_full_cfg(&bad, 1), bad.pm1a_evt_port = 0; /* PM1a blocks are required */
+    assert_int_equal(acpi_gen_build(&bad, buf, sizeof(buf), BASE, &used), -EINVAL);
+    acpi_gen_full_cfg(&bad, 1), bad.pm1a_cnt_port = 0;
+    assert_int_equal(acpi_gen_build(&bad, buf, sizeof(buf), BASE, &used), -EINVAL);
+    bad = cfg, bad.pm1a_evt_port = 0; /* not used by a HW-reduced FADT */
+    assert_int_equal(acpi_gen_build(&bad, buf, sizeof(buf), BASE, &used), 0);
     assert_int_equal(acpi_gen_build(&cfg, buf, sizeof(buf), BASE + 8, &used), -EINVAL);
     assert_int_equal(acpi_gen_build(&cfg, buf, sizeof(buf), UINT64_MAX - 15, &used), -EINVAL);
     assert_int_equal(acpi_gen_build(NULL, buf, sizeof(buf), BASE, &used), -EINVAL);
@@ -331,6 +544,13 @@ int main(void)
         T(test_parse_back_1_to_8_cpus),
         T(test_rsdp),
         T(test_fadt_fields),
+        T(test_facs),
+        T(test_facs_high),
+        T(test_facs_hw_signature),
+        T(test_reduced_no_fixed_hw),
+        T(test_full_fadt),
+        T(test_full_x_fields_agree),
+        T(test_full_without_pm_timer),
         T(test_custom_cfg),
         T(test_s5_small_values),
         T(test_dsdt_com1),

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* unit-srcs: vmm/io.c vmm/platform/board.c vmm/platform/irqchip_bare.c vmm/platform/vplat.c vmm/platform/dev_com1.c vmm/platform/dev_debug_exit.c vmm/platform/dev_rtc.c vmm/platform/dev_acpi_pm.c vmm/dev/uart_model.c vmm/dev/vlapic.c vmm/dev/vlapic_regs.c vmm/dev/vlapic_timer.c vmm/dev/vioapic.c vmm/dev/rtc_cmos.c lib/calendar.c lib/string.c */
+/* unit-srcs: vmm/io.c vmm/platform/board.c vmm/platform/irqchip_bare.c vmm/platform/vplat.c vmm/platform/dev_com1.c vmm/platform/dev_debug_exit.c vmm/platform/dev_rtc.c vmm/platform/dev_acpi_pm.c vmm/platform/dev_pm_timer.c vmm/platform/dev_reset.c vmm/platform/dev_testdev.c vmm/dev/acpi_pm1.c vmm/dev/pm_timer.c vmm/dev/reset_ctl.c vmm/dev/testdev.c vmm/dev/uart_model.c vmm/dev/vlapic.c vmm/dev/vlapic_regs.c vmm/dev/vlapic_timer.c vmm/dev/vioapic.c vmm/dev/rtc_cmos.c lib/calendar.c lib/string.c */
 /*
  * The per-VM I/O registry (vmm/io.c) and the boards (vmm/platform/): ranges
  * kept sorted, overlaps and empty ranges refused, lookups at both edges of
@@ -142,6 +142,11 @@ uint64_t host_boot_unix_time(void)
 uint64_t uptime_us(void)
 {
     return 0;
+}
+
+uint64_t tsc_khz(void)
+{
+    return 1000000;
 }
 
 /* ------------------------------------------------------------ fixtures */
@@ -539,14 +544,16 @@ static void test_bare_irqchip(void **state)
 
 static void test_pc_board_claims(void **state)
 {
-    static const struct span pio[] = {
-        {0x70, 0x71}, {0xf4, 0xf7}, {0x3f8, 0x3ff}, {0x600, 0x601}, {0x602, 0x602}};
+    static const struct span pio[] = {{0x70, 0x71},   {0x92, 0x92},   {0xe0, 0xeb},
+                                      {0xf4, 0xf7},   {0x3f8, 0x3ff}, {0x600, 0x601},
+                                      {0x602, 0x602}, {0x604, 0x605}, {0x608, 0x60b},
+                                      {0x60c, 0x60f}, {0xcf9, 0xcf9}, {0x2000, 0x2017}};
     static const struct span mmio[] = {{0xfec00000, 0xfec00fff}, {0xfee00000, 0xfee00fff}};
     static const struct span msr[] = {{0x1b, 0x1b}, {0x6e0, 0x6e0}, {0x800, 0xbff}};
 
     assert_int_equal(board_attach(&vm, &board_pc), 0);
     assert_ptr_equal(vm.board, &board_pc);
-    assert_table(&vm.io.pio, pio, 5);
+    assert_table(&vm.io.pio, pio, 12);
     assert_table(&vm.io.mmio, mmio, 2);
     assert_table(&vm.io.msr, msr, 3);
     assert_true(k.pages > 0);

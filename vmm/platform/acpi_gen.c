@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ACPI tables for a guest (ACPI 6.5 chapter 5). The FADT is hardware-
- * reduced (5.2.9, HW_REDUCED_ACPI): there is no PM1 block, PM timer, GPE
- * block or SCI to emulate, and Linux then uses no 8259 PIC and no PIT
- * (acpi_generic_reduced_hw_init), so a VM needs only LAPICs, one I/O APIC
- * and its UART. Power-off goes through the FADT sleep control register and
- * \_S5, reset through RESET_REG: both are I/O ports the hypervisor traps.
+ * ACPI tables for a guest (ACPI 6.5 chapter 5). The FADT comes in two kinds
+ * (acpi_gen.h). Hardware-reduced (5.2.9, HW_REDUCED_ACPI), for Linux: no
+ * PM1 block, PM timer, GPE block or SCI for OSPM to use, and Linux then
+ * uses no 8259 PIC and no PIT (acpi_generic_reduced_hw_init), so a VM needs
+ * only LAPICs, one I/O APIC and its UART. Power-off goes through the FADT
+ * sleep control register and \_S5, reset through RESET_REG. Full, for other
+ * guests: PM1a event and control blocks and the PM timer, power-off through
+ * PM1a_CNT and \_S5. Every register named is an I/O port the hypervisor
+ * traps (vmm/platform/dev_acpi_pm.c, dev_pm_timer.c, dev_reset.c).
  *
  * No interrupt source overrides: ISA IRQ n is GSI n (5.2.12.5 says that is
  * the default), and the one override PCs carry, IRQ0 -> GSI 2 for the PIT,
@@ -18,6 +21,8 @@
 #include "vmm/platform/acpi_gen.h"
 #include "vmm/platform/acpi_spec.h"
 #include "vmm/platform/guest_platform.h"
+#include "vmm/dev/acpi_pm1.h"
+#include "vmm/dev/pm_timer.h"
 
 /* Who made the tables (5.2.6): "HV MICROVISOR", in the space the fields give. */
 #define GEN_OEM_ID "HVMICR"
@@ -29,7 +34,7 @@
 
 /* Tables start on 16 bytes: not required, but dumps and scans read easier. */
 #define GEN_TABLE_ALIGN 16
-#define GEN_XSDT_ENTRIES 2 /* FADT, MADT; the DSDT hangs off the FADT */
+#define GEN_XSDT_ENTRIES 2 /* FADT, MADT; the DSDT and FACS hang off the FADT */
 #define GEN_AML_MAX 192
 
 /* An AML byte stream being built; overflow is sticky and checked at the end. */
@@ -41,9 +46,13 @@ struct aml {
 
 /* Where each table goes in the output buffer. */
 struct gen_layout {
-    size_t xsdt, fadt, madt, dsdt, end;
+    size_t xsdt, fadt, madt, dsdt, facs, end;
     size_t madt_len, dsdt_len;
 };
+
+/* FNV-1a (32-bit), for the FACS hardware signature. */
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
 
 static void w8(uint8_t *p, uint8_t v)
 {
@@ -249,14 +258,19 @@ static void sdt_header(uint8_t *t, const char *sig, size_t len, uint8_t revision
     w32(t + ACPI_SDT_CREATOR_REVISION, GEN_REVISION);
 }
 
-/* A byte-wide register in I/O space (5.2.3.2). */
-static void gas_io8(uint8_t *g, uint16_t port)
+/* A register block of bits bits in I/O space, accessed access units at a time (5.2.3.2). */
+static void gas_io(uint8_t *g, uint16_t port, uint8_t bits, uint8_t access)
 {
     w8(g, ACPI_GAS_SYSTEM_IO);
-    w8(g + 1, 8); /* register bit width */
-    w8(g + 2, 0); /* bit offset */
-    w8(g + 3, ACPI_GAS_ACCESS_BYTE);
+    w8(g + 1, bits); /* register bit width */
+    w8(g + 2, 0);    /* bit offset */
+    w8(g + 3, access);
     w64(g + 4, port);
+}
+
+static void gas_io8(uint8_t *g, uint16_t port)
+{
+    gas_io(g, port, 8, ACPI_GAS_ACCESS_BYTE);
 }
 
 static void build_rsdp(uint8_t *r, uint64_t xsdt_gpa)
@@ -283,23 +297,83 @@ static void build_xsdt(uint8_t *t, uint64_t fadt_gpa, uint64_t madt_gpa)
 
 /*
  * HW-reduced: everything from SCI_INT to the X_ GPE blocks stays zero
- * (5.2.9 says OSPM ignores it), and so does FIRMWARE_CTRL: no FACS, which
- * a HW-reduced platform may omit.
+ * (5.2.9 says OSPM ignores it), the PM timer's fields too: Linux reads
+ * X_PM_TMR_BLK whatever the flag says, and would take on a clocksource and
+ * a TSC watchdog it does without today.
  */
-static void build_fadt(uint8_t *t, const struct acpi_gen_cfg *cfg, uint64_t dsdt_gpa)
+static void fadt_reduced(uint8_t *t, const struct acpi_gen_cfg *cfg)
+{
+    gas_io8(t + ACPI_FADT_SLEEP_CONTROL_REG, cfg->sleep_ctl_port);
+    gas_io8(t + ACPI_FADT_SLEEP_STATUS_REG, cfg->sleep_sts_port);
+}
+
+/* A fixed-hardware block: its 32-bit port field, X_ GAS and length agree (5.2.9). */
+static void fadt_block(uint8_t *t, size_t blk, size_t x_blk, size_t len_at, uint16_t port,
+                       uint8_t len, uint8_t access)
+{
+    w32(t + blk, port);
+    gas_io(t + x_blk, port, (uint8_t)(8 * len), access);
+    w8(t + len_at, len);
+}
+
+/*
+ * Full: PM1a event (status and enable, 16 bits each) and control blocks,
+ * the PM timer, no PM1b, PM2 or GPE blocks (all optional). SMI_CMD 0 says
+ * the platform has no SMM and is always in ACPI mode (SCI_EN reads 1), so
+ * ACPI_ENABLE and ACPI_DISABLE stay 0. No C2/C3. The sleep registers are
+ * HW-reduced only and stay 0.
+ */
+static void fadt_full(uint8_t *t, const struct acpi_gen_cfg *cfg)
+{
+    w16(t + ACPI_FADT_SCI_INT, cfg->sci_irq);
+    w32(t + ACPI_FADT_SMI_CMD, 0);
+    fadt_block(t, ACPI_FADT_PM1A_EVT_BLK, ACPI_FADT_X_PM1A_EVT_BLK, ACPI_FADT_PM1_EVT_LEN,
+               cfg->pm1a_evt_port, PM1_EVT_LEN, ACPI_GAS_ACCESS_WORD);
+    fadt_block(t, ACPI_FADT_PM1A_CNT_BLK, ACPI_FADT_X_PM1A_CNT_BLK, ACPI_FADT_PM1_CNT_LEN,
+               cfg->pm1a_cnt_port, PM1_CNT_LEN, ACPI_GAS_ACCESS_WORD);
+    if (cfg->pm_tmr_port)
+        fadt_block(t, ACPI_FADT_PM_TMR_BLK, ACPI_FADT_X_PM_TMR_BLK, ACPI_FADT_PM_TMR_LEN,
+                   cfg->pm_tmr_port, PM_TIMER_LEN, ACPI_GAS_ACCESS_DWORD);
+    w16(t + ACPI_FADT_P_LVL2_LAT, ACPI_FADT_P_LVL2_NONE);
+    w16(t + ACPI_FADT_P_LVL3_LAT, ACPI_FADT_P_LVL3_NONE);
+    w8(t + ACPI_FADT_CENTURY, cfg->century);
+}
+
+static uint32_t fadt_flags(const struct acpi_gen_cfg *cfg)
 {
     uint32_t flags = ACPI_FADT_F_WBINVD | ACPI_FADT_F_PWR_BUTTON | ACPI_FADT_F_SLP_BUTTON |
-                     ACPI_FADT_F_RESET_REG_SUP | ACPI_FADT_F_HW_REDUCED_ACPI;
+                     ACPI_FADT_F_RESET_REG_SUP;
 
+    if (cfg->fadt == ACPI_GEN_FADT_REDUCED)
+        return flags | ACPI_FADT_F_HW_REDUCED_ACPI;
+    flags |= ACPI_FADT_F_PROC_C1 | ACPI_FADT_F_FIX_RTC;
+    return cfg->pm_tmr_port ? flags | ACPI_FADT_F_TMR_VAL_EXT : flags;
+}
+
+/* 5.2.9: at most one of FIRMWARE_CTRL and X_FIRMWARE_CTRL is non-zero. */
+static void fadt_facs(uint8_t *t, uint64_t facs_gpa)
+{
+    if (facs_gpa <= UINT32_MAX)
+        w32(t + ACPI_FADT_FIRMWARE_CTRL, (uint32_t)facs_gpa);
+    else
+        w64(t + ACPI_FADT_X_FIRMWARE_CTRL, facs_gpa);
+}
+
+static void build_fadt(uint8_t *t, const struct acpi_gen_cfg *cfg, uint64_t dsdt_gpa,
+                       uint64_t facs_gpa)
+{
     sdt_header(t, "FACP", ACPI_FADT_LEN, ACPI_FADT_REVISION);
+    fadt_facs(t, facs_gpa);
     w16(t + ACPI_FADT_IAPC_BOOT_ARCH, cfg->iapc_boot_arch);
-    w32(t + ACPI_FADT_FLAGS, flags);
+    w32(t + ACPI_FADT_FLAGS, fadt_flags(cfg));
     gas_io8(t + ACPI_FADT_RESET_REG, cfg->reset_port);
     w8(t + ACPI_FADT_RESET_VALUE, cfg->reset_value);
     w8(t + ACPI_FADT_MINOR_VERSION, ACPI_FADT_MINOR);
     w64(t + ACPI_FADT_X_DSDT, dsdt_gpa);
-    gas_io8(t + ACPI_FADT_SLEEP_CONTROL_REG, cfg->sleep_ctl_port);
-    gas_io8(t + ACPI_FADT_SLEEP_STATUS_REG, cfg->sleep_sts_port);
+    if (cfg->fadt == ACPI_GEN_FADT_REDUCED)
+        fadt_reduced(t, cfg);
+    else
+        fadt_full(t, cfg);
     memcpy(t + ACPI_FADT_HYPERVISOR_ID, GEN_HYPERVISOR_ID, 8);
     set_checksum(t, ACPI_FADT_LEN, ACPI_SDT_CHECKSUM);
 }
@@ -341,7 +415,42 @@ static void build_dsdt(uint8_t *t, const struct aml *body)
     set_checksum(t, len, ACPI_SDT_CHECKSUM);
 }
 
-static void plan_tables(struct gen_layout *l, unsigned ncpus, size_t aml_len)
+static uint32_t fnv1a(uint32_t h, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * FNV_PRIME;
+    return h;
+}
+
+/*
+ * 5.2.10: the hardware signature changes when the hardware does, so that
+ * OSPM waking from S4 knows. It hashes what describes the hardware: the
+ * MADT, the DSDT and the FADT without its table addresses (which move
+ * with base_gpa, the hardware does not).
+ */
+static uint32_t hw_signature(const uint8_t *buf, const struct gen_layout *l)
+{
+    const uint8_t *f = buf + l->fadt;
+    uint32_t h = FNV_OFFSET;
+
+    h = fnv1a(h, buf + l->madt, l->madt_len);
+    h = fnv1a(h, buf + l->dsdt, l->dsdt_len);
+    h = fnv1a(h, f + ACPI_FADT_PM_PROFILE, ACPI_FADT_X_FIRMWARE_CTRL - ACPI_FADT_PM_PROFILE);
+    return fnv1a(h, f + ACPI_FADT_X_PM1A_EVT_BLK, ACPI_FADT_LEN - ACPI_FADT_X_PM1A_EVT_BLK);
+}
+
+/* Version 2, flags 0: no S4BIOS, no 64-bit waking; no waking vector (no S3), no global lock. */
+static void build_facs(uint8_t *buf, const struct gen_layout *l)
+{
+    uint8_t *t = buf + l->facs;
+
+    memcpy(t, ACPI_FACS_SIG, 4);
+    w32(t + ACPI_FACS_LENGTH, ACPI_FACS_LEN);
+    w32(t + ACPI_FACS_HW_SIGNATURE, hw_signature(buf, l));
+    w8(t + ACPI_FACS_VERSION, ACPI_FACS_REVISION);
+}
+
+static void plan_tables(struct gen_layout *l, unsigned ncpus, size_t aml_len, uint64_t base)
 {
     l->xsdt = ALIGN_UP((size_t)ACPI_RSDP_LEN, GEN_TABLE_ALIGN);
     l->fadt = ALIGN_UP(l->xsdt + ACPI_SDT_HDR_LEN + GEN_XSDT_ENTRIES * 8, GEN_TABLE_ALIGN);
@@ -349,7 +458,8 @@ static void plan_tables(struct gen_layout *l, unsigned ncpus, size_t aml_len)
     l->madt_len = madt_len(ncpus);
     l->dsdt = ALIGN_UP(l->madt + l->madt_len, GEN_TABLE_ALIGN);
     l->dsdt_len = ACPI_SDT_HDR_LEN + aml_len;
-    l->end = l->dsdt + l->dsdt_len;
+    l->facs = (size_t)(ALIGN_UP(base + l->dsdt + l->dsdt_len, ACPI_FACS_ALIGN) - base);
+    l->end = l->facs + ACPI_FACS_LEN;
 }
 
 static bool cfg_ok(const struct acpi_gen_cfg *cfg)
@@ -357,6 +467,10 @@ static bool cfg_ok(const struct acpi_gen_cfg *cfg)
     if (!cfg->ncpus || cfg->ncpus > ACPI_GEN_MAX_CPUS)
         return false;
     if (cfg->s5_slp_typ > (GUEST_SLP_TYP_MASK >> GUEST_SLP_TYP_SHIFT))
+        return false;
+    if (cfg->fadt != ACPI_GEN_FADT_REDUCED && cfg->fadt != ACPI_GEN_FADT_FULL)
+        return false;
+    if (cfg->fadt == ACPI_GEN_FADT_FULL && (!cfg->pm1a_evt_port || !cfg->pm1a_cnt_port))
         return false;
     return !cfg->com1 || cfg->com1_irq < 16;
 }
@@ -371,6 +485,11 @@ void acpi_gen_default_cfg(struct acpi_gen_cfg *cfg, unsigned ncpus)
         .ioapic_gsi_base = GUEST_IOAPIC_GSI_BASE,
         .sleep_ctl_port = GUEST_SLEEP_CTL_PORT,
         .sleep_sts_port = GUEST_SLEEP_STS_PORT,
+        .pm1a_evt_port = GUEST_PM1A_EVT_PORT,
+        .pm1a_cnt_port = GUEST_PM1A_CNT_PORT,
+        .pm_tmr_port = GUEST_PM_TMR_PORT,
+        .sci_irq = GUEST_SCI_IRQ,
+        .century = GUEST_RTC_CENTURY,
         .reset_port = GUEST_RESET_PORT,
         .reset_value = GUEST_RESET_VALUE,
         .s5_slp_typ = GUEST_S5_SLP_TYP,
@@ -381,6 +500,14 @@ void acpi_gen_default_cfg(struct acpi_gen_cfg *cfg, unsigned ncpus)
     };
 }
 
+void acpi_gen_full_cfg(struct acpi_gen_cfg *cfg, unsigned ncpus)
+{
+    acpi_gen_default_cfg(cfg, ncpus);
+    cfg->fadt = ACPI_GEN_FADT_FULL;
+    cfg->reset_port = GUEST_RST_CNT_PORT;
+    cfg->reset_value = GUEST_RST_CNT_RESET;
+}
+
 int acpi_gen_build(const struct acpi_gen_cfg *cfg, uint8_t *buf, size_t buflen, uint64_t base_gpa,
                    size_t *used)
 {
@@ -389,20 +516,21 @@ int acpi_gen_build(const struct acpi_gen_cfg *cfg, uint8_t *buf, size_t buflen, 
 
     if (!cfg || !buf || !used || !cfg_ok(cfg) || !IS_ALIGNED(base_gpa, ACPI_RSDP_ALIGN))
         return -EINVAL;
+    if (base_gpa > UINT64_MAX - ACPI_GEN_BUF_SIZE) /* the tables never need more */
+        return -EINVAL;
     dsdt_body(&aml, cfg);
     if (aml.overflow)
         return -EINVAL;
-    plan_tables(&l, cfg->ncpus, aml.n);
+    plan_tables(&l, cfg->ncpus, aml.n, base_gpa);
     if (l.end > buflen)
         return -ENOSPC;
-    if (base_gpa > UINT64_MAX - l.end)
-        return -EINVAL;
     memset(buf, 0, l.end);
     build_rsdp(buf, base_gpa + l.xsdt);
     build_xsdt(buf + l.xsdt, base_gpa + l.fadt, base_gpa + l.madt);
-    build_fadt(buf + l.fadt, cfg, base_gpa + l.dsdt);
+    build_fadt(buf + l.fadt, cfg, base_gpa + l.dsdt, base_gpa + l.facs);
     build_madt(buf + l.madt, cfg);
     build_dsdt(buf + l.dsdt, &aml);
+    build_facs(buf, &l);
     *used = l.end;
     return 0;
 }

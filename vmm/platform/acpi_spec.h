@@ -42,13 +42,30 @@
 #define ACPI_FADT_REVISION 6
 #define ACPI_FADT_MINOR 5 /* ACPI 6.5 */
 #define ACPI_FADT_LEN 276
+#define ACPI_FADT_FIRMWARE_CTRL 36 /* FACS below 4 GiB; then X_FIRMWARE_CTRL must be 0 */
+#define ACPI_FADT_DSDT 40
 #define ACPI_FADT_PM_PROFILE 45
+#define ACPI_FADT_SCI_INT 46
+#define ACPI_FADT_SMI_CMD 48 /* 0: no SMM, the platform is always in ACPI mode */
+#define ACPI_FADT_PM1A_EVT_BLK 56
+#define ACPI_FADT_PM1A_CNT_BLK 64
+#define ACPI_FADT_PM_TMR_BLK 76
+#define ACPI_FADT_PM1_EVT_LEN 88
+#define ACPI_FADT_PM1_CNT_LEN 89
+#define ACPI_FADT_PM_TMR_LEN 91
+#define ACPI_FADT_P_LVL2_LAT 96 /* > 100: no C2 */
+#define ACPI_FADT_P_LVL3_LAT 98 /* > 1000: no C3 */
+#define ACPI_FADT_CENTURY 108
 #define ACPI_FADT_IAPC_BOOT_ARCH 109
 #define ACPI_FADT_FLAGS 112
 #define ACPI_FADT_RESET_REG 116
 #define ACPI_FADT_RESET_VALUE 128
 #define ACPI_FADT_MINOR_VERSION 131
+#define ACPI_FADT_X_FIRMWARE_CTRL 132 /* FACS at or above 4 GiB */
 #define ACPI_FADT_X_DSDT 140
+#define ACPI_FADT_X_PM1A_EVT_BLK 148
+#define ACPI_FADT_X_PM1A_CNT_BLK 172
+#define ACPI_FADT_X_PM_TMR_BLK 208
 #define ACPI_FADT_SLEEP_CONTROL_REG 244
 #define ACPI_FADT_SLEEP_STATUS_REG 256
 #define ACPI_FADT_HYPERVISOR_ID 268
@@ -58,10 +75,21 @@
 #define ACPI_IAPC_VGA_NOT_PRESENT (1u << 2)
 #define ACPI_IAPC_CMOS_RTC_NOT_PRESENT (1u << 5)
 
+/*
+ * 5.2.9: with HW_REDUCED_ACPI set, OSPM ignores the fields at offsets 46
+ * to 108 and 148 to 232 (SCI, SMI, PM1, PM2, PM timer, GPE blocks) and
+ * flags 1, 2, 3, 7, 8, 12, 13, 14, 16 and 17.
+ */
+#define ACPI_FADT_P_LVL2_NONE 101
+#define ACPI_FADT_P_LVL3_NONE 1001
+
 /* 5.2.9 fixed feature flags, table 5.10 */
 #define ACPI_FADT_F_WBINVD (1u << 0)
-#define ACPI_FADT_F_PWR_BUTTON (1u << 4) /* set: no fixed-feature power button */
-#define ACPI_FADT_F_SLP_BUTTON (1u << 5) /* set: no fixed-feature sleep button */
+#define ACPI_FADT_F_PROC_C1 (1u << 2)     /* C1 (HLT) on every processor */
+#define ACPI_FADT_F_PWR_BUTTON (1u << 4)  /* set: no fixed-feature power button */
+#define ACPI_FADT_F_SLP_BUTTON (1u << 5)  /* set: no fixed-feature sleep button */
+#define ACPI_FADT_F_FIX_RTC (1u << 6)     /* set: no RTC wake status in PM1 */
+#define ACPI_FADT_F_TMR_VAL_EXT (1u << 8) /* set: the PM timer is 32 bits, else 24 */
 #define ACPI_FADT_F_RESET_REG_SUP (1u << 10)
 #define ACPI_FADT_F_HW_REDUCED_ACPI (1u << 20)
 
@@ -69,6 +97,18 @@
 #define ACPI_GAS_LEN 12
 #define ACPI_GAS_SYSTEM_IO 1
 #define ACPI_GAS_ACCESS_BYTE 1
+#define ACPI_GAS_ACCESS_WORD 2
+#define ACPI_GAS_ACCESS_DWORD 3
+
+/* 5.2.10 FACS, table 5.14: 64 bytes, 64-byte aligned, no checksum. */
+#define ACPI_FACS_SIG "FACS"
+#define ACPI_FACS_LENGTH 4
+#define ACPI_FACS_HW_SIGNATURE 8
+#define ACPI_FACS_FLAGS 20
+#define ACPI_FACS_VERSION 32
+#define ACPI_FACS_LEN 64
+#define ACPI_FACS_ALIGN 64
+#define ACPI_FACS_REVISION 2
 
 /* 5.2.12 MADT */
 #define ACPI_MADT_REVISION 5

@@ -32,7 +32,9 @@ struct board {
  * bare: COM1 and the debug-exit port, no interrupt controller but the
  * self-interrupt test hook (docs/guest-abi.md): test guests and TDs.
  * pc: what a Linux guest is shown (docs/linux-guest.md): bare's devices,
- * local APICs and an IOAPIC, the CMOS RTC and the ACPI sleep/reset ports.
+ * local APICs and an IOAPIC, the CMOS RTC, the ACPI sleep/reset and PM1
+ * ports, the ACPI PM timer, the 0x92/0xCF9 resets and the test device
+ * (docs/guest-abi.md, "PC platform").
  */
 extern const struct board board_bare, board_pc;
 
@@ -48,7 +50,10 @@ extern const struct board board_bare, board_pc;
     X(dev_com1, 1, 1)         /* ports 0x3F8-0x3FF, line (IOAPIC pin) 4 */                \
     X(dev_debug_exit, 1, 1)   /* ports 0xF4-0xF7 */                                       \
     X(dev_rtc, 0, 1)          /* ports 0x70-0x71 */                                       \
-    X(dev_acpi_pm, 0, 1)      /* ports 0x600-0x601 (sleep), 0x602 (reset) */
+    X(dev_acpi_pm, 0, 1)      /* 0x600-0x602 sleep/reset; PM1 0x604-5, 0x60C-F */         \
+    X(dev_pm_timer, 0, 1)     /* ports 0x608-0x60B: ACPI PM timer */                      \
+    X(dev_reset, 0, 1)        /* ports 0x92, 0xCF9 */                                     \
+    X(dev_testdev, 0, 1)      /* ports 0xE0-0xEB, 0x2000-0x2017 (pc-testdev) */
 
 #define BOARD_DEVICE_DECLARE(d, bare, pc) extern const struct vm_device d;
 BOARD_DEVICES(BOARD_DEVICE_DECLARE)

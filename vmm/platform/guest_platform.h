@@ -64,6 +64,37 @@
 #define GUEST_RESET_VALUE 0x01
 
 /*
+ * The fixed hardware a full (not hardware-reduced) FADT names (ACPI 6.5
+ * 4.8.3), in the same 16-port block 0x600-0x60F as the registers above
+ * (vmm/dev/acpi_pm1.h, vmm/dev/pm_timer.h). PM1a_CNT_BLK and PM_TMR_BLK
+ * sit where QEMU's PIIX4 and ICH9 put them (PM base 0x600, +4 and +8);
+ * PM1a_EVT_BLK, at +0 there, is at +0xC here because 0x600-0x602 are the
+ * sleep and reset registers of the hardware-reduced FADT. Both sets are
+ * always decoded: the board does not know which FADT its guest was given.
+ * The PM timer is also there under a hardware-reduced FADT, which does not
+ * name it (OSPM ignores the PM timer fields then, ACPI 6.5 5.2.9).
+ */
+#define GUEST_PM1A_CNT_PORT 0x604
+#define GUEST_PM_TMR_PORT 0x608
+#define GUEST_PM1A_EVT_PORT 0x60C
+/*
+ * The SCI's ISA IRQ (= GSI) in a full FADT, IRQ 9 as on PIIX4/ICH9 PCs. No
+ * event in this platform ever raises it.
+ */
+#define GUEST_SCI_IRQ 9
+/* FADT CENTURY (5.2.9): the CMOS index of the century byte (vmm/dev/rtc_cmos.h). */
+#define GUEST_RTC_CENTURY 0x32
+
+/*
+ * The PCs' reset ports (vmm/dev/reset_ctl.h): System Control Port A 0x92
+ * and the Reset Control Register 0xCF9. A full FADT names 0xCF9 as its
+ * RESET_REG with value 0x06 (SYS_RST | RST_CPU), as QEMU's FADT does.
+ */
+#define GUEST_PORT92 0x92
+#define GUEST_RST_CNT_PORT 0xCF9
+#define GUEST_RST_CNT_RESET 0x06
+
+/*
  * FADT IA-PC boot architecture flags (ACPI 6.5 5.2.9.3): the legacy
  * devices the hypervisor does not model, so the guest need not probe them.
  * 8042 clear: no keyboard controller (Linux skips i8042 probing); no VGA.
