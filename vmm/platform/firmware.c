@@ -12,7 +12,7 @@ int pc_firmware_install(struct vm *vm, const char **err)
     struct acpi_gen_cfg cfg;
     size_t used;
 
-    acpi_gen_default_cfg(&cfg, vm->nvcpus);
+    acpi_gen_full_cfg(&cfg, vm->nvcpus); /* the PM timer and PM1 block: guest-abi.md */
     if (acpi_gen_build(&cfg, tables, sizeof(tables), PC_FIRMWARE_ACPI_GPA, &used) ||
         vm_copy_to_guest(vm, PC_FIRMWARE_ACPI_GPA, tables, used))
         return loader_fail(err, "could not build the guest's ACPI tables", -EINVAL);

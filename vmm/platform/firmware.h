@@ -2,7 +2,9 @@
 /*
  * What a PC's firmware leaves in memory for an OS that boots without its
  * own loader protocol (flat, ELF64 and multiboot1 images on the PC board):
- * the ACPI tables, with the RSDP where the ACPI spec says to scan for it.
+ * the ACPI tables, with the RSDP where the ACPI spec says to scan for it,
+ * and a full (not hardware-reduced) FADT, which is what names the PM timer
+ * and the PM1 block to an OS that follows the spec.
  */
 #ifndef VMM_PLATFORM_FIRMWARE_H
 #define VMM_PLATFORM_FIRMWARE_H
