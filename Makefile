@@ -63,6 +63,9 @@ $(BUILD)/hypervisor.elf: $(KOBJS) $(BUILD)/ksyms.o linker.ld
 
 # The project's test guests go into every ISO as modules (tests/guests/guests.mk).
 include tests/guests/guests.mk
+# Conformance guests (tests/conformance/README.md), built with `all`.
+include tests/conformance/conformance.mk
+all: conformance-guests
 CMDLINE ?=
 
 $(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh $(GUEST_MODULE_FILES) $(GUEST_MODULE_LIST)
