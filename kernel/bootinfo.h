@@ -6,7 +6,7 @@
 #include "lib/compiler.h"
 
 #define BOOT_MAX_MMAP 128
-#define BOOT_MAX_MODULES 48
+#define BOOT_MAX_MODULES 96
 #define BOOT_CMDLINE_MAX 1024
 #define BOOT_MODSTR_MAX 256
 

@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: MIT
+"""Conformance guests (tests/conformance/) under hv in Bochs.
+
+The same images test_conformance_qemu.py proves right on QEMU TCG without hv
+run here as hv guests on the PC platform, launched from the shell the way a
+user would: `launch <guest> cpus=<n> initrd=env-cpus<n>`. A run passes when
+the VM exits with code 0, its output has the SUMMARY line with 0 failures, no
+FAIL line, and every SKIP matches one of the guest's "hvskip" patterns in
+tests/conformance/guests.list (features hv hides on purpose; docs/guest-abi.md).
+Guests run one after another in a few Bochs boots; runs with more vCPUs than
+a boot's CPUs minus the console CPU go to a bigger boot.
+"""
+
+import os
+import re
+
+from harness import PROMPT, ROOT, E2ETest, Machine, TestFailure, build_dir
+
+CONF_DIR = os.path.join(ROOT, "tests", "conformance")
+GUEST_TIMEOUT = 240  # one guest, launch to exit, in Bochs
+SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures, (\d+) skipped\s*$", re.M)
+BOOTS = 2  # boots for the runs of up to 2 vCPUs, in parallel on the CI's 2 cores
+
+
+def parse_list(path=os.path.join(CONF_DIR, "guests.list")):
+    """{name: (cpu counts, env?, [hvskip regexes])}; the format is in guests.list."""
+    guests, last = {}, None
+    with open(path) as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if line[0] in " \t":
+                word, _, rest = line.strip().partition(" ")
+                if word == "hvskip" and last:
+                    guests[last][2].append(re.compile(rest.strip()))
+                continue
+            words = line.split()
+            cpus = [int(c) for c in words[1].split(",")] if len(words) > 1 else [2]
+            guests[words[0]] = (cpus, "noenv" not in words[2:], [])
+            last = words[0]
+    return guests
+
+
+def all_runs():
+    """(guest, vCPUs, env?, hvskips) for every run the list asks for."""
+    names = sorted(os.path.splitext(f)[0] for f in os.listdir(CONF_DIR) if f.endswith(".c"))
+    listed = parse_list()
+    runs = []
+    for n in names:
+        cpus, env, skips = listed.get(n, ([2], True, []))
+        runs += [(n, c, env, skips) for c in cpus]
+    return runs
+
+
+def modules(runs):
+    out = os.path.join(build_dir(), "conformance")
+    files = [(os.path.join(out, f"{n}.elf"), n) for n in sorted({r[0] for r in runs})]
+    files += [(os.path.join(out, f"env-cpus{c}"), f"env-cpus{c}") for c in sorted({r[1] for r in runs})]
+    for path, _ in files:
+        if not os.path.exists(path):
+            raise TestFailure(f"{os.path.relpath(path, ROOT)} not found (run make all)")
+    return files
+
+
+def check_run(lines, code, why, skips):
+    text = "\n".join(lines)
+    fails = re.findall(r"^FAIL: .*$", text, re.M)
+    if fails:
+        raise TestFailure(f"{len(fails)} FAIL line(s), first: {fails[0].strip()!r}")
+    if why is not None:
+        raise TestFailure(f"stopped: {why}")
+    m = SUMMARY_RE.search(text)
+    if not m or int(m.group(2)):
+        raise TestFailure(f"summary {m.group(0) if m else 'missing'!r}")
+    for s in re.findall(r"^SKIP: (.*?)\s*$", text, re.M):
+        if not any(p.search(s) for p in skips):
+            raise TestFailure(f"unexpected SKIP: {s!r}")
+    if code != 0:
+        raise TestFailure(f"exit code {code}, want 0")
+
+
+def run_one(m, guest, cpus, env, skips):
+    vm = f"{guest}-{cpus}"
+    start = len(m.transcript())
+    spec = f"launch {guest} name={vm} cpus={cpus}" + (f" initrd=env-cpus{cpus}" if env else "")
+    m.send(spec + "\r")
+    end = r"vm " + re.escape(vm) + r": (exited: code (-?\d+)|stopped: ([^\r\n]*))\r?\n"
+    g = m.expect(end, timeout=GUEST_TIMEOUT, what=f"the end of vm {vm}")
+    lines = re.findall(r"\[" + re.escape(vm) + r"\] ([^\r\n]*)", m.transcript()[start:])
+    check_run(lines, int(g.group(2)) if g.group(2) else None, g.group(3), skips)
+
+
+def boot_test(name, runs, smp):
+    def run(tname):
+        failures = []
+        with Machine(tname, emu="bochs", smp=smp, mem=512, modules=modules(runs),
+                     timeout=GUEST_TIMEOUT * len(runs) + 120) as m:
+            m.expect(PROMPT, what="the prompt")
+            for r in runs:
+                try:
+                    run_one(m, *r)
+                except TestFailure as e:
+                    failures.append(f"{r[0]}-{r[1]}: {e}")
+                    if "timed out" in str(e):
+                        break  # the VM may still hold its CPUs
+            m.send("poweroff\r")
+        if failures:
+            raise TestFailure(f"{len(failures)} of {len(runs)} runs failed: " + "; ".join(failures))
+
+    return E2ETest(name, GUEST_TIMEOUT * len(runs) + 180, run)
+
+
+def tests():
+    runs = all_runs()
+    small = [r for r in runs if r[1] <= 2]
+    big = [r for r in runs if r[1] > 2]
+    out = [boot_test(f"bochs-conformance-{i + 1}", small[i::BOOTS], 3) for i in range(BOOTS)]
+    if big:
+        out.append(boot_test("bochs-conformance-smp", big, 1 + max(r[1] for r in big)))
+    return out
+
+
+TESTS = tests()
