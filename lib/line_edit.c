@@ -168,8 +168,14 @@ static bool escape_byte(struct line_edit *le, unsigned char c)
     } else if (c == 'O') {
         le->esc_state = ESC_SS3;
     } else {
-        /* ESC + key is Alt-key: nothing we bind, drop both. */
+        /*
+         * ESC + key: no sequence starts so, and no Alt binding exists. The
+         * ESC is the stray one (a lone Esc press, a terminal's leftover),
+         * and the key is typed text, which is never dropped: an ESC left
+         * before the prompt must not eat the first letter of "help".
+         */
         le->esc_state = ESC_NONE;
+        return false;
     }
     return true;
 }

@@ -342,12 +342,17 @@ static void test_modified_arrow_not_history(void **state)
     assert_int_equal(echo_len, 0);
 }
 
-static void test_alt_key_dropped(void **state)
+/* A stray ESC (a lone Esc press, or left over before the prompt) never eats a typed key. */
+static void test_stray_escape_keeps_the_next_key(void **state)
 {
     feed("a\x1b"
          "xb");
-    assert_string_equal(le.buf, "ab");
-    assert_echo("ab");
+    assert_string_equal(le.buf, "axb");
+    assert_echo("axb");
+    assert_int_equal(feed("\r"), LINE_DONE);
+    feed("\x1b"
+         "help");
+    assert_string_equal(le.buf, "help");
 }
 
 static void test_escape_aborted_by_enter(void **state)
@@ -476,7 +481,7 @@ int main(void)
         T(test_history_ring_wraps),
         T(test_escape_ignored),
         T(test_modified_arrow_not_history),
-        T(test_alt_key_dropped),
+        T(test_stray_escape_keeps_the_next_key),
         T(test_escape_aborted_by_enter),
         T(test_escape_aborted_by_escape),
         T(test_control_and_high_bytes_ignored),
