@@ -188,9 +188,10 @@ bool vmx_ept_violation(struct vmx_vcpu *vv)
     struct insn in;
     int err;
 
-    bool claimed = !vv->vcpu->vm->strict_mem || vm_mmio_claimed(vv->vcpu->vm, gpa);
+    /* Unclaimed addresses are emulated too (all-ones reads), unless strict-mem=on. */
+    bool emulate = !vv->vcpu->vm->strict_mem || vm_mmio_claimed(vv->vcpu->vm, gpa);
 
-    if (!claimed || (q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_LA_VALID) ||
+    if (!emulate || (q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_LA_VALID) ||
         !(q & EPT_QUAL_LA_TRANSLATED))
         return stop_outside(vv, q, gpa, "");
     ctx_init(&c, vv);
