@@ -95,6 +95,19 @@ static void test_basic(void)
             check_read("IA32_MTRR_PHYSBASE", 0x200 + 2 * i, &b);
             check_read("IA32_MTRR_PHYSMASK", 0x201 + 2 * i, &m);
         }
+        /* a variable range whose mask has V clear does not change caching */
+        u32 maxphy = cpuid(0x80000008).a & 0xff;
+        u64 mask_bits = ((1ULL << maxphy) - 1) & ~0xfffULL;
+        for (int i = vcnt - 1; i >= 0; i--) {
+            u64 m;
+            if (rdmsr_safe(0x201 + 2 * i, &m) != -1 || (m & BIT(11)))
+                continue;
+            u64 bases[] = {0x1000000 | 6, 0x2000000 | 0};
+            u64 masks[] = {mask_bits & ~0xffffffULL, mask_bits & ~0x1ffffffULL};
+            check_rw("unused IA32_MTRR_PHYSBASE", 0x200 + 2 * i, bases, 2);
+            check_rw("unused IA32_MTRR_PHYSMASK (V clear)", 0x201 + 2 * i, masks, 2);
+            break;
+        }
         if (v & BIT(8))
             check_read("IA32_MTRR_FIX64K_00000", 0x250, &v);
     } else {
