@@ -125,8 +125,9 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
         return -ENODEV;
     if (bzimage_detect(phys_to_virt(m->start), m->end - m->start))
         return launch_linux(r, m, cfg.ops, out, err);
-    e = find_modules(r, mods, err) ?:
-        image_parse(phys_to_virt(m->start), m->end - m->start, launch_module_args(m), &plan, err);
+    e = find_modules(r, mods, err)
+            ?: image_parse(phys_to_virt(m->start), m->end - m->start, launch_module_args(m), &plan,
+                           err);
     if (e)
         return e;
     cfg.name = r->name ? r->name : r->image;
@@ -134,6 +135,7 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
     cfg.nvcpus = r->cpus ? r->cpus : 1;
     cfg.board = pick_board(r, cfg.ops);
     cfg.strict_mem = r->strict_mem;
+    cfg.cpu_model = r->cpu_model;
     vm = vm_create(&cfg, err);
     if (!vm)
         return -ENOMEM;
@@ -170,13 +172,16 @@ int launch_parse_key(struct launch_req *r, const char *word, const char **err)
         r->bare = !strcmp(v, "none");
     else if ((v = arg_value(word, "strict-mem")) && (!strcmp(v, "on") || !strcmp(v, "off")))
         r->strict_mem = !strcmp(v, "on");
+    else if ((v = arg_value(word, "cpuid"))) /* ':' separates features inside run= too */
+        return cpu_model_parse(v, &r->cpu_model, err);
     else
-        return loader_fail(err,
-                           strchr(word, '=')
-                               ? "bad value (mem=1M..1G, cpus=1..8, name=<1-31 chars>, platform=pc|none, "
-                                 "strict-mem=on|off, at most 4 initrd=)"
-                               : "expected key=value",
-                           -EINVAL);
+        return loader_fail(
+            err,
+            strchr(word, '=')
+                ? "bad value (mem=1M..1G, cpus=1..8, name=<1-31 chars>, platform=pc|none, "
+                  "strict-mem=on|off, at most 4 initrd=)"
+                : "expected key=value",
+            -EINVAL);
     return 0;
 }
 
