@@ -293,7 +293,10 @@ static int lapic_msr(struct vcpu *v, void *ctx, uint32_t msr, bool write, uint64
     uint64_t f = spin_lock_irqsave(&p->lock);
     int err;
 
-    if (write)
+    /* The page is registered at GUEST_LAPIC_ADDR only: moving it is refused (#GP). */
+    if (write && msr == MSR_IA32_APIC_BASE && (*val & APIC_BASE_ADDR_MASK) != GUEST_LAPIC_ADDR)
+        err = -EINVAL;
+    else if (write)
         err = vlapic_msr_write(&p->lapic[v->id], msr, *val && off ? *val - off : *val, rdtsc());
     else
         err = vlapic_msr_read(&p->lapic[v->id], msr, val, rdtsc());
