@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What a guest sees in CPUID, for every backend: the host's values with
- * what is not virtualized hidden, the vCPU's own APIC id, and the
- * hypervisor's leaves. Guests with local APICs (the PC board's irqchip)
+ * What a guest sees in CPUID, for every backend: the host's values masked
+ * to the VM's CPU model (vmm/cpu_model.c: only features whose MSRs and
+ * instructions work, minus what cpuid= removed), the vCPU's own APIC id
+ * and state, and the hypervisor's leaves. Guests with local APICs (the PC board's irqchip)
  * also see the x2APIC and the TSC-deadline timer their local APIC models,
  * and the TSC frequency in leaves 0x15/0x16, since they have no other
  * clock to calibrate against.
@@ -13,36 +14,93 @@
 #include "kernel/timer.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/cpuid.h"
+#include "kernel/x86/msr.h"
 #include "kernel/x86/regs.h"
+#include "vmm/vmx/vmx.h"
+#include "vmm/vmx/vmx_hw.h"
 
 #define HV_CPUID_BASE 0x40000000
 #define HV_CPUID_MAX 0x40000001
 #define HV_ABI_VERSION 1
 
-static void leaf1(struct vcpu *v, uint64_t cr4, struct cpuid_regs *r)
+/* What the host and the VM's backend can give (vmm/cpu_model.h). */
+static void cpu_env(struct vm *vm, struct cpu_env *e)
 {
-    uint32_t hide =
-        CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_MONITOR | CPUID1_ECX_PCID | CPUID1_ECX_OSXSAVE;
+    struct cpuid_regs r;
 
-    if (!v->vm->irqchip->lapic)
-        hide |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
-    r->ecx = (r->ecx & ~hide) | CPUID1_ECX_HYPERVISOR;
-    /* OSXSAVE mirrors the guest's CR4, not the host's (SDM CPUID leaf 01H). */
-    if (cr4 & CR4_OSXSAVE)
-        r->ecx |= CPUID1_ECX_OSXSAVE;
-    r->ebx = (r->ebx & 0x00ffffff) | (v->id << 24);
+    *e = (struct cpu_env){0};
+    cpuid(1, 0, &r);
+    e->host.r[FR_1_ECX] = r.ecx;
+    e->host.r[FR_1_EDX] = r.edx;
+    cpuid(0, 0, &r);
+    if (r.eax >= 7) {
+        cpuid(7, 0, &r);
+        e->host.r[FR_7_EBX] = r.ebx;
+        e->host.r[FR_7_ECX] = r.ecx;
+        e->host.r[FR_7_EDX] = r.edx;
+        if (r.eax >= 1) {
+            cpuid(7, 1, &r);
+            e->host.r[FR_7_1_EAX] = r.eax;
+        }
+    }
+    cpuid(0xD, 1, &r);
+    e->host.r[FR_D_1_EAX] = r.eax;
+    cpuid(0x80000000, 0, &r);
+    if (r.eax >= 0x80000008) {
+        cpuid(0x80000001, 0, &r);
+        e->host.r[FR_81_ECX] = r.ecx;
+        e->host.r[FR_81_EDX] = r.edx;
+        cpuid(0x80000007, 0, &r);
+        e->host.r[FR_87_EDX] = r.edx;
+        cpuid(0x80000008, 0, &r);
+        e->host.r[FR_88_EBX] = r.ebx;
+    }
+    e->lapic = vm->irqchip->lapic;
+    /* TDs: the TDX module decides what their instructions do; only vmx VMs need the controls. */
+    e->rdtscp_ctl = e->invpcid_ctl = e->xsaves_ctl = true;
+    if (vm->ops == &vmx_vm_ops) {
+        e->rdtscp_ctl = vmx_caps.proc2.may1 & PROC2_RDTSCP;
+        e->invpcid_ctl = vmx_caps.proc2.may1 & PROC2_INVPCID;
+        e->xsaves_ctl = vmx_caps.proc2.may1 & PROC2_XSAVES;
+    }
 }
 
-static void leaf7(uint64_t cr4, struct cpuid_regs *r)
+void vm_cpuid_init(struct vm *vm)
 {
-    r->ecx &= ~CPUID7_ECX_OSPKE;
-    if (cr4 & CR4_PKE)
+    struct cpu_env env;
+    struct cpuid_regs r = {0, 0, 0, 0};
+
+    cpu_env(vm, &env);
+    cpu_model_resolve(&vm->cpu_model, &env, &vm->cpu);
+    if (cpu_feat(&env.host, F_XSAVE))
+        cpuid(0xD, 0, &r);
+    vm->xcr0 = cpu_model_xcr0(&vm->cpu, ((uint64_t)r.edx << 32) | r.eax);
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        vm_msrs_init(&vm->vcpus[i].msrs);
+}
+
+/* The local APIC is globally disabled (IA32_APIC_BASE.EN = 0): CPUID.1:EDX.APIC reads 0 (SDM 11.4.3). */
+static bool apic_enabled(struct vcpu *v)
+{
+    const struct irqchip_ops *c = v->vm->irqchip;
+
+    return !c->apic_enabled || c->apic_enabled(v->vm->irqchip_ctx, v);
+}
+
+/* The bits that follow the vCPU's state: OSXSAVE and OSPKE mirror its CR4 (SDM CPUID leaf 01H, 07H). */
+static void dynamic_bits(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
+                         struct cpuid_regs *r)
+{
+    if (leaf == 1) {
+        r->ecx |= CPUID1_ECX_HYPERVISOR;
+        if ((cr4 & CR4_OSXSAVE) && cpu_feat(&v->vm->cpu, F_XSAVE))
+            r->ecx |= CPUID1_ECX_OSXSAVE;
+        if (!apic_enabled(v))
+            r->edx &= ~CPUID1_EDX_APIC;
+        r->ebx = (r->ebx & 0x00ffffff) | (v->id << 24);
+    } else if (leaf == 7 && sub == 0 && (cr4 & CR4_PKE) && cpu_feat(&v->vm->cpu, F_PKU)) {
         r->ecx |= CPUID7_ECX_OSPKE;
-    r->ebx &= ~(CPUID7_EBX_SGX | CPUID7_EBX_PT);
-    r->ecx &= ~(CPUID7_ECX_WAITPKG | CPUID7_ECX_SGX_LC | CPUID7_ECX_LA57);
-    /* Linux 6.1's memmove trusts FSRM to imply ERMS (linux-guest.md): keep them together. */
-    if (!(r->ebx & CPUID7_EBX_ERMS))
-        r->edx &= ~CPUID7_EDX_FSRM;
+    }
 }
 
 /*
@@ -60,24 +118,22 @@ static void tsc_leaves(uint32_t leaf, struct cpuid_regs *r)
         *r = (struct cpuid_regs){(uint32_t)(khz / 1000), (uint32_t)(khz / 1000), 0, 0};
 }
 
-static void filter(struct vcpu *v, uint32_t leaf, uint64_t cr4, struct cpuid_regs *r)
+static void filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4, struct cpuid_regs *r)
 {
+    cpu_model_filter_leaf(&v->vm->cpu, v->vm->xcr0, leaf, sub, r);
+    dynamic_bits(v, leaf, sub, cr4, r);
     switch (leaf) {
     case 0:
         if (v->vm->irqchip->lapic && r->eax < 0x16)
             r->eax = 0x16; /* room for the TSC leaves */
-        break;
-    case 1:
-        leaf1(v, cr4, r);
+        /* IA32_MISC_ENABLE.LIMIT_CPUID_MAXVAL (SDM Vol. 4 table 2-2) */
+        if ((v->msrs.misc_enable & MISC_ENABLE_LIMIT_CPUID) && r->eax > 2)
+            r->eax = 2;
         break;
     case 6: /* no APERF/MPERF, HWP or turbo MSRs behind these bits */
         *r = (struct cpuid_regs){CPUID6_EAX_ARAT, 0, 0, 0};
         break;
-    case 7:
-        leaf7(cr4, r);
-        break;
-    case 0xA:  /* no virtual PMU */
-    case 0x12: /* no SGX */
+    case 0xA: /* no virtual PMU */
         *r = (struct cpuid_regs){0, 0, 0, 0};
         break;
     case 0xB:
@@ -103,5 +159,5 @@ void vm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t guest_cr4, s
     *r = (struct cpuid_regs){0, 0, 0, 0};
     if (leaf < HV_CPUID_BASE || leaf > HV_CPUID_BASE + 0xffff)
         cpuid(leaf, sub, r);
-    filter(v, leaf, guest_cr4, r);
+    filter(v, leaf, sub, guest_cr4, r);
 }

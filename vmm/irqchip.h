@@ -41,6 +41,8 @@ struct irqchip_ops {
      * vCPU inside the guest instead (VMX HLT activity state).
      */
     bool (*wake)(void *chip, struct vcpu *v);
+    /* Optional. Whether v's local APIC is enabled (IA32_APIC_BASE.EN): CPUID.1:EDX.APIC. */
+    bool (*apic_enabled)(void *chip, struct vcpu *v);
     /* Optional. An AP's thread: waits for INIT + SIPI; the SIPI vector, -1 when the VM ends. */
     int (*wait_start)(void *chip, struct vcpu *v);
 };

@@ -135,6 +135,7 @@ int vm_launch(const struct launch_req *r, struct vm **out, const char **err)
     cfg.nvcpus = r->cpus ? r->cpus : 1;
     cfg.board = pick_board(r, cfg.ops);
     cfg.strict_mem = r->strict_mem;
+    cfg.cpu_model = r->cpu_model;
     vm = vm_create(&cfg, err);
     if (!vm)
         return -ENOMEM;
@@ -171,6 +172,8 @@ int launch_parse_key(struct launch_req *r, const char *word, const char **err)
         r->bare = !strcmp(v, "none");
     else if ((v = arg_value(word, "strict-mem")) && (!strcmp(v, "on") || !strcmp(v, "off")))
         r->strict_mem = !strcmp(v, "on");
+    else if ((v = arg_value(word, "cpuid"))) /* ':' separates features inside run= too */
+        return cpu_model_parse(v, &r->cpu_model, err);
     else
         return loader_fail(
             err,

@@ -4,6 +4,7 @@
 #define VMM_LAUNCH_H
 
 #include "lib/compiler.h"
+#include "vmm/cpu_model.h"
 
 struct vm;
 
@@ -24,8 +25,9 @@ struct launch_req {
      */
     const char *initrd[LAUNCH_MAX_MODULES];
     unsigned ninitrd;
-    bool bare;       /* platform=none: the bare board instead of the PC */
-    bool strict_mem; /* strict-mem=on: an access outside RAM and devices stops the VM */
+    bool bare;                  /* platform=none: the bare board instead of the PC */
+    bool strict_mem;            /* strict-mem=on: an access outside RAM and devices stops the VM */
+    struct cpu_model cpu_model; /* cpuid=: the CPU the guest is shown (vmm/cpu_model.h) */
 };
 
 /* One key=value word of `launch` or of run= into r; -EINVAL with *err a one-line reason. */

@@ -103,6 +103,7 @@ int launch_linux(const struct launch_req *r, const struct boot_module *m, const 
         .nvcpus = r->cpus ? r->cpus : 1,
         .board = &board_pc,
         .strict_mem = r->strict_mem,
+        .cpu_model = r->cpu_model,
     };
     struct linux_boot_cfg bc;
     struct vm *vm;

@@ -8,17 +8,17 @@
  * EPT (vmx) or the TDX module (tdx).
  */
 #include "vmm/msr_virt.h"
+#include "kernel/x86/msr.h"
 #include "lib/errno.h"
 
-#define MSR_FEATURE_CONTROL 0x3A
-#define MSR_UCODE_REV 0x8B
-#define MSR_MTRRCAP 0xFE
-#define MSR_MISC_ENABLE 0x1A0
-#define MSR_MTRR_FIRST 0x200
-#define MSR_MTRR_LAST 0x26F
-#define MSR_MTRR_DEF_TYPE 0x2FF
+#define MSR_FEATURE_CONTROL MSR_IA32_FEATURE_CONTROL
+#define MSR_UCODE_REV MSR_IA32_UCODE_REV
+#define MSR_MTRRCAP MSR_IA32_MTRRCAP
+#define MSR_MISC_ENABLE MSR_IA32_MISC_ENABLE
+#define MSR_MTRR_FIRST MSR_IA32_MTRR_FIRST
+#define MSR_MTRR_LAST MSR_IA32_MTRR_LAST
+#define MSR_MTRR_DEF_TYPE MSR_IA32_MTRR_DEF_TYPE
 #define FEATURE_CONTROL_LOCK 1ULL
-#define MISC_ENABLE_FAST_STRINGS 1ULL
 #define MTRR_DEF_WB_ENABLED 0xC06 /* E, FE, type WB */
 
 static bool is_mtrr(uint32_t msr)

@@ -8,6 +8,33 @@
 
 #include "lib/compiler.h"
 
+struct cpu_features;
+
+/*
+ * A vCPU's virtual MSR state (struct vcpu): what the guest wrote to MSRs
+ * that exist only in hv's model. tsc_offset is guest TSC minus host TSC,
+ * the VMCS TSC offset of a vmx vCPU.
+ */
+struct vcpu_msrs {
+    uint64_t misc_enable;
+    uint64_t mcg_status;
+    uint64_t tsc_adjust;
+    uint64_t tsc_offset;
+};
+
+/* Power-up values (SDM Vol. 4 table 2-2). */
+void vm_msrs_init(struct vcpu_msrs *s);
+/*
+ * The MSRs behind the VM's CPU model (vmm/cpu_model.h): an MSR of a hidden
+ * feature, a read-only one written, or a reserved bit set is -EPERM (#GP);
+ * -ENOENT when the MSR is not modelled here (the backend's, or #GP). host_tsc
+ * is the host's TSC now (IA32_TSC and TSC_ADJUST, SDM Vol. 3B 17.17.3).
+ */
+int vm_msr_model_read(const struct cpu_features *shown, const struct vcpu_msrs *s, uint32_t msr,
+                      uint64_t host_tsc, uint64_t *val);
+int vm_msr_model_write(const struct cpu_features *shown, struct vcpu_msrs *s, uint32_t msr,
+                       uint64_t host_tsc, uint64_t val);
+
 /* 0 and *val, or -ENOENT when msr is not one of them. */
 int vm_msr_virt_read(uint32_t msr, uint64_t *val);
 /* 0 (accepted, no effect), -EPERM (the guest gets #GP), or -ENOENT when not one of them. */

@@ -2,6 +2,7 @@
 /* VM lifecycle and guest memory: backend-neutral, through struct vm_ops only (console: vm_console.c). */
 #include <stdarg.h>
 #include "vmm/vm.h"
+#include "vmm/cpuid.h"
 #include "vmm/platform/board.h"
 #include "lib/errno.h"
 #include "kernel/layout.h"
@@ -108,6 +109,7 @@ static void vm_init_slot(struct vm *vm, const struct vm_config *cfg)
     vm->mem_size = ALIGN_UP(cfg->mem_size, PAGE_SIZE);
     vm->nvcpus = cfg->nvcpus;
     vm->strict_mem = cfg->strict_mem;
+    vm->cpu_model = cfg->cpu_model;
     vm->state = VM_STOPPED; /* not running until vm_start */
     vm->vcpus_done = cfg->nvcpus;
     ring_init(&vm->history, hist, VM_HISTORY);
@@ -135,6 +137,8 @@ static int vm_setup(struct vm *vm, const struct board *board, const char **err)
     if (e)
         *err = e == -ENOMEM ? "not enough free memory for the platform devices"
                             : "the board's devices could not be attached";
+    else
+        vm_cpuid_init(vm); /* the board's irqchip decides x2APIC and TSC-deadline */
     return e;
 }
 

@@ -9,6 +9,8 @@
 #include "vmm/io.h"
 #include "lib/ring.h"
 #include "vmm/vm_ops.h"
+#include "vmm/cpu_model.h"
+#include "vmm/msr_virt.h"
 
 struct board;
 struct irqchip_ops;
@@ -39,6 +41,7 @@ struct vcpu {
     uint64_t exits;
     uint64_t exit_count[VMEXIT_CLASSES];
     uint64_t exit_cycles[VMEXIT_CLASSES];
+    struct vcpu_msrs msrs; /* the CPU model's virtual MSRs (vmm/msr_model.c) */
 };
 
 struct mem_chunk {
@@ -89,6 +92,10 @@ struct vm {
     bool strict_mem;
     uint64_t start_tsc;
     uint64_t end_tsc;
+    /* The CPU it is shown (cpuid=, vmm/cpu_model.h) and what that resolved to (vm_cpuid_init). */
+    struct cpu_model cpu_model;
+    struct cpu_features cpu;
+    uint64_t xcr0;   /* the XCR0 bits CPUID.0DH shows */
     spinlock_t lock; /* the console: COM1's model and the history */
 };
 
@@ -99,7 +106,8 @@ struct vm_config {
     unsigned nvcpus;
     /* Its devices: &board_bare (NULL means it too) or &board_pc (vmm/platform/board.h). */
     const struct board *board;
-    bool strict_mem; /* stop the VM on an access outside its RAM and devices */
+    bool strict_mem;            /* stop the VM on an access outside its RAM and devices */
+    struct cpu_model cpu_model; /* cpuid= (zero: the host model) */
 };
 
 /* Creates a VM with zeroed memory (no vCPUs yet). Returns it or NULL with *err set. */

@@ -277,7 +277,7 @@ static const struct shell_cmd vm_commands[] = {
     {"guests", "", "guest images from the boot modules: name, size, kind", NULL, cmd_guests},
     {"launch",
      "<image> [name=<vm>] [backend=vmx|tdx] [mem=<size>] [cpus=<n>] [cmdline=\"...\"] "
-     "[initrd=<image>]... [platform=pc|none] [strict-mem=on|off]",
+     "[initrd=<image>]... [platform=pc|none] [strict-mem=on|off] [cpuid=<model>,-feat,...]",
      "create and start a VM from a guest image",
      "  Defaults: name = the image's name, backend=vmx, mem=32M (256M for Linux), cpus=1.\n"
      "  Sizes take K, M or G. cmdline= is passed to multiboot and Linux kernels;\n"
@@ -286,6 +286,7 @@ static const struct shell_cmd vm_commands[] = {
      "  platform=none gives the bare board (COM1, debug exit) instead of the PC.\n"
      "  strict-mem=on stops the VM when it touches an address outside its RAM and\n"
      "  devices; by default such reads return all ones and writes are dropped.\n"
+     "  cpuid=host|baseline,-x2apic,-pcid,... shapes the CPU the guest sees (in run=, ':').\n"
      "  Each vCPU gets a CPU of its own, never the console CPU.",
      cmd_launch},
     {"vms", "", "list VMs: id, name, backend, state, CPUs, memory, exits, uptime", NULL, cmd_vms},

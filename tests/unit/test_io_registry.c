@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* unit-srcs: vmm/io.c vmm/platform/board.c vmm/platform/irqchip_bare.c vmm/platform/vplat.c vmm/platform/dev_com1.c vmm/platform/dev_debug_exit.c vmm/platform/dev_rtc.c vmm/platform/dev_acpi_pm.c vmm/platform/dev_pm_timer.c vmm/platform/dev_reset.c vmm/platform/dev_testdev.c vmm/dev/acpi_pm1.c vmm/dev/pm_timer.c vmm/dev/reset_ctl.c vmm/dev/testdev.c vmm/dev/uart_model.c vmm/dev/vlapic.c vmm/dev/vlapic_regs.c vmm/dev/vlapic_timer.c vmm/dev/vioapic.c vmm/dev/rtc_cmos.c lib/calendar.c lib/string.c */
+/* unit-srcs: vmm/io.c vmm/cpu_model.c vmm/platform/board.c vmm/platform/irqchip_bare.c vmm/platform/vplat.c vmm/platform/dev_com1.c vmm/platform/dev_debug_exit.c vmm/platform/dev_rtc.c vmm/platform/dev_acpi_pm.c vmm/platform/dev_pm_timer.c vmm/platform/dev_reset.c vmm/platform/dev_testdev.c vmm/dev/acpi_pm1.c vmm/dev/pm_timer.c vmm/dev/reset_ctl.c vmm/dev/testdev.c vmm/dev/uart_model.c vmm/dev/vlapic.c vmm/dev/vlapic_regs.c vmm/dev/vlapic_timer.c vmm/dev/vioapic.c vmm/dev/rtc_cmos.c lib/calendar.c lib/string.c */
 /*
  * The per-VM I/O registry (vmm/io.c) and the boards (vmm/platform/): ranges
  * kept sorted, overlaps and empty ranges refused, lookups at both edges of

@@ -63,6 +63,7 @@ struct vlapic {
     uint32_t apic_id;   /* initial APIC ID: the x2APIC ID */
     uint8_t phys_bits;  /* MAXPHYADDR for IA32_APIC_BASE checks; 52 after init */
     uint64_t apic_base; /* IA32_APIC_BASE */
+    bool no_x2apic;     /* CPUID hides x2APIC: IA32_APIC_BASE.EXTD cannot be set (#GP) */
     uint32_t xapic_id;  /* xAPIC ID register (ID in bits 31:24) */
     uint32_t tpr, svr, ldr, dfr;
     uint32_t esr, esr_pending; /* ESR as last latched; errors since the last ESR write */

@@ -342,6 +342,8 @@ static int write_apic_base(struct vlapic *l, uint64_t val)
 
     if (l->phys_bits < 64)
         rsvd |= ~0ULL << l->phys_bits;
+    if (l->no_x2apic)
+        rsvd |= APIC_BASE_EXTD; /* reserved without CPUID.1:ECX.x2APIC (SDM 11.12.1) */
     if ((val & rsvd) || !legal_transition(from, to))
         return -EINVAL;
     /* The BSP flag belongs to the platform, not to the guest. */

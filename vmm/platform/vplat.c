@@ -216,8 +216,17 @@ static int chip_wait_start(void *chip, struct vcpu *v)
     return v->stop ? -1 : p->sipi_vector[v->id];
 }
 
+/* Read without the lock: CPUID of the vCPU itself, which alone writes its IA32_APIC_BASE. */
+static bool chip_apic_enabled(void *chip, struct vcpu *v)
+{
+    struct vplat *p = chip;
+
+    return p->lapic[v->id].apic_base & APIC_BASE_EN;
+}
+
 static const struct irqchip_ops pc_irqchip_ops = {
     .name = "pc",
+    .apic_enabled = chip_apic_enabled,
     .lapic = true,
     .pending = chip_pending,
     .ack = chip_ack,
@@ -241,6 +250,9 @@ static int lapic_mmio(struct vcpu *v, void *ctx, uint64_t gpa, unsigned size, bo
     struct vplat *p = ctx;
     uint64_t f;
 
+    /* Globally disabled or in x2APIC mode, the page is not there (SDM 11.4.3, 11.12.2). */
+    if (!vlapic_xapic_mode(&p->lapic[v->id]))
+        return -ENOENT;
     if (!dword(gpa, size))
         return -EINVAL;
     f = spin_lock_irqsave(&p->lock);
@@ -269,17 +281,27 @@ static int ioapic_mmio(struct vcpu *v, void *ctx, uint64_t gpa, unsigned size, b
     return 0;
 }
 
-/* IA32_APIC_BASE, TSC_DEADLINE and the x2APIC MSRs: the vCPU's own local APIC. */
+/*
+ * IA32_APIC_BASE, TSC_DEADLINE and the x2APIC MSRs: the vCPU's own local
+ * APIC. The APIC counts host TSC; a guest that wrote IA32_TSC sees its TSC
+ * offset by v->msrs.tsc_offset, so a deadline is moved by it both ways.
+ */
 static int lapic_msr(struct vcpu *v, void *ctx, uint32_t msr, bool write, uint64_t *val)
 {
     struct vplat *p = ctx;
+    uint64_t off = msr == MSR_IA32_TSC_DEADLINE ? v->msrs.tsc_offset : 0;
     uint64_t f = spin_lock_irqsave(&p->lock);
     int err;
 
-    if (write)
-        err = vlapic_msr_write(&p->lapic[v->id], msr, *val, rdtsc());
+    /* The page is registered at GUEST_LAPIC_ADDR only: moving it is refused (#GP). */
+    if (write && msr == MSR_IA32_APIC_BASE && (*val & APIC_BASE_ADDR_MASK) != GUEST_LAPIC_ADDR)
+        err = -EINVAL;
+    else if (write)
+        err = vlapic_msr_write(&p->lapic[v->id], msr, *val && off ? *val - off : *val, rdtsc());
     else
         err = vlapic_msr_read(&p->lapic[v->id], msr, val, rdtsc());
+    if (!write && !err && *val && off)
+        *val += off;
     unlock_and_kick(p, f, v);
     return err;
 }
@@ -295,6 +317,7 @@ static int attach(struct vm *vm, void *state)
     for (unsigned i = 0; i < vm->nvcpus; i++) {
         p->lapic_ctx[i] = (struct lapic_ctx){p, i};
         vlapic_init(&p->lapic[i], i, i == 0, &lapic_ops, &p->lapic_ctx[i]);
+        p->lapic[i].no_x2apic = cpu_model_hides(&vm->cpu_model, F_X2APIC); /* cpuid=-x2apic */
     }
     p->ap_state[0] = AP_STARTED;
     err =

@@ -218,7 +218,8 @@ static bool h_rdmsr(struct vmx_vcpu *vv)
 {
     uint32_t msr = (uint32_t)vv->regs.rcx;
     uint64_t v;
-    int err = vm_msr(vv->vcpu, msr, false, &v); /* a device's MSR, else the backend's rules */
+    /* The CPU model first (a hidden feature's MSR #GPs), then a device's, then the backend's. */
+    int err = vmx_msr_gate(vv, msr) ?: vm_msr(vv->vcpu, msr, false, &v);
 
     if (err == -ENOENT)
         err = vmx_msr_read(vv, msr, &v);
@@ -236,7 +237,7 @@ static bool h_wrmsr(struct vmx_vcpu *vv)
 {
     uint32_t msr = (uint32_t)vv->regs.rcx;
     uint64_t v = (vv->regs.rdx << 32) | (uint32_t)vv->regs.rax;
-    int err = vm_msr(vv->vcpu, msr, true, &v);
+    int err = vmx_msr_gate(vv, msr) ?: vm_msr(vv->vcpu, msr, true, &v);
 
     if (err == -ENOENT)
         err = vmx_msr_write(vv, msr, v);

@@ -3,7 +3,10 @@
  * MSR allowlist, CR0/CR4 writes and XSETBV. MSRs the host never uses and
  * the VMCS does not switch (STAR, LSTAR, KERNEL_GS_BASE, ...) pass straight
  * through; they and the FPU state are reset before each vCPU starts, so one
- * VM cannot read what the previous one left on the CPU.
+ * VM cannot read what the previous one left on the CPU. What the VM's CPU
+ * model (vmm/cpu_model.c) hides is refused: its MSRs and CR4 bits #GP, its
+ * XCR0 bits too, and its VMX controls (RDTSCP, INVPCID, XSAVES) stay off so
+ * its instructions #UD.
  */
 #include "vmm/vmx/exit_msr.h"
 #include "vmm/vmx/vmx.h"
@@ -12,6 +15,7 @@
 #include "vmm/vmx/vmx_vcpu.h"
 #include "vmm/vm.h"
 #include "vmm/msr_virt.h"
+#include "vmm/cpu_model.h"
 #include "lib/errno.h"
 #include "kernel/extable.h"
 #include "lib/string.h"
@@ -19,28 +23,24 @@
 #include "kernel/x86/msr.h"
 #include "kernel/x86/regs.h"
 
-#define MSR_TSC 0x10
-#define MSR_ARCH_CAPABILITIES 0x10A
+#define MSR_ARCH_CAPABILITIES MSR_IA32_ARCH_CAPABILITIES
 /* Speculation control (Intel "Speculative Execution Side Channel Mitigations", CPUID.7:EDX). */
-#define MSR_SPEC_CTRL 0x48
-#define MSR_PRED_CMD 0x49
-#define MSR_FLUSH_CMD 0x10B
-#define SPEC_CTRL_VALID 0x7 /* IBRS, STIBP, SSBD */
+#define MSR_SPEC_CTRL MSR_IA32_SPEC_CTRL
+#define MSR_PRED_CMD MSR_IA32_PRED_CMD
+#define MSR_FLUSH_CMD MSR_IA32_FLUSH_CMD
+#define SPEC_CTRL_IBRS 1ULL
+#define SPEC_CTRL_STIBP 2ULL
+#define SPEC_CTRL_SSBD 4ULL
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
 #define MSR_SYSENTER_EIP 0x176
-#define MSR_STAR 0xC0000081
-#define MSR_LSTAR 0xC0000082
-#define MSR_CSTAR 0xC0000083
-#define MSR_FMASK 0xC0000084
-#define MSR_TSC_AUX 0xC0000103
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
-#define APIC_DEFAULT 0xFEE00000ULL
 #define XCR0_X87 1ULL
 
+/* TSC_AUX exits: it exists only while CPUID shows RDTSCP or RDPID. */
 static const uint32_t passthrough[] = {
-    MSR_FS_BASE, MSR_GS_BASE,     MSR_KERNEL_GS_BASE, MSR_STAR,         MSR_LSTAR,   MSR_CSTAR,
-    MSR_FMASK,   MSR_SYSENTER_CS, MSR_SYSENTER_ESP,   MSR_SYSENTER_EIP, MSR_TSC_AUX,
+    MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR,         MSR_LSTAR,
+    MSR_CSTAR,   MSR_FMASK,   MSR_SYSENTER_CS,    MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
 };
 
 /* Bitmap quarters: read low, read high, write low, write high (SDM 25.6.9). */
@@ -60,8 +60,22 @@ void vmx_msr_bitmap_init(uint8_t *bm)
         allow(bm, passthrough[i]);
 }
 
+static struct vm *vm_of(struct vmx_vcpu *vv)
+{
+    return vv->vcpu->vm;
+}
+
+int vmx_msr_gate(struct vmx_vcpu *vv, uint32_t msr)
+{
+    return cpu_model_msr_gate(&vm_of(vv)->cpu, msr) == -EPERM ? -EPERM : 0;
+}
+
 int vmx_msr_read(struct vmx_vcpu *vv, uint32_t msr, uint64_t *val)
 {
+    int e = vm_msr_model_read(&vm_of(vv)->cpu, &vv->vcpu->msrs, msr, rdtsc(), val);
+
+    if (e != -ENOENT)
+        return e ? -EPERM : 0;
     switch (msr) {
     case MSR_EFER:
         *val = vmread(VMCS_GUEST_EFER);
@@ -69,17 +83,12 @@ int vmx_msr_read(struct vmx_vcpu *vv, uint32_t msr, uint64_t *val)
     case MSR_IA32_PAT:
         *val = vmread(VMCS_GUEST_PAT);
         return 0;
-    case MSR_IA32_APIC_BASE:
-        *val = APIC_DEFAULT | APIC_BASE_ENABLE | (vv->vcpu->id == 0 ? APIC_BASE_BSP : 0);
-        return 0;
-    case MSR_TSC:
-        *val = rdtsc();
-        return 0;
+    case MSR_TSC_AUX:           /* the guest's value lives in the CPU, for RDTSCP and RDPID */
     case MSR_ARCH_CAPABILITIES: /* the host's: guests run on its CPUs (CPUID.7:EDX[29] shows it) */
     case MSR_SPEC_CTRL:
         return rdmsr_safe(msr, val) ? -EPERM : 0;
     }
-    return vm_msr_virt_read(msr, val) ? -EPERM : 0;
+    return -EPERM;
 }
 
 static bool pat_valid(uint64_t pat)
@@ -104,8 +113,32 @@ static int write_efer(uint64_t val)
     return 0;
 }
 
+/* IA32_SPEC_CTRL bits the CPU model shows (CPUID.7:EDX[26], [27], [31]). */
+static uint64_t spec_ctrl_valid(const struct cpu_features *f)
+{
+    return (cpu_feat(f, F_IBRS) ? SPEC_CTRL_IBRS : 0) |
+           (cpu_feat(f, F_STIBP) ? SPEC_CTRL_STIBP : 0) |
+           (cpu_feat(f, F_SSBD) ? SPEC_CTRL_SSBD : 0);
+}
+
+/* The model's MSRs; a changed TSC offset (IA32_TSC, TSC_ADJUST) goes into the VMCS. */
+static int model_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val)
+{
+    struct vcpu_msrs *m = &vv->vcpu->msrs;
+    uint64_t off = m->tsc_offset;
+    int e = vm_msr_model_write(&vm_of(vv)->cpu, m, msr, rdtsc(), val);
+
+    if (!e && m->tsc_offset != off)
+        vmwrite(VMCS_TSC_OFFSET, m->tsc_offset);
+    return e;
+}
+
 int vmx_msr_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val)
 {
+    int e = model_write(vv, msr, val);
+
+    if (e != -ENOENT)
+        return e ? -EPERM : 0;
     switch (msr) {
     case MSR_EFER:
         return write_efer(val);
@@ -115,14 +148,14 @@ int vmx_msr_write(struct vmx_vcpu *vv, uint32_t msr, uint64_t val)
         vmwrite(VMCS_GUEST_PAT, val);
         return 0;
     case MSR_SPEC_CTRL: /* the guest's setting holds on its CPU; reset before the next vCPU */
-        return val & ~(uint64_t)SPEC_CTRL_VALID || wrmsr_safe(msr, val) ? -EPERM : 0;
+        return val & ~spec_ctrl_valid(&vm_of(vv)->cpu) || wrmsr_safe(msr, val) ? -EPERM : 0;
+    case MSR_TSC_AUX: /* bits 63:32 are reserved */
+        return val >> 32 || wrmsr_safe(msr, val) ? -EPERM : 0;
     case MSR_PRED_CMD: /* IBPB and L1D flush are commands: run them for the guest */
     case MSR_FLUSH_CMD:
         return val & ~1ULL || wrmsr_safe(msr, val) ? -EPERM : 0;
-    case MSR_IA32_APIC_BASE:
-        return (val & ~APIC_BASE_BSP) == (APIC_DEFAULT | APIC_BASE_ENABLE) ? 0 : -EPERM;
     }
-    return vm_msr_virt_write(msr, val) ? -EPERM : 0;
+    return -EPERM;
 }
 
 /* CR0.PG with EFER.LME switches long mode on or off: keep LMA and the entry control in step. */
@@ -158,14 +191,43 @@ int vmx_write_cr0(struct vmx_vcpu *vv, uint64_t val)
     return 0;
 }
 
+/* CR4 bits the guest owns: what its CPU model allows and the CPU has; the rest exit (#GP). */
+uint64_t vmx_cr4_guest_owned(const struct vm *vm)
+{
+    return cpu_model_cr4_allowed(&vm->cpu) & vmx_caps.cr4_fixed1 & ~(uint64_t)CR4_VMXE;
+}
+
+/* SDM 2.5 and MOV to CR4: reserved or hidden bits, PCIDE outside IA-32e mode or with CR3[11:0] set. */
 int vmx_write_cr4(struct vmx_vcpu *vv, uint64_t val)
 {
-    if (val & (CR4_VMXE | ~vmx_caps.cr4_fixed1))
-        return -EPERM; /* no nested VMX; no bits the CPU does not have */
+    if (val & ~vmx_cr4_guest_owned(vm_of(vv)))
+        return -EPERM; /* no nested VMX; nothing the CPU model hides or the CPU lacks */
+    if ((val & CR4_PCIDE) && !(vv->cr4_shadow & CR4_PCIDE) &&
+        (!(vmread(VMCS_GUEST_EFER) & EFER_LMA) || (vmread(VMCS_GUEST_CR3) & 0xfff)))
+        return -EPERM;
     vmwrite(VMCS_GUEST_CR4, val | vmx_caps.cr4_fixed0);
     vmwrite(VMCS_CR4_SHADOW, val);
     vv->cr4_shadow = val;
     return 0;
+}
+
+/* XSETBV: only the components CPUID.0DH shows, in the combinations SDM Vol. 1 13.3 allows. */
+int vmx_xsetbv(struct vmx_vcpu *vv, uint32_t xcr, uint64_t val)
+{
+    if (cpu_model_xsetbv_check(vm_of(vv)->xcr0, xcr, val))
+        return -EPERM;
+    __asm__ volatile("xsetbv" ::"c"(xcr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+    return 0;
+}
+
+/* The secondary controls the CPU model needs: its instructions #UD while they are off. */
+uint32_t vmx_proc2_model(const struct vm *vm)
+{
+    const struct cpu_features *f = &vm->cpu;
+
+    return (cpu_feat(f, F_RDTSCP) || cpu_feat(f, F_RDPID) ? PROC2_RDTSCP : 0) |
+           (cpu_feat(f, F_INVPCID) ? PROC2_INVPCID : 0) |
+           (cpu_feat(f, F_XSAVES) ? PROC2_XSAVES : 0);
 }
 
 static uint64_t host_xcr0_mask(void)
@@ -174,16 +236,6 @@ static uint64_t host_xcr0_mask(void)
 
     cpuid(0xD, 0, &r);
     return ((uint64_t)r.edx << 32) | r.eax;
-}
-
-int vmx_xsetbv(struct vmx_vcpu *vv, uint32_t xcr, uint64_t val)
-{
-    if (xcr != 0 || !(val & XCR0_X87) || (val & ~host_xcr0_mask()) || !(read_cr4() & CR4_OSXSAVE))
-        return -EPERM;
-    if ((val & 4) && !(val & 2))
-        return -EPERM; /* AVX needs SSE state (SDM 13.3) */
-    __asm__ volatile("xsetbv" ::"c"(xcr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
-    return 0;
 }
 
 /* An XSAVE image with XSTATE_BV = 0: XRSTOR from it puts every component in its init state. */

@@ -8,6 +8,8 @@
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_asm.h"
 #include "vmm/vmx/vmx_hw.h"
+#include "vmm/vmx/exit_msr.h"
+#include "vmm/vm.h"
 #include "vmm/vm_ops.h"
 #include "vmm/loader/image.h"
 #include "kernel/log.h"
@@ -33,16 +35,18 @@ static void w(uint64_t field, uint64_t v)
 static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
 {
     const struct vmx_caps *c = &vmx_caps;
-    uint32_t proc2 = PROC2_EPT | PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES | PROC2_UNRESTRICTED |
-                     (vv->vpid ? PROC2_VPID : 0);
+    struct vm *vm = vv->vcpu->vm;
+    uint32_t proc2 =
+        PROC2_EPT | PROC2_UNRESTRICTED | vmx_proc2_model(vm) | (vv->vpid ? PROC2_VPID : 0);
 
     w(VMCS_PIN_CONTROLS,
       vmx_adjust_ctl(&c->pin, PIN_EXT_INT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS));
     /* CR8 exits: the guest's TPR is virtual, never the real APIC's (it could mask our IPIs). */
     w(VMCS_PROC_CONTROLS,
       vmx_adjust_ctl(&c->proc, PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING | PROC_USE_MSR_BITMAPS |
-                                   PROC_SECONDARY | PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
-                                   PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING));
+                                   PROC_TSC_OFFSETTING | PROC_SECONDARY | PROC_MWAIT_EXITING |
+                                   PROC_MONITOR_EXITING | PROC_CR8_LOAD_EXITING |
+                                   PROC_CR8_STORE_EXITING));
     w(VMCS_PROC2_CONTROLS, vmx_adjust_ctl(&c->proc2, proc2));
     w(VMCS_EXIT_CONTROLS,
       vmx_adjust_ctl(&c->exit, EXIT_HOST_ADDR64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |
@@ -55,7 +59,9 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
     w(VMCS_VPID, vv->vpid);
     w(VMCS_LINK_POINTER, ~0ULL);
     w(VMCS_CR0_MASK, CR0_GUEST_MASK);
-    w(VMCS_CR4_MASK, CR4_VMXE | ~c->cr4_fixed1);
+    /* CR4 bits of features the CPU model hides exit, and #GP (vmx_write_cr4). */
+    w(VMCS_CR4_MASK, ~vmx_cr4_guest_owned(vm));
+    w(VMCS_TSC_OFFSET, vv->vcpu->msrs.tsc_offset);
     return 0;
 }
 

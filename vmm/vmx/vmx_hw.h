@@ -49,6 +49,7 @@
 
 /* Primary processor-based controls (SDM 25.6.2) */
 #define PROC_INTR_WINDOW_EXITING (1U << 2)
+#define PROC_TSC_OFFSETTING (1U << 3) /* guest TSC = host TSC + VMCS TSC offset (SDM 26.6.5) */
 #define PROC_HLT_EXITING (1U << 7)
 #define PROC_INVLPG_EXITING (1U << 9)
 #define PROC_MWAIT_EXITING (1U << 10)
