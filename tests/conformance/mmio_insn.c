@@ -7,7 +7,7 @@
  * XOR, ADD, SUB with an immediate or register source; INC/DEC; BTS/BTR;
  * CMP/TEST (read only, flags); XCHG; CMPXCHG (success and failure); XADD;
  * MOVS both directions, STOS, LODS; addressing through FS and GS segment
- * bases, base + index * scale + displacement, and RIP-relative through an
+ * bases, base + index * scale + displacement, and RIP-relative through a
  * page of the image remapped to the APIC. Each checks the register value (via
  * a plain load and via CR8) and the instruction's own results.
  */
