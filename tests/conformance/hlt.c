@@ -64,11 +64,21 @@ static void test_timer(void)
 {
     reset_counts();
     u64 per_ms = tsc_hz() / 1000;
+    /* the timer's rate: decrements over 100 us at divide 1 */
     apic_write(APIC_TDCR, 0xb);
+    apic_write(APIC_LVTT, APIC_LVT_MASKED | TIMER_VEC);
+    apic_write(APIC_TMICT, 0xffffffff);
+    u32 c0 = apic_read(APIC_TMCCT);
+    udelay(100);
+    u32 c1 = apic_read(APIC_TMCCT);
+    u64 count = (u64)(c0 - c1) * 10; /* about 1 ms */
+    if (!count || count > 0xffffffffULL)
+        count = 1000000;
+    apic_write(APIC_TMICT, 0);
     apic_write(APIC_LVTT, TIMER_VEC);
     u64 t0 = rdtsc();
-    apic_write(APIC_TMICT, 1000000); /* sent_at: when it can fire at the earliest */
-    sent_at = t0 + per_ms / 100;     /* at least 10 us of TSC: the count takes time to run down */
+    apic_write(APIC_TMICT, (u32)count); /* sent_at: when it can fire at the earliest */
+    sent_at = t0 + per_ms / 100; /* at least 10 us of TSC: the count takes time to run down */
     halt_sti();
     u64 t1 = rdtsc();
     apic_write(APIC_TMICT, 0);
