@@ -118,6 +118,41 @@ static void tsc_leaves(uint32_t leaf, struct cpuid_regs *r)
         *r = (struct cpuid_regs){(uint32_t)(khz / 1000), (uint32_t)(khz / 1000), 0, 0};
 }
 
+/* APIC-ID bits that number the VM's vCPUs: each is a core of its own in one package. */
+static unsigned core_shift(const struct vm *vm)
+{
+    unsigned s = 0;
+
+    while ((1u << s) < vm->nvcpus)
+        s++;
+    return s;
+}
+
+/*
+ * The VM's topology, not the host's (SDM CPUID leaves 0BH and 1FH): level 0
+ * SMT with one thread per core, level 1 the cores, then the invalid level.
+ * Leaf 1 EBX[23:16] and leaf 4 EAX[31:26] (cores per package) follow from
+ * the same shift, and the last-level cache is shared by every vCPU.
+ */
+static void topology(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+    unsigned shift = core_shift(v->vm);
+
+    if (leaf == 1) {
+        r->ebx = (r->ebx & ~0x00ff0000u) | ((1u << shift) << 16);
+        r->edx = v->vm->nvcpus > 1 ? r->edx | CPUID1_EDX_HTT : r->edx & ~CPUID1_EDX_HTT;
+    } else if (leaf == 4 && (r->eax & 0x1f)) {
+        uint32_t share = ((r->eax >> 5) & 7) >= 3 ? (1u << shift) - 1 : 0;
+        r->eax = (r->eax & 0x3fff) | (share << 14) | (((1u << shift) - 1) << 26);
+    } else if (sub == 0) {
+        *r = (struct cpuid_regs){0, 1, (1u << 8) | sub, v->id};
+    } else if (sub == 1) {
+        *r = (struct cpuid_regs){shift, v->vm->nvcpus, (2u << 8) | sub, v->id};
+    } else {
+        *r = (struct cpuid_regs){0, 0, sub & 0xff, v->id};
+    }
+}
+
 static void filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4, struct cpuid_regs *r)
 {
     cpu_model_filter_leaf(&v->vm->cpu, v->vm->xcr0, leaf, sub, r);
@@ -136,9 +171,14 @@ static void filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4, st
     case 0xA: /* no virtual PMU */
         *r = (struct cpuid_regs){0, 0, 0, 0};
         break;
-    case 0xB:
+    case 1:
+    case 4:
+        topology(v, leaf, sub, r);
+        break;
+    case 0xB: /* within the VM's leaf range: the lapic raises it to 0x16 */
     case 0x1F:
-        r->edx = v->id;
+        if (leaf == 0xB || r->eax || r->ebx || r->ecx) /* 1FH only if the host has it */
+            topology(v, leaf, sub, r);
         break;
     case 0x15:
     case 0x16:

@@ -45,6 +45,13 @@ struct irqchip_ops {
     bool (*apic_enabled)(void *chip, struct vcpu *v);
     /* Optional. An AP's thread: waits for INIT + SIPI; the SIPI vector, -1 when the VM ends. */
     int (*wait_start)(void *chip, struct vcpu *v);
+    /*
+     * Optional (local APICs). v's task-priority register: MOV CR8 reads and
+     * writes TPR[7:4] (SDM 10.8.6.1), so CR8 and the APIC's TPR are one
+     * register. Without them the backend keeps CR8 on its own.
+     */
+    uint8_t (*get_tpr)(void *chip, struct vcpu *v);
+    void (*set_tpr)(void *chip, struct vcpu *v, uint8_t tpr);
 };
 
 /* Does nothing, delivers nothing: a VM's chip before its board attaches and after it left. */

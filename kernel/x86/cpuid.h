@@ -11,6 +11,7 @@
 #define CPUID1_ECX_TSC_DEADLINE (1U << 24)
 #define CPUID1_ECX_HYPERVISOR (1U << 31)
 #define CPUID1_EDX_APIC (1U << 9)
+#define CPUID1_EDX_HTT (1U << 28) /* EBX[23:16] is valid */
 #define CPUID80000001_EDX_NX (1U << 20)
 #define CPUID80000001_EDX_PDPE1GB (1U << 26)
 #define CPUID80000001_EDX_LM (1U << 29)

@@ -224,6 +224,20 @@ static bool chip_apic_enabled(void *chip, struct vcpu *v)
     return p->lapic[v->id].apic_base & APIC_BASE_EN;
 }
 
+static uint8_t chip_get_tpr(void *chip, struct vcpu *v)
+{
+    return (uint8_t)((struct vplat *)chip)->lapic[v->id].tpr; /* one aligned load */
+}
+
+static void chip_set_tpr(void *chip, struct vcpu *v, uint8_t tpr)
+{
+    struct vplat *p = chip;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+
+    p->lapic[v->id].tpr = tpr;
+    spin_unlock_irqrestore(&p->lock, f); /* held interrupts are taken at the next entry */
+}
+
 static const struct irqchip_ops pc_irqchip_ops = {
     .name = "pc",
     .apic_enabled = chip_apic_enabled,
@@ -234,6 +248,8 @@ static const struct irqchip_ops pc_irqchip_ops = {
     .set_line = chip_set_line,
     .raise = chip_raise,
     .wait_start = chip_wait_start,
+    .get_tpr = chip_get_tpr,
+    .set_tpr = chip_set_tpr,
 };
 
 /* ---------------------------------------------------------------- registers */
