@@ -59,8 +59,7 @@ void vmx_skip_instruction(void)
     }
     if (!(rflags & RFLAGS_TF) && !pending)
         return; /* the common case: no single step, nothing held */
-    bits = vmx_db_after_insn(pending, rflags,
-                             rflags & RFLAGS_TF ? vmread(VMCS_GUEST_DEBUGCTL) : 0);
+    bits = vmx_db_after_insn(pending, rflags, rflags & RFLAGS_TF ? vmread(VMCS_GUEST_DEBUGCTL) : 0);
     if (bits)
         inject_db_trap(bits, pending);
 }

@@ -36,7 +36,8 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
     uint32_t proc2 = PROC2_EPT | PROC2_RDTSCP | PROC2_INVPCID | PROC2_XSAVES | PROC2_UNRESTRICTED |
                      (vv->vpid ? PROC2_VPID : 0);
 
-    uint32_t pin = vmx_adjust_ctl(&c->pin, PIN_EXT_INT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS);
+    uint32_t pin =
+        vmx_adjust_ctl(&c->pin, PIN_EXT_INT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS);
 
     /*
      * NMI exiting: the host's NMIs (stop, panic) reach the host. Virtual

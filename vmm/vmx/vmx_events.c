@@ -153,7 +153,7 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
     enum nmi_wait nmi;
 
     if (vv->idt_info & INTR_INFO_VALID)
-        reinject(vv); /* then pending interrupts see a queued event and wait for a window */
+        reinject(vv);      /* then pending interrupts see a queued event and wait for a window */
     nmi = deliver_nmi(vv); /* NMIs before maskable interrupts (SDM 6.9) */
     if (nmi_window_usable(vv))
         set_proc(vv, PROC_NMI_WINDOW_EXITING, nmi == NMI_WAIT_NMI_WINDOW);

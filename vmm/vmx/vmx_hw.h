@@ -304,7 +304,8 @@ enum vmx_exit_reason { VMX_EXIT_REASONS(VMX_EXIT_ENUM) EXIT_REASON_MAX = 80 };
 /* Guest interruptibility state (SDM 25.4.2 table 25-3) */
 #define INTERRUPTIBILITY_STI (1U << 0)
 #define INTERRUPTIBILITY_MOV_SS (1U << 1)
-#define INTERRUPTIBILITY_NMI (1U << 3) /* blocking by NMI (virtual-NMI blocking with virtual NMIs) */
+#define INTERRUPTIBILITY_NMI \
+    (1U << 3) /* blocking by NMI (virtual-NMI blocking with virtual NMIs) */
 
 /*
  * Pending debug exceptions (SDM 25.4.2 table 25-4): B0-B3 (breakpoint
