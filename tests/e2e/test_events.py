@@ -17,7 +17,8 @@ BOCHS_TIMEOUT = 300
 # name -> (run= keys besides the name, lines it must print in order before exit code 0)
 GUESTS = {
     "evnmi": (",cpus=2", ["evnmi: check 1 ok", "evnmi: check 2 ok", "evnmi: check 3 ok",
-                          "evnmi: check 4 ok", "evnmi: all checks passed"]),
+                          "evnmi: check 4 ok", "evnmi: check 5 ok",
+                          "evnmi: all checks passed"]),
     "evdebug": ("", ["evdebug: check %d ok" % n for n in range(1, 9)] +
                 ["evdebug: all checks passed"]),
 }

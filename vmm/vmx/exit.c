@@ -43,7 +43,7 @@ static void inject_db_trap(uint64_t bits, uint64_t pending)
 void vmx_skip_instruction(void)
 {
     uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-    uint64_t rflags = vmread(VMCS_GUEST_RFLAGS), pending = 0, bits;
+    uint64_t rflags = vmread(VMCS_GUEST_RFLAGS), pending, bits;
 
     vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN));
     /*
@@ -52,13 +52,12 @@ void vmx_skip_instruction(void)
      * held (the pending debug exceptions, SDM 25.4.2 table 25-4) are due
      * now, after it.
      */
-    if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) {
+    if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
         vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
                 intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
-        pending = vmread(VMCS_GUEST_PENDING_DBG);
-    }
-    if (!(rflags & RFLAGS_TF) && !pending)
-        return; /* the common case: no single step, nothing held */
+    else if (!(rflags & RFLAGS_TF))
+        return; /* the common case: no shadow, no single step */
+    pending = vmread(VMCS_GUEST_PENDING_DBG);
     bits = vmx_db_after_insn(pending, rflags, rflags & RFLAGS_TF ? vmread(VMCS_GUEST_DEBUGCTL) : 0);
     if (bits)
         inject_db_trap(bits, pending);
