@@ -46,6 +46,17 @@ static void reinject(struct vmx_vcpu *vv)
     vv->idt_info = 0;
     if (entry_event_queued())
         return; /* the handler raised a fault of its own: that one wins */
+    /*
+     * An NMI whose delivery the exit interrupted was not delivered: no
+     * virtual-NMI blocking for it yet, which VM entry also demands for its
+     * injection (SDM 27.3.1.5; KVM: __vmx_complete_interrupts).
+     */
+    if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI && (vv->pin_ctl & PIN_VIRTUAL_NMIS)) {
+        uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+
+        if (intr & INTERRUPTIBILITY_NMI)
+            vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)INTERRUPTIBILITY_NMI);
+    }
     if (info & INTR_INFO_ERROR_CODE)
         vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vv->idt_error);
     vmwrite(VMCS_ENTRY_INSTR_LEN, vv->idt_instr_len);
