@@ -39,6 +39,10 @@ def run_events(name):
         text = clean(m.transcript())
         for guest, (_, lines) in GUESTS.items():
             check_lines(text, guest, lines)
+        # The host's own NMIs still reach the host while a guest runs (NMI exiting):
+        # power-off stops the other CPUs with NMIs, one of them inside cliloop.
+        m.send("launch cliloop\r")
+        m.expect(r"\[cliloop\] hostile: cliloop", what="cliloop running")
         m.send("poweroff\r")
         m.expect_poweroff()
 
