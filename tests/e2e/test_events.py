@@ -19,7 +19,7 @@ GUESTS = {
     "evnmi": (",cpus=2", ["evnmi: check 1 ok", "evnmi: check 2 ok", "evnmi: check 3 ok",
                           "evnmi: check 4 ok", "evnmi: check 5 ok",
                           "evnmi: all checks passed"]),
-    "evdebug": ("", ["evdebug: check %d ok" % n for n in range(1, 9)] +
+    "evdebug": ("", ["evdebug: check %d ok" % n for n in range(1, 10)] +
                 ["evdebug: all checks passed"]),
 }
 

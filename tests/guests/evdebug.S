@@ -18,6 +18,8 @@
  *      RIP after the write) with DR6.B0
  *   8  DR0 read breakpoint on the MOV SS operand, the next instruction a
  *      CPUID: the #DB is held for the CPUID and comes after it, once
+ *   9  TF = 1 over a local APIC register read (MMIO hv emulates): one #DB,
+ *      DR6.BS, RIP after the read
  */
 #include "lib.S"
 
@@ -229,6 +231,27 @@
 	and $DR6_B0, %edx
 	or %rdx, %rax
 	REPORT 8, "mov ss (breakpoint) then cpuid: #DB after the cpuid"
+
+	/* 9 */
+	movl $9, fault_exit_code(%rip)
+	CLEAR_RECORDS
+	mov $0xFEE00030, %ecx		/* APIC version register */
+	pushfq
+	orq $TF, (%rsp)
+	popfq
+	mov (%rcx), %eax
+.Lafter_tf_mmio:
+	nop
+	nop
+	xor %eax, %eax
+	NE db_count(%rip), $1
+	lea .Lafter_tf_mmio(%rip), %rcx
+	NE db_rip(%rip), %rcx
+	mov db_dr6(%rip), %rdx
+	not %rdx
+	and $DR6_BS, %edx
+	or %rdx, %rax
+	REPORT 9, "TF over an emulated MMIO read: #DB with DR6.BS after it"
 
 	movzbl first_failed(%rip), %eax
 	test %al, %al

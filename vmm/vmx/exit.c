@@ -40,12 +40,10 @@ static void inject_db_trap(uint64_t bits, uint64_t pending)
     vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | EXC_DB);
 }
 
-void vmx_skip_instruction(void)
+void vmx_instruction_done(uint64_t rflags)
 {
-    uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-    uint64_t rflags = vmread(VMCS_GUEST_RFLAGS), pending, bits;
+    uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY), pending, bits;
 
-    vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN));
     /*
      * The instruction in the STI / MOV SS shadow completed: the blocking
      * ends (SDM 25.4.2 table 25-3, 6.8.3), and debug exceptions the MOV SS
@@ -61,6 +59,12 @@ void vmx_skip_instruction(void)
     bits = vmx_db_after_insn(pending, rflags, rflags & RFLAGS_TF ? vmread(VMCS_GUEST_DEBUGCTL) : 0);
     if (bits)
         inject_db_trap(bits, pending);
+}
+
+void vmx_skip_instruction(void)
+{
+    vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN));
+    vmx_instruction_done(vmread(VMCS_GUEST_RFLAGS));
 }
 
 /*
