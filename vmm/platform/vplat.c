@@ -3,9 +3,9 @@
  * The PC board's interrupt controllers (device "pc-irqchip"): a local APIC
  * per vCPU and an IOAPIC, wired as on a PC. Device lines are IOAPIC pins
  * (ISA IRQ n is GSI n, as the MADT declares no override), IOAPIC messages
- * and IPIs land in the local APICs they name, and a vCPU whose APIC gains
- * an interrupt is kicked off its CPU so its backend injects it at the next
- * VM entry. It claims the APIC and IOAPIC pages, IA32_APIC_BASE,
+ * and IPIs land in the local APICs they name (NMIs are latched per vCPU,
+ * deliver_nmi), and a vCPU whose APIC gains an interrupt is kicked off its
+ * CPU so its backend injects it at the next VM entry. It claims the APIC and IOAPIC pages, IA32_APIC_BASE,
  * TSC_DEADLINE and the x2APIC MSRs, and is the VM's irqchip (vmm/irqchip.h).
  *
  * One lock covers every model: accesses are short, and an IPI or an IOAPIC
