@@ -57,7 +57,7 @@ def clean(text):
 
 def check_lines(text, name, lines):
     mine = [ln for ln in text.splitlines() if f"[{name}] " in ln]
-    failed = [l for l in mine if "FAILED" in l]
+    failed = [ln for ln in mine if "FAILED" in ln]
     if failed:
         raise TestFailure(f"{name}: {failed[0]} / {' '.join(mine[-2:])}")
     pos = 0
