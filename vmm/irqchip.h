@@ -52,6 +52,16 @@ struct irqchip_ops {
      */
     uint8_t (*get_tpr)(void *chip, struct vcpu *v);
     void (*set_tpr)(void *chip, struct vcpu *v, uint8_t tpr);
+    /*
+     * Optional (a chip without them has no NMI source). An NMI is latched
+     * for the vCPU (an NMI IPI, an IOAPIC entry in NMI mode): nmi_pending
+     * says so without consuming it, nmi_take consumes it (true if there was
+     * one) once the backend injects it. NMIs that arrive while one is
+     * latched merge with it (SDM 6.7.1: one NMI is held while another is
+     * being handled). Called on the vCPU's own CPU before each entry: cheap.
+     */
+    bool (*nmi_pending)(void *chip, struct vcpu *v);
+    bool (*nmi_take)(void *chip, struct vcpu *v);
 };
 
 /* Does nothing, delivers nothing: a VM's chip before its board attaches and after it left. */
@@ -86,6 +96,20 @@ static inline int vcpu_irq_raise(struct vcpu *v, uint8_t vector)
 static inline void vm_irq_line(struct vm *vm, unsigned line, bool level, struct vcpu *self)
 {
     vm->irqchip->set_line(vm->irqchip_ctx, line, level, self);
+}
+
+static inline bool vcpu_nmi_pending(struct vcpu *v)
+{
+    const struct irqchip_ops *c = v->vm->irqchip;
+
+    return c->nmi_pending && c->nmi_pending(v->vm->irqchip_ctx, v);
+}
+
+static inline bool vcpu_nmi_take(struct vcpu *v)
+{
+    const struct irqchip_ops *c = v->vm->irqchip;
+
+    return c->nmi_take && c->nmi_take(v->vm->irqchip_ctx, v);
 }
 
 /* True when HLT waits on the host (vcpu_halt_wait) for this VM's chip: it has non-interrupt wake-ups. */

@@ -112,6 +112,24 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #endif
 
+/* Debug registers (SDM 18.2): the host never uses them; while a vCPU runs they hold its values. */
+#define DEFINE_DR_ACCESSORS(n)                                   \
+    static inline uint64_t read_dr##n(void)                      \
+    {                                                            \
+        uint64_t v;                                              \
+        __asm__ volatile("mov %%db" #n ", %0" : "=r"(v));        \
+        return v;                                                \
+    }                                                            \
+    static inline void write_dr##n(uint64_t v)                   \
+    {                                                            \
+        __asm__ volatile("mov %0, %%db" #n ::"r"(v) : "memory"); \
+    }
+DEFINE_DR_ACCESSORS(0)
+DEFINE_DR_ACCESSORS(1)
+DEFINE_DR_ACCESSORS(2)
+DEFINE_DR_ACCESSORS(3)
+DEFINE_DR_ACCESSORS(6)
+
 static inline uint64_t read_rflags(void)
 {
     uint64_t f;

@@ -46,6 +46,8 @@ GUEST_LDFLAGS := -nostdlib -static --fatal-warnings --build-id=none -z noexecsta
 
 GUESTS_FLAT16 := hello16 triplefault
 GUESTS_ELF64 := hello64 exerciser bench wildwrite vmxinguest badmsr irqtest echo
+# event semantics (tests/e2e/test_events.py)
+GUESTS_ELF64 += evdebug evnmi
 # hostile guests of tests/e2e/test_hostile.py (iso.inc is shared by isoA/isoB/isoscan)
 GUESTS_HOSTILE := memlimit memlimitw hvphys hvphys4g apicpage ioapicpage selfipi vmxinsns \
 	msrs crbits cpuidstorm progress uartflood cliloop tprloop isoA isoB isoscan

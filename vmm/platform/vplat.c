@@ -3,9 +3,9 @@
  * The PC board's interrupt controllers (device "pc-irqchip"): a local APIC
  * per vCPU and an IOAPIC, wired as on a PC. Device lines are IOAPIC pins
  * (ISA IRQ n is GSI n, as the MADT declares no override), IOAPIC messages
- * and IPIs land in the local APICs they name, and a vCPU whose APIC gains
- * an interrupt is kicked off its CPU so its backend injects it at the next
- * VM entry. It claims the APIC and IOAPIC pages, IA32_APIC_BASE,
+ * and IPIs land in the local APICs they name (NMIs are latched per vCPU,
+ * deliver_nmi), and a vCPU whose APIC gains an interrupt is kicked off its
+ * CPU so its backend injects it at the next VM entry. It claims the APIC and IOAPIC pages, IA32_APIC_BASE,
  * TSC_DEADLINE and the x2APIC MSRs, and is the VM's irqchip (vmm/irqchip.h).
  *
  * One lock covers every model: accesses are short, and an IPI or an IOAPIC
@@ -44,6 +44,7 @@ struct vplat {
     volatile int sipi_vector[VM_MAX_VCPUS];
     uint32_t kick; /* vCPUs to kick once the lock is dropped */
     uint64_t dropped_nmi;
+    bool nmi[VM_MAX_VCPUS]; /* an NMI latched for the vCPU (irqchip nmi_pending/nmi_take) */
 };
 
 static void mark_kick(struct vplat *p, unsigned id)
@@ -84,6 +85,23 @@ static void deliver_sipi(struct vplat *p, unsigned id, uint8_t vector)
     mark_kick(p, id);
 }
 
+/*
+ * NMI (ICR or IOAPIC delivery mode NMI): the vector is ignored and the
+ * local APIC accepts it even when software-disabled (SDM 11.6.1, 11.4.7.2).
+ * It waits for the vCPU's next entry; one latched NMI absorbs the next
+ * ones (SDM 6.7.1). A vCPU still waiting for its SIPI takes none (NMIs
+ * are blocked in the wait-for-SIPI state, SDM 25.4.2 table 25-4).
+ */
+static void deliver_nmi(struct vplat *p, unsigned id)
+{
+    if (p->ap_state[id] != AP_STARTED) {
+        p->dropped_nmi++;
+        return;
+    }
+    __atomic_store_n(&p->nmi[id], true, __ATOMIC_RELEASE);
+    mark_kick(p, id);
+}
+
 static void deliver_one(struct vplat *p, unsigned id, int mode, uint8_t vector, bool level)
 {
     switch (mode) {
@@ -97,7 +115,10 @@ static void deliver_one(struct vplat *p, unsigned id, int mode, uint8_t vector, 
     case VLAPIC_DM_SIPI:
         deliver_sipi(p, id, vector);
         break;
-    default: /* NMI, SMI: not modelled; counted for `stats` */
+    case VLAPIC_DM_NMI:
+        deliver_nmi(p, id);
+        break;
+    default: /* SMI: not modelled; counted for `stats` */
         p->dropped_nmi++;
         break;
     }
@@ -203,6 +224,21 @@ static int chip_raise(void *chip, struct vcpu *v, uint8_t vector)
     return 0;
 }
 
+/* Lock-free: one flag per vCPU, set by senders, consumed by its own CPU before entry. */
+static bool chip_nmi_pending(void *chip, struct vcpu *v)
+{
+    struct vplat *p = chip;
+
+    return __atomic_load_n(&p->nmi[v->id], __ATOMIC_ACQUIRE);
+}
+
+static bool chip_nmi_take(void *chip, struct vcpu *v)
+{
+    struct vplat *p = chip;
+
+    return __atomic_exchange_n(&p->nmi[v->id], false, __ATOMIC_ACQ_REL);
+}
+
 static int chip_wait_start(void *chip, struct vcpu *v)
 {
     struct vplat *p = chip;
@@ -250,6 +286,8 @@ static const struct irqchip_ops pc_irqchip_ops = {
     .wait_start = chip_wait_start,
     .get_tpr = chip_get_tpr,
     .set_tpr = chip_set_tpr,
+    .nmi_pending = chip_nmi_pending,
+    .nmi_take = chip_nmi_take,
 };
 
 /* ---------------------------------------------------------------- registers */

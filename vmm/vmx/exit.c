@@ -9,6 +9,7 @@
 #include "vmm/vmx/vmx_hw.h"
 #include "vmm/vmx/exit_msr.h"
 #include "vmm/irqchip.h"
+#include "vmm/vmx/vmx_event_rules.h"
 #include "vmm/vm.h"
 #include "vmm/cpuid.h"
 #include "lib/errno.h"
@@ -25,17 +26,53 @@ struct exit_entry {
     uint8_t cls; /* enum vm_exit_class, for statistics */
 };
 
-void vmx_skip_instruction(void)
+/*
+ * Trap-class #DB after an instruction hv completed for the guest (the CPU
+ * never ran it, so it raised none): DR6 gets the condition bits, the
+ * pending debug exceptions are consumed (else VM entry would deliver them
+ * a second time, SDM 27.7.3), and #DB is injected as the CPU delivers a
+ * trap, RIP at the next instruction and no RF (SDM 17.3.1.1).
+ */
+static void inject_db_trap(uint64_t bits, uint64_t pending)
 {
-    uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+    if (pending)
+        vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+    write_dr6(vmx_dr6_for_db(read_dr6(), bits));
+    vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | EXC_DB);
+}
 
-    vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN));
-    /* Executing an instruction ends STI / MOV SS blocking (SDM 25.4.2). */
+void vmx_instruction_done(uint64_t rflags)
+{
+    uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY), pending, bits;
+
+    /*
+     * The instruction in the STI / MOV SS shadow completed: the blocking
+     * ends (SDM 25.4.2 table 25-3, 6.8.3), and debug exceptions the MOV SS
+     * held (the pending debug exceptions, SDM 25.4.2 table 25-4) are due
+     * now, after it.
+     */
     if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
         vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
                 intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+    else if (!(rflags & RFLAGS_TF))
+        return; /* the common case: no shadow, no single step */
+    pending = vmread(VMCS_GUEST_PENDING_DBG);
+    bits = vmx_db_after_insn(pending, rflags, rflags & RFLAGS_TF ? vmread(VMCS_GUEST_DEBUGCTL) : 0);
+    if (bits)
+        inject_db_trap(bits, pending);
 }
 
+void vmx_skip_instruction(void)
+{
+    vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN));
+    vmx_instruction_done(vmread(VMCS_GUEST_RFLAGS));
+}
+
+/*
+ * A fault injected by hv pushes RFLAGS with RF = 1, as the CPU's own
+ * delivery of a fault does (vmx_exc_is_fault, SDM 17.3.1.1); the
+ * instruction is not completed, so STI / MOV SS blocking stays as it is.
+ */
 void vmx_inject_exception(uint8_t vector, bool has_error, uint32_t error)
 {
     uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
@@ -44,6 +81,8 @@ void vmx_inject_exception(uint8_t vector, bool has_error, uint32_t error)
         info |= INTR_INFO_ERROR_CODE;
         vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
     }
+    if (vmx_exc_is_fault(vector))
+        vmwrite(VMCS_GUEST_RFLAGS, vmread(VMCS_GUEST_RFLAGS) | RFLAGS_RF);
     vmwrite(VMCS_ENTRY_INTR_INFO, info);
 }
 
@@ -277,6 +316,15 @@ static bool h_entry_fail(struct vmx_vcpu *vv)
 
 static bool h_ept_violation(struct vmx_vcpu *vv)
 {
+    /*
+     * An IRET that faulted on EPT had already ended virtual-NMI blocking;
+     * it runs again, so the blocking comes back (SDM 28.2.3, 29.2).
+     */
+    if ((vv->pin_ctl & PIN_VIRTUAL_NMIS) &&
+        (vmread(VMCS_EXIT_QUALIFICATION) & EXIT_NMI_UNBLOCK_IRET) &&
+        !(vv->idt_info & INTR_INFO_VALID))
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+                vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
     return vmx_ept_violation(vv);
 }
 
@@ -300,6 +348,7 @@ static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
     [EXIT_TRIPLE_FAULT] = {h_triple_fault, VMEXIT_OTHER},
     [EXIT_INIT] = {h_init, VMEXIT_OTHER},
     [EXIT_INTERRUPT_WINDOW] = {h_reenter, VMEXIT_WINDOW},
+    [EXIT_NMI_WINDOW] = {h_reenter, VMEXIT_WINDOW}, /* the guest's IRET ended NMI blocking */
     [EXIT_PREEMPTION_TIMER] = {h_reenter, VMEXIT_TIMER},
     [EXIT_CPUID] = {h_cpuid, VMEXIT_CPUID},
     [EXIT_GETSEC] = {h_ud, VMEXIT_OTHER},

@@ -97,10 +97,8 @@ static void regs_store(struct vmx_vcpu *vv, const struct insn_regs *r)
     vmwrite(VMCS_GUEST_RFLAGS, r->rflags);
     if (r->rip != vmread(VMCS_GUEST_RIP)) {
         vmwrite(VMCS_GUEST_RIP, r->rip);
-        /* The instruction completed: STI / MOV SS blocking ends (SDM 25.4.2). */
-        vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
-                vmread(VMCS_GUEST_INTERRUPTIBILITY) &
-                    ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+        /* The instruction completed: its shadow ends, its single step is due (docs/guest-abi.md). */
+        vmx_instruction_done(r->rflags);
     }
 }
 

@@ -39,8 +39,17 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
     uint32_t proc2 =
         PROC2_EPT | PROC2_UNRESTRICTED | vmx_proc2_model(vm) | (vv->vpid ? PROC2_VPID : 0);
 
-    w(VMCS_PIN_CONTROLS,
-      vmx_adjust_ctl(&c->pin, PIN_EXT_INT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS));
+    uint32_t pin =
+        vmx_adjust_ctl(&c->pin, PIN_EXT_INT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS);
+
+    /*
+     * NMI exiting: the host's NMIs (stop, panic) reach the host. Virtual
+     * NMIs: the guest's NMI blocking is tracked for it, which the NMI
+     * window needs; allowed only with NMI exiting (SDM 27.2.1.1).
+     */
+    if (!(pin & PIN_NMI_EXITING))
+        pin = vmx_adjust_ctl(&c->pin, pin & ~PIN_VIRTUAL_NMIS);
+    w(VMCS_PIN_CONTROLS, pin);
     /* CR8 exits: the guest's TPR is virtual, never the real APIC's (it could mask our IPIs). */
     w(VMCS_PROC_CONTROLS,
       vmx_adjust_ctl(&c->proc, PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING | PROC_USE_MSR_BITMAPS |
@@ -50,8 +59,17 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
     w(VMCS_PROC2_CONTROLS, vmx_adjust_ctl(&c->proc2, proc2));
     w(VMCS_EXIT_CONTROLS,
       vmx_adjust_ctl(&c->exit, EXIT_HOST_ADDR64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |
-                                   EXIT_LOAD_PAT));
-    w(VMCS_ENTRY_CONTROLS, vmx_adjust_ctl(&c->entry, ENTRY_LOAD_EFER | ENTRY_LOAD_PAT));
+                                   EXIT_LOAD_PAT | EXIT_SAVE_DEBUG));
+    /*
+     * Debug controls: DR7 and IA32_DEBUGCTL are the guest's (VMCS guest
+     * fields, saved at exit, loaded at entry: SDM 28.3.1, 27.3.2.1); a VM
+     * exit leaves the host DR7 = 0x400 and DEBUGCTL = 0 (SDM 28.5.1). No
+     * MOV-DR exiting: DR0-DR3 and DR6 stay in the CPU (the host never uses
+     * them and a vCPU owns its CPU), and the CPU itself raises #DB for
+     * DR7.GD, before any MOV-DR exit would (SDM 26.1.1).
+     */
+    w(VMCS_ENTRY_CONTROLS,
+      vmx_adjust_ctl(&c->entry, ENTRY_LOAD_EFER | ENTRY_LOAD_PAT | ENTRY_LOAD_DEBUG));
     w(VMCS_EXCEPTION_BITMAP, 1U << EXC_MC);
     w(VMCS_CR3_TARGET_COUNT, 0);
     w(VMCS_MSR_BITMAP, vv->msr_bitmap);
@@ -165,7 +183,13 @@ static void guest_common_state(struct vmx_vcpu *vv, const struct vcpu_start *s)
     w(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit ? s->gdt_limit : 0xffff);
     w(VMCS_GUEST_IDTR_BASE, 0);
     w(VMCS_GUEST_IDTR_LIMIT, 0xffff);
-    w(VMCS_GUEST_DR7, 0x400);
+    w(VMCS_GUEST_DR7, DR7_RESET);
+    /* DR0-DR3 and DR6 at their reset values (SDM 10.1.1): nothing of a previous guest on this CPU. */
+    write_dr0(0);
+    write_dr1(0);
+    write_dr2(0);
+    write_dr3(0);
+    write_dr6(DR6_RESET);
     w(VMCS_GUEST_RSP, s->rsp);
     w(VMCS_GUEST_RFLAGS, 0x2);
     w(VMCS_GUEST_PAT, 0x0007040600070406ULL); /* the architectural reset value */

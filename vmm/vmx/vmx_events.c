@@ -2,9 +2,10 @@
 /*
  * Events into the guest at VM entry: an event whose delivery a VM exit
  * interrupted is delivered again first (SDM 28.2.4, else it would be lost),
- * then the highest interrupt the VM's irqchip (vmm/irqchip.h) has pending
- * for the vCPU when the guest can take it, else an interrupt-window exit is
- * requested. The irqchip's next timer deadline is armed on the
+ * then a latched NMI when the guest is not blocking NMIs (else an
+ * NMI-window exit is requested), then the highest interrupt the VM's
+ * irqchip (vmm/irqchip.h) has pending for the vCPU when the guest can take
+ * it, else an interrupt-window exit is requested. The irqchip's next timer deadline is armed on the
  * VMX-preemption timer. A halted vCPU sleeps inside the guest in the HLT
  * activity state, so timers and kicks wake it, unless its irqchip has
  * wake-ups that are not interrupts (the bare board's): then it waits on the
@@ -13,12 +14,12 @@
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_asm.h"
 #include "vmm/vmx/vmx_hw.h"
+#include "vmm/vmx/vmx_event_rules.h"
 #include "vmm/vmx/vmx_vcpu.h"
 #include "vmm/irqchip.h"
 #include "vmm/vm.h"
 #include "kernel/x86/cpu.h"
-
-#define RFLAGS_IF (1UL << 9)
+#include "kernel/x86/regs.h"
 
 void vmx_save_idt_vectoring(struct vmx_vcpu *vv)
 {
@@ -45,6 +46,17 @@ static void reinject(struct vmx_vcpu *vv)
     vv->idt_info = 0;
     if (entry_event_queued())
         return; /* the handler raised a fault of its own: that one wins */
+    /*
+     * An NMI whose delivery the exit interrupted was not delivered: no
+     * virtual-NMI blocking for it yet, which VM entry also demands for its
+     * injection (SDM 27.3.1.5; KVM: __vmx_complete_interrupts).
+     */
+    if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI && (vv->pin_ctl & PIN_VIRTUAL_NMIS)) {
+        uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+
+        if (intr & INTERRUPTIBILITY_NMI)
+            vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)INTERRUPTIBILITY_NMI);
+    }
     if (info & INTR_INFO_ERROR_CODE)
         vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vv->idt_error);
     vmwrite(VMCS_ENTRY_INSTR_LEN, vv->idt_instr_len);
@@ -86,6 +98,52 @@ static void inject_extint(uint8_t vector)
     vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE);
 }
 
+/*
+ * NMI injection (VM-entry interruption type NMI, SDM 27.6.1). With
+ * "virtual NMIs" the CPU keeps the guest's NMI blocking in the
+ * interruptibility state: the injected NMI sets it and the guest's IRET
+ * clears it (SDM 26.3, 27.6.1.2), so a second NMI waits for that IRET; the
+ * NMI-window exit (SDM 26.7.6) says when. Without them (or without
+ * NMI-window exiting) the NMI goes in at the first entry where the state
+ * allows it, and a blocked one waits for the next exit (the interrupt
+ * window when that is all that blocks it).
+ */
+static bool nmi_window_usable(const struct vmx_vcpu *vv)
+{
+    return (vv->pin_ctl & PIN_VIRTUAL_NMIS) && (vmx_caps.proc.may1 & PROC_NMI_WINDOW_EXITING);
+}
+
+enum nmi_wait { NMI_NONE, NMI_WAIT_INTR_WINDOW, NMI_WAIT_NMI_WINDOW };
+
+/*
+ * A latched NMI goes in now if it can; else which window to wait for. STI
+ * blocking alone ends at the next instruction with IF = 1 (STI set it, and
+ * VM entry refuses STI blocking with IF = 0, SDM 27.3.1.5): the interrupt
+ * window. NMI or MOV SS blocking, or another event going in first: the
+ * NMI window when there is one (it opens when neither blocks, SDM 26.7.6),
+ * else the interrupt window or the next exit.
+ */
+static enum nmi_wait deliver_nmi(struct vmx_vcpu *vv)
+{
+    uint32_t intr;
+
+    if (!vcpu_nmi_pending(vv->vcpu))
+        return NMI_NONE;
+    intr = (uint32_t)vmread(VMCS_GUEST_INTERRUPTIBILITY);
+    if (!(vv->pin_ctl & PIN_VIRTUAL_NMIS))
+        intr &= ~INTERRUPTIBILITY_NMI; /* not tracked for the guest: nothing of its own */
+    if (!entry_event_queued() && vmx_nmi_injectable(intr)) {
+        if (vcpu_nmi_take(vv->vcpu)) {
+            vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | EXC_NMI);
+            vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE); /* an NMI ends HLT (SDM 27.6.2) */
+        }
+        return NMI_NONE;
+    }
+    if (!entry_event_queued() && !(intr & (INTERRUPTIBILITY_NMI | INTERRUPTIBILITY_MOV_SS)))
+        return NMI_WAIT_INTR_WINDOW;
+    return nmi_window_usable(vv) ? NMI_WAIT_NMI_WINDOW : NMI_WAIT_INTR_WINDOW;
+}
+
 static void arm_timer(struct vmx_vcpu *vv)
 {
     uint64_t deadline = vcpu_timer_deadline(vv->vcpu), now, ticks;
@@ -103,16 +161,20 @@ static void arm_timer(struct vmx_vcpu *vv)
 void vmx_prepare_entry(struct vmx_vcpu *vv)
 {
     int vec;
+    enum nmi_wait nmi;
 
     if (vv->idt_info & INTR_INFO_VALID)
-        reinject(vv); /* then pending interrupts see a queued event and wait for a window */
+        reinject(vv);      /* then pending interrupts see a queued event and wait for a window */
+    nmi = deliver_nmi(vv); /* NMIs before maskable interrupts (SDM 6.9) */
+    if (nmi_window_usable(vv))
+        set_proc(vv, PROC_NMI_WINDOW_EXITING, nmi == NMI_WAIT_NMI_WINDOW);
     vec = vcpu_irq_pending(vv->vcpu);
     if (vec >= 0 && can_take_interrupt()) {
         inject_extint((uint8_t)vec);
         vcpu_irq_ack(vv->vcpu, (uint8_t)vec);
         vec = vcpu_irq_pending(vv->vcpu); /* another one waits for the next window */
     }
-    set_proc(vv, PROC_INTR_WINDOW_EXITING, vec >= 0);
+    set_proc(vv, PROC_INTR_WINDOW_EXITING, vec >= 0 || nmi == NMI_WAIT_INTR_WINDOW);
     arm_timer(vv);
 }
 
@@ -121,8 +183,9 @@ bool vmx_halt(struct vmx_vcpu *vv)
     struct vcpu *v = vv->vcpu;
     int vec = vcpu_irq_pending(v);
 
-    if (vec >= 0 && (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
-        return true;          /* injected at entry: HLT ends at once */
+    if ((vec >= 0 && (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) || vcpu_nmi_pending(v) ||
+        entry_event_queued())
+        return true; /* injected at entry (an NMI regardless of IF, or a single-step #DB): HLT ends at once */
     if (vcpu_halt_on_host(v)) /* the bare board's test hook: a queued vector ends HLT, IF or not */
         return vec >= 0 || vcpu_halt_wait(v);
     if (vmx_caps.misc & VMX_MISC_ACTIVITY_HLT) {

@@ -50,6 +50,8 @@
 /* Primary processor-based controls (SDM 25.6.2) */
 #define PROC_INTR_WINDOW_EXITING (1U << 2)
 #define PROC_TSC_OFFSETTING (1U << 3) /* guest TSC = host TSC + VMCS TSC offset (SDM 26.6.5) */
+/* NMI-window exiting: needs "virtual NMIs" (SDM 26.2.1.1), exits when virtual-NMI blocking ends */
+#define PROC_NMI_WINDOW_EXITING (1U << 22)
 #define PROC_HLT_EXITING (1U << 7)
 #define PROC_INVLPG_EXITING (1U << 9)
 #define PROC_MWAIT_EXITING (1U << 10)
@@ -303,6 +305,31 @@ enum vmx_exit_reason { VMX_EXIT_REASONS(VMX_EXIT_ENUM) EXIT_REASON_MAX = 80 };
 /* Guest interruptibility state (SDM 25.4.2 table 25-3) */
 #define INTERRUPTIBILITY_STI (1U << 0)
 #define INTERRUPTIBILITY_MOV_SS (1U << 1)
+#define INTERRUPTIBILITY_NMI \
+    (1U << 3) /* blocking by NMI (virtual-NMI blocking with virtual NMIs) */
+
+/*
+ * Pending debug exceptions (SDM 25.4.2 table 25-4): B0-B3 (breakpoint
+ * conditions met), BS (single step) as the CPU would set them in DR6.
+ */
+#define PENDING_DBG_B0_3 0xfULL
+#define PENDING_DBG_BS (1ULL << 14)
+
+/* DR6 and DR7 (SDM 18.2.3, 18.2.4). DR6 bits 4-11, 12 (on CPUs without bus-lock #DB), 16 and 31:17 read 1. */
+#define DR6_B0_3 0xfULL
+#define DR6_BD (1ULL << 13) /* general detect */
+#define DR6_BS (1ULL << 14) /* single step */
+#define DR6_RESET 0xffff0ff0ULL
+#define DR7_GD (1ULL << 13)
+#define DR7_RESET 0x400ULL
+
+/* RFLAGS bits event injection cares about (SDM 3.4.3) */
+#define RFLAGS_TF (1ULL << 8)
+#define RFLAGS_RF (1ULL << 16)
+#define DEBUGCTL_BTF (1ULL << 1)
+
+/* Exit qualification / exit interruption information bit 12: "NMI unblocking due to IRET" (SDM 28.2.2, 28.2.3) */
+#define EXIT_NMI_UNBLOCK_IRET (1U << 12)
 
 /* Exit qualification for I/O instructions (SDM 28.2.1 table 28-5) */
 #define IO_QUAL_SIZE_MASK 0x7
@@ -335,6 +362,8 @@ enum vmx_exit_reason { VMX_EXIT_REASONS(VMX_EXIT_ENUM) EXIT_REASON_MAX = 80 };
 #define EXC_DE 0
 #define EXC_DB 1
 #define EXC_NMI 2
+#define EXC_BP 3
+#define EXC_OF 4
 #define EXC_UD 6
 #define EXC_DF 8
 #define EXC_GP 13

@@ -36,6 +36,13 @@ void vmcs_dump_entry_failure(struct vmx_vcpu *vv, bool vmfail);
 
 /* vmm/vmx/exit.c: handles one exit; false when the vCPU must stop. */
 bool vmx_handle_exit(struct vmx_vcpu *vv);
+/*
+ * hv completed the guest's instruction and moved RIP past it (rflags: as
+ * the instruction started): STI / MOV SS blocking ends and the #DB due
+ * after it is injected (single step, a held breakpoint). vmx_skip_instruction
+ * is this for the exit's own instruction length.
+ */
+void vmx_instruction_done(uint64_t rflags);
 
 /* vmm/vmx/exit_mmio.c: platform MMIO (EPT violations) and INS/OUTS; false: stop. */
 bool vmx_ept_violation(struct vmx_vcpu *vv);
