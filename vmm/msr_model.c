@@ -25,6 +25,39 @@
 #define MISC_ENABLE_RESET \
     (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL)
 
+/*
+ * Machine-check banks (SDM 15.3.2): no error is ever logged, so MCi_STATUS,
+ * MCi_ADDR and MCi_MISC read 0 and take only 0 (a non-zero STATUS write
+ * #GPs, SDM 15.3.2.2); MCi_CTL keeps what is written. Registers of banks
+ * past MCG_CAP.Count, and MCG_CTL (MCG_CAP.MCG_CTL_P is clear), #GP.
+ */
+#define MC_BANK(msr) (((msr) - MSR_IA32_MC0_CTL) / 4)
+#define MC_REG(msr) (((msr) - MSR_IA32_MC0_CTL) % 4)
+
+static bool mc_bank_msr(uint32_t msr)
+{
+    return msr >= MSR_IA32_MC0_CTL && msr < MSR_IA32_MC0_CTL + 4 * VM_MC_BANKS;
+}
+
+static int mc_bank_read(const struct vcpu_msrs *s, uint32_t msr, uint64_t *val)
+{
+    if (!mc_bank_msr(msr))
+        return -EPERM;
+    *val = MC_REG(msr) == 0 ? s->mc_ctl[MC_BANK(msr)] : 0;
+    return 0;
+}
+
+static int mc_bank_write(struct vcpu_msrs *s, uint32_t msr, uint64_t val)
+{
+    if (!mc_bank_msr(msr))
+        return -EPERM;
+    if (MC_REG(msr) == 0)
+        s->mc_ctl[MC_BANK(msr)] = val;
+    else if (val)
+        return -EPERM;
+    return 0;
+}
+
 void vm_msrs_init(struct vcpu_msrs *s)
 {
     *s = (struct vcpu_msrs){.misc_enable = MISC_ENABLE_RESET};
@@ -50,14 +83,18 @@ int vm_msr_model_read(const struct cpu_features *shown, const struct vcpu_msrs *
     case MSR_IA32_MCG_STATUS:
         *val = s->mcg_status;
         return 0;
-    case MSR_IA32_MCG_CAP:           /* no banks, no MCG_CTL, no CMCI or LMCE */
+    case MSR_IA32_MCG_CAP: /* VM_MC_BANKS banks; no MCG_CTL, CMCI or LMCE */
+        *val = VM_MC_BANKS;
+        return 0;
     case MSR_IA32_PERF_CAPABILITIES: /* no vPMU: no LBR format, PEBS or full-width writes */
     case MSR_IA32_XSS:               /* no supervisor state components */
         *val = 0;
         return 0;
     }
-    if (msr == MSR_IA32_MCG_CTL || (msr >= MSR_IA32_MC0_CTL && msr <= MSR_IA32_MC_LAST))
-        return -EPERM; /* MCG_CAP shows no MCG_CTL and no banks */
+    if (msr == MSR_IA32_MCG_CTL)
+        return -EPERM;
+    if (msr >= MSR_IA32_MC0_CTL && msr <= MSR_IA32_MC_LAST)
+        return mc_bank_read(s, msr, val);
     return vm_msr_virt_read(msr, val);
 }
 
@@ -103,7 +140,9 @@ int vm_msr_model_write(const struct cpu_features *shown, struct vcpu_msrs *s, ui
     case MSR_IA32_XSS:
         return val ? -EPERM : 0;
     }
-    if (msr == MSR_IA32_MCG_CTL || (msr >= MSR_IA32_MC0_CTL && msr <= MSR_IA32_MC_LAST))
+    if (msr == MSR_IA32_MCG_CTL)
         return -EPERM;
+    if (msr >= MSR_IA32_MC0_CTL && msr <= MSR_IA32_MC_LAST)
+        return mc_bank_write(s, msr, val);
     return vm_msr_virt_write(msr, val);
 }

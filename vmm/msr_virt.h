@@ -15,9 +15,13 @@ struct cpu_features;
  * that exist only in hv's model. tsc_offset is guest TSC minus host TSC,
  * the VMCS TSC offset of a vmx vCPU.
  */
+/* Machine-check banks shown in MCG_CAP.Count: enough for OSes that expect some (SDM 15.3.1.1). */
+#define VM_MC_BANKS 2
+
 struct vcpu_msrs {
     uint64_t misc_enable;
     uint64_t mcg_status;
+    uint64_t mc_ctl[VM_MC_BANKS]; /* MCi_CTL: which errors a bank reports; none ever happens */
     uint64_t tsc_adjust;
     uint64_t tsc_offset;
 };

@@ -528,11 +528,22 @@ static void test_mca_pdcm_xss(void **state)
 
     vm_msrs_init(&m);
     assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MCG_CAP, 0, &v), 0);
-    assert_int_equal(v, 0); /* no banks */
+    assert_int_equal(v, VM_MC_BANKS); /* Count; no MCG_CTL_P, CMCI or LMCE */
     assert_int_equal(vm_msr_model_write(&s, &m, MSR_IA32_MCG_CAP, 0, 0), -EPERM);
     assert_int_equal(vm_msr_model_write(&s, &m, MSR_IA32_MCG_STATUS, 0, 0), 0);
     assert_int_equal(vm_msr_model_write(&s, &m, MSR_IA32_MCG_STATUS, 0, 1ULL << 8), -EPERM);
-    assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MC0_CTL, 0, &v), -EPERM);
+    /* banks: CTL kept, STATUS/ADDR/MISC read 0 and take only 0, banks past Count #GP */
+    assert_int_equal(vm_msr_model_write(&s, &m, MSR_IA32_MC0_CTL + 4, 0, ~0ULL), 0);
+    assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MC0_CTL + 4, 0, &v), 0);
+    assert_int_equal(v, ~0ULL);
+    assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MC0_CTL, 0, &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MC0_CTL + 1, 0, &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(vm_msr_model_write(&s, &m, MSR_IA32_MC0_CTL + 1, 0, 0), 0);
+    assert_int_equal(vm_msr_model_write(&s, &m, MSR_IA32_MC0_CTL + 1, 0, 1), -EPERM);
+    assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MC0_CTL + 4 * VM_MC_BANKS, 0, &v),
+                     -EPERM);
     assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MCG_CTL, 0, &v), -EPERM);
     assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_PERF_CAPABILITIES, 0, &v), 0);
     assert_int_equal(v, 0);

@@ -178,16 +178,36 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
     arm_timer(vv);
 }
 
+/*
+ * HLT with IF=0 on a board with NMIs: only an NMI ends it (SDM Vol. 2A HLT;
+ * INIT is not modelled for running vCPUs), so the vCPU waits on its CPU for
+ * one: a latched NMI kicks it. Not the HLT activity state: Bochs 2.7 does
+ * not wake a guest halted with IF=0 for the host interrupt that the kick is
+ * (docs/tdx.md), and nothing maskable could end this HLT anyway.
+ */
+static bool halt_for_nmi(struct vcpu *v)
+{
+    v->state = VCPU_HALTED;
+    while (!v->stop && !vcpu_nmi_pending(v)) {
+        irq_enable_and_halt(); /* sti;hlt is atomic: a kick before hlt still wakes us */
+        irq_disable();
+    }
+    v->state = VCPU_RUNNING;
+    return !v->stop;
+}
+
 bool vmx_halt(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
     int vec = vcpu_irq_pending(v);
+    bool intr_on = vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF;
 
-    if ((vec >= 0 && (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) || vcpu_nmi_pending(v) ||
-        entry_event_queued())
+    if ((vec >= 0 && intr_on) || vcpu_nmi_pending(v) || entry_event_queued())
         return true; /* injected at entry (an NMI regardless of IF, or a single-step #DB): HLT ends at once */
     if (vcpu_halt_on_host(v)) /* the bare board's test hook: a queued vector ends HLT, IF or not */
         return vec >= 0 || vcpu_halt_wait(v);
+    if (!intr_on && v->vm->irqchip->nmi_pending)
+        return halt_for_nmi(v);
     if (vmx_caps.misc & VMX_MISC_ACTIVITY_HLT) {
         vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_HLT);
         return true;
