@@ -7,6 +7,10 @@ user would: `launch <guest> cpus=<n> initrd=env-cpus<n>`. A run passes when
 the VM exits with code 0, its output has the SUMMARY line with 0 failures, no
 FAIL line, and every SKIP matches one of the guest's "hvskip" patterns in
 tests/conformance/guests.list (features hv hides on purpose; docs/guest-abi.md).
+A FAIL line is tolerated only if it matches a "bochsfail" pattern: a deviation
+of Bochs 2.7's CPU model that the same image shows on bare Bochs without hv
+(tests/conformance/README.md says how to check), so the run still proves the
+rest; the summary's failures must be exactly those lines.
 Guests run one after another in a few Bochs boots; runs with more vCPUs than
 a boot's CPUs minus the console CPU go to a bigger boot.
 """
@@ -23,7 +27,7 @@ BOOTS = 2  # boots for the runs of up to 2 vCPUs, in parallel on the CI's 2 core
 
 
 def parse_list(path=os.path.join(CONF_DIR, "guests.list")):
-    """{name: (cpu counts, env?, [hvskip regexes])}; the format is in guests.list."""
+    """{name: (cpu counts, env?, [hvskip regexes], [bochsfail regexes])}; format in guests.list."""
     guests, last = {}, None
     with open(path) as f:
         for raw in f:
@@ -32,24 +36,24 @@ def parse_list(path=os.path.join(CONF_DIR, "guests.list")):
                 continue
             if line[0] in " \t":
                 word, _, rest = line.strip().partition(" ")
-                if word == "hvskip" and last:
-                    guests[last][2].append(re.compile(rest.strip()))
+                if word in ("hvskip", "bochsfail") and last:
+                    guests[last][2 if word == "hvskip" else 3].append(re.compile(rest.strip()))
                 continue
             words = line.split()
             cpus = [int(c) for c in words[1].split(",")] if len(words) > 1 else [2]
-            guests[words[0]] = (cpus, "noenv" not in words[2:], [])
+            guests[words[0]] = (cpus, "noenv" not in words[2:], [], [])
             last = words[0]
     return guests
 
 
 def all_runs():
-    """(guest, vCPUs, env?, hvskips) for every run the list asks for."""
+    """(guest, vCPUs, env?, hvskips, bochsfails) for every run the list asks for."""
     names = sorted(os.path.splitext(f)[0] for f in os.listdir(CONF_DIR) if f.endswith(".c"))
     listed = parse_list()
     runs = []
     for n in names:
-        cpus, env, skips = listed.get(n, ([2], True, []))
-        runs += [(n, c, env, skips) for c in cpus]
+        cpus, env, skips, known = listed.get(n, ([2], True, [], []))
+        runs += [(n, c, env, skips, known) for c in cpus]
     return runs
 
 
@@ -63,24 +67,25 @@ def modules(runs):
     return files
 
 
-def check_run(lines, code, why, skips):
+def check_run(lines, code, why, skips, known):
     text = "\n".join(lines)
-    fails = re.findall(r"^FAIL: .*$", text, re.M)
-    if fails:
-        raise TestFailure(f"{len(fails)} FAIL line(s), first: {fails[0].strip()!r}")
+    fails = re.findall(r"^FAIL: (.*?)\s*$", text, re.M)
+    unknown = [f for f in fails if not any(p.search(f) for p in known)]
+    if unknown:
+        raise TestFailure(f"{len(unknown)} FAIL line(s), first: {unknown[0]!r}")
     if why is not None:
         raise TestFailure(f"stopped: {why}")
     m = SUMMARY_RE.search(text)
-    if not m or int(m.group(2)):
-        raise TestFailure(f"summary {m.group(0) if m else 'missing'!r}")
+    if not m or int(m.group(2)) != len(fails):
+        raise TestFailure(f"summary {m.group(0) if m else 'missing'!r}, {len(fails)} known FAILs")
     for s in re.findall(r"^SKIP: (.*?)\s*$", text, re.M):
         if not any(p.search(s) for p in skips):
             raise TestFailure(f"unexpected SKIP: {s!r}")
-    if code != 0:
-        raise TestFailure(f"exit code {code}, want 0")
+    if code != (1 if fails else 0):
+        raise TestFailure(f"exit code {code}, want {1 if fails else 0}")
 
 
-def run_one(m, guest, cpus, env, skips):
+def run_one(m, guest, cpus, env, skips, known):
     vm = f"{guest}-{cpus}"
     start = len(m.transcript())
     spec = f"launch {guest} name={vm} cpus={cpus}" + (f" initrd=env-cpus{cpus}" if env else "")
@@ -88,7 +93,7 @@ def run_one(m, guest, cpus, env, skips):
     end = r"vm " + re.escape(vm) + r": (exited: code (-?\d+)|stopped: ([^\r\n]*))\r?\n"
     g = m.expect(end, timeout=GUEST_TIMEOUT, what=f"the end of vm {vm}")
     lines = re.findall(r"\[" + re.escape(vm) + r"\] ([^\r\n]*)", m.transcript()[start:])
-    check_run(lines, int(g.group(2)) if g.group(2) else None, g.group(3), skips)
+    check_run(lines, int(g.group(2)) if g.group(2) else None, g.group(3), skips, known)
 
 
 def boot_test(name, runs, smp):

@@ -32,9 +32,9 @@ def parse_guests_list(path=os.path.join(CONF_DIR, "guests.list")):
                 continue
             if line[0] in " \t":
                 word, _, rest = line.strip().partition(" ")
-                if word not in ("skip", "hvskip") or last is None or not rest.strip():
+                if word not in ("skip", "hvskip", "bochsfail") or last is None or not rest.strip():
                     raise ValueError(f"guests.list: bad line {line!r}")
-                if word == "skip":  # hvskip lines are for test_conformance_hv.py
+                if word == "skip":  # hvskip/bochsfail lines are for test_conformance_hv.py
                     guests[last][2].append(re.compile(rest.strip()))
                 continue
             words = line.split()
