@@ -25,6 +25,16 @@ GUEST_TIMEOUT = 240  # one guest, launch to exit, in Bochs
 SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures, (\d+) skipped\s*$", re.M)
 BOOTS = 2  # boots for the runs of up to 2 vCPUs, in parallel on the CI's 2 cores
 
+# Runs with a per-VM CPU model (launch ... cpuid=): the guests must see exactly that
+# CPU, SKIP what it hides, and every check of what it shows still passes.
+MODEL_RUNS = [
+    ("x2apic", 2, "cpuid=-x2apic", [r"^x2APIC mode \(no CPUID\.1:ECX\.x2APIC\)$"]),
+    ("pcid", 2, "cpuid=-pcid", [r"^PCID \(no CPUID\.1:ECX\.PCID\)$"]),
+    ("cpuid", 2, "cpuid=baseline", []),
+    ("apic_timer", 2, "cpuid=baseline",
+     [r"^TSC-deadline timer \(no CPUID\.1:ECX\.TSC_DEADLINE\)$"]),
+]
+
 
 def parse_list(path=os.path.join(CONF_DIR, "guests.list")):
     """{name: (cpu counts, env?, [hvskip regexes], [bochsfail regexes])}; format in guests.list."""
@@ -53,7 +63,9 @@ def all_runs():
     runs = []
     for n in names:
         cpus, env, skips, known = listed.get(n, ([2], True, [], []))
-        runs += [(n, c, env, skips, known) for c in cpus]
+        runs += [(n, c, env, skips, known, "") for c in cpus]
+    for n, c, args, skips in MODEL_RUNS:
+        runs.append((n, c, True, [re.compile(p) for p in skips], listed[n][3], args))
     return runs
 
 
@@ -85,10 +97,11 @@ def check_run(lines, code, why, skips, known):
         raise TestFailure(f"exit code {code}, want {1 if fails else 0}")
 
 
-def run_one(m, guest, cpus, env, skips, known):
-    vm = f"{guest}-{cpus}"
+def run_one(m, guest, cpus, env, skips, known, args):
+    vm = f"{guest}-{cpus}" + ("-" + re.sub(r"[^a-z0-9]+", "", args.split("=", 1)[1]) if args else "")
     start = len(m.transcript())
     spec = f"launch {guest} name={vm} cpus={cpus}" + (f" initrd=env-cpus{cpus}" if env else "")
+    spec += f" {args}" if args else ""
     m.send(spec + "\r")
     end = r"vm " + re.escape(vm) + r": (exited: code (-?\d+)|stopped: ([^\r\n]*))\r?\n"
     g = m.expect(end, timeout=GUEST_TIMEOUT, what=f"the end of vm {vm}")
@@ -106,7 +119,7 @@ def boot_test(name, runs, smp):
                 try:
                     run_one(m, *r)
                 except TestFailure as e:
-                    failures.append(f"{r[0]}-{r[1]}: {e}")
+                    failures.append(f"{r[0]}-{r[1]}{(' ' + r[5]) if r[5] else ''}: {e}")
                     if "timed out" in str(e):
                         break  # the VM may still hold its CPUs
             m.send("poweroff\r")
