@@ -1558,6 +1558,94 @@ static void test_alu_matches_host_cpu(void **state)
     }
 }
 
+/* Host CMPXCHG/XADD of size T on a local: result memory, accumulator/register, flags. */
+#define HOST_RMW(insn, T)                                                                        \
+    do {                                                                                         \
+        T mm = (T)m, aa = (T)a, ss = (T)s;                                                       \
+        asm volatile(insn " %[s], %[m]\n\t"                                                      \
+                          "lea -128(%%rsp), %%rsp\n\tpushf\n\tpop %[f]\n\tlea 128(%%rsp), %%rsp" \
+                     : [m] "+m"(mm), [a] "+a"(aa), [s] "+r"(ss), [f] "=&r"(f)                    \
+                     :                                                                           \
+                     : "cc", "memory");                                                          \
+        *mem_out = (uint64_t)mm;                                                                 \
+        *a_out = (uint64_t)aa;                                                                   \
+        *s_out = (uint64_t)ss;                                                                   \
+    } while (0)
+
+static uint64_t host_rmw(bool xadd, unsigned size, uint64_t m, uint64_t a, uint64_t s,
+                         uint64_t *mem_out, uint64_t *a_out, uint64_t *s_out)
+{
+    uint64_t f = 0;
+
+    if (xadd) {
+        if (size == 1)
+            HOST_RMW("lock xaddb", uint8_t);
+        else if (size == 2)
+            HOST_RMW("lock xaddw", uint16_t);
+        else if (size == 4)
+            HOST_RMW("lock xaddl", uint32_t);
+        else
+            HOST_RMW("lock xaddq", uint64_t);
+    } else {
+        if (size == 1)
+            HOST_RMW("lock cmpxchgb", uint8_t);
+        else if (size == 2)
+            HOST_RMW("lock cmpxchgw", uint16_t);
+        else if (size == 4)
+            HOST_RMW("lock cmpxchgl", uint32_t);
+        else
+            HOST_RMW("lock cmpxchgq", uint64_t);
+    }
+    return f & ARITH;
+}
+
+/*
+ * Emulated CMPXCHG and XADD (memory at MEM_BASE, rAX, rCX the source) against
+ * the host CPU: memory, registers (low `size` bytes) and flags must match.
+ */
+static void test_cmpxchg_xadd_match_host_cpu(void **state)
+{
+    static const struct {
+        bool xadd;
+        unsigned size;
+        const char *bytes;
+        size_t n;
+    } c[] = {
+        {false, 1, "\xf0\x0f\xb0\x0b", 4}, {false, 2, "\xf0\x66\x0f\xb1\x0b", 5},
+        {false, 4, "\xf0\x0f\xb1\x0b", 4}, {false, 8, "\xf0\x48\x0f\xb1\x0b", 5},
+        {true, 1, "\xf0\x0f\xc0\x0b", 4},  {true, 2, "\xf0\x66\x0f\xc1\x0b", 5},
+        {true, 4, "\xf0\x0f\xc1\x0b", 4},  {true, 8, "\xf0\x48\x0f\xc1\x0b", 5},
+    };
+
+    srand(2);
+    for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+        uint64_t mask = insn_size_mask(c[k].size);
+
+        for (unsigned i = 0; i < 17 * 17 * 2; i++) {
+            uint64_t m = interesting(i % 17), s = interesting(i / 17 % 17);
+            uint64_t a = i / 289 ? m : interesting((i * 7) % 17); /* half equal for CMPXCHG */
+            uint64_t hm, ha, hs, hf = host_rmw(c[k].xadd, c[k].size, m, a, s, &hm, &ha, &hs);
+
+            setup(NULL);
+            regs.gpr[RBX] = MEM_BASE;
+            regs.gpr[RAX] = a;
+            regs.gpr[RCX] = s;
+            put(MEM_BASE, m & mask, c[k].size);
+            if (run(M64, c[k].bytes, c[k].n) || fm.nlog != 2)
+                fail_msg("case %zu: emulation failed or %u accesses", k, fm.nlog);
+            if (get(MEM_BASE, c[k].size) != (hm & mask) || (regs.gpr[RAX] & mask) != (ha & mask) ||
+                (regs.gpr[RCX] & mask) != (hs & mask) || (regs.rflags & ARITH) != hf)
+                fail_msg("case %zu m %#llx a %#llx s %#llx: mem %#llx rax %#llx rcx %#llx flags "
+                         "%#llx; cpu %#llx %#llx %#llx %#llx",
+                         k, (unsigned long long)m, (unsigned long long)a, (unsigned long long)s,
+                         (unsigned long long)get(MEM_BASE, c[k].size),
+                         (unsigned long long)regs.gpr[RAX], (unsigned long long)regs.gpr[RCX],
+                         (unsigned long long)regs.rflags, (unsigned long long)hm,
+                         (unsigned long long)ha, (unsigned long long)hs, (unsigned long long)hf);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1591,6 +1679,7 @@ int main(void)
         cmocka_unit_test_setup(test_rmw_write_error_leaves_registers, setup),
         cmocka_unit_test_setup(test_tpr_sequence, setup),
         cmocka_unit_test(test_alu_matches_host_cpu),
+        cmocka_unit_test(test_cmpxchg_xadd_match_host_cpu),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
