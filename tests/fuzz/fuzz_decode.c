@@ -9,7 +9,10 @@
  * Checked: the decoded fields are in range, the length is 1..15 and within
  * the bytes given, decoding is prefix-stable (same result with exactly len
  * bytes, -ENODATA with fewer), and emulation touches only the registers and
- * memory the instruction names, with the access sizes it decoded.
+ * memory the instruction names, with the access sizes it decoded: one read
+ * and at most one write of the operand (none for CMP, TEST, BT, LODS), at
+ * the address the fuzzer computes itself (bit-string BT* included), and only
+ * the flags the instruction may change.
  */
 #include <string.h>
 #include "lib/errno.h"
@@ -94,18 +97,28 @@ static void check_mem(const struct insn *in, const struct insn_mem *m)
 static void check_fields(const struct insn *in, size_t n)
 {
     CHECK(in->len >= 1 && in->len <= INSN_MAX_LEN && in->len <= n);
-    CHECK(in->op <= INSN_MOVS);
-    CHECK(in->op != INSN_ALU || in->alu <= ALU_TEST);
+    CHECK(in->op <= INSN_OP_LAST);
+    CHECK(in->op != INSN_ALU || in->alu <= ALU_LAST);
     CHECK(size_ok(in->opsize) && size_ok(in->mem_size) && in->mem_size <= in->opsize);
     CHECK(gpr_ok(in->reg) ||
           (in->reg >= INSN_REG_AH && in->reg <= INSN_REG_BH && in->opsize == 1 && !in->rex));
     CHECK(!in->has_imm || (in->reg == INSN_REG_NONE && in->mem_dst));
     CHECK(in->rex == 0 || (in->mode == INSN_MODE_64 && (in->rex & 0xf0) == 0x40));
     CHECK(in->rep <= INSN_REP_F2);
-    CHECK(!in->lock || in->op == INSN_XCHG || (in->op == INSN_ALU && in->mem_dst));
+    CHECK(!in->lock || in->op == INSN_XCHG || in->op == INSN_XADD || in->op == INSN_CMPXCHG ||
+          (in->op == INSN_ALU && in->mem_dst && alu_writes(in->alu)));
+    /* one-operand ALU forms have no source; BT* have no byte form; CMPXCHG/XADD a register */
+    if (in->op == INSN_ALU && in->alu >= ALU_INC && in->alu <= ALU_NEG)
+        CHECK(in->reg == INSN_REG_NONE && !in->has_imm && in->mem_dst);
+    if (in->op == INSN_ALU && alu_is_bitop(in->alu))
+        CHECK(in->opsize >= 2 && in->mem_dst);
+    if (in->op == INSN_XADD || in->op == INSN_CMPXCHG)
+        CHECK(in->reg != INSN_REG_NONE && !in->has_imm && in->mem_dst);
     check_mem(in, &in->mem);
     if (in->op == INSN_MOVS)
         check_mem(in, &in->src);
+    if (in->op == INSN_LODS)
+        CHECK(in->reg == INSN_RAX && !in->mem_dst && in->mem.base == INSN_RSI);
 }
 
 /* Decoding exactly len bytes gives the same instruction; fewer bytes ask for more. */
@@ -142,7 +155,11 @@ static bool may_write(const struct insn *in, unsigned i)
 {
     if (in->op == INSN_STOS || in->op == INSN_MOVS)
         return i == INSN_RDI || i == INSN_RCX || (i == INSN_RSI && in->op == INSN_MOVS);
-    if (in->mem_dst && in->op != INSN_XCHG)
+    if (in->op == INSN_LODS)
+        return i == INSN_RSI || i == INSN_RCX || i == INSN_RAX;
+    if (in->op == INSN_CMPXCHG)
+        return i == INSN_RAX;
+    if (in->mem_dst && in->op != INSN_XCHG && in->op != INSN_XADD)
         return false;
     if (in->reg >= INSN_REG_AH)
         return i == (unsigned)(in->reg - INSN_REG_AH);
@@ -155,16 +172,53 @@ static unsigned expected_accesses(const struct insn *in, const struct insn_regs 
 
     switch (in->op) {
     case INSN_XCHG:
+    case INSN_XADD:
+    case INSN_CMPXCHG: /* written back even when the compare fails */
         return 2;
     case INSN_ALU:
         return in->mem_dst && alu_writes(in->alu) ? 2 : 1;
     case INSN_STOS:
+    case INSN_LODS:
         return skipped ? 0 : 1;
     case INSN_MOVS:
         return skipped ? 0 : 2;
     default:
         return 1;
     }
+}
+
+/*
+ * Where the memory operand is accessed, computed here independently: BT*
+ * with a register offset move by whole operands, floor(offset / bits), the
+ * offset signed at the operand size (SDM Vol. 2A BT).
+ */
+static uint64_t expected_addr(const struct insn *in, const struct insn_regs *r)
+{
+    int64_t off, bits = in->opsize * 8, q;
+    uint64_t ea;
+
+    if (in->op != INSN_ALU || !alu_is_bitop(in->alu) || in->has_imm)
+        return insn_mem_linear(in, &in->mem, r);
+    off = in->opsize == 2   ? (int16_t)insn_reg_read(r, in->reg, 2)
+          : in->opsize == 4 ? (int32_t)insn_reg_read(r, in->reg, 4)
+                            : (int64_t)insn_reg_read(r, in->reg, 8);
+    q = off / bits - (off % bits < 0);
+    ea = (insn_ea(in, &in->mem, r) + (uint64_t)q * in->opsize) & insn_size_mask(in->mem.addr_size);
+    return insn_linear(r, in->mode, in->mem.seg, ea);
+}
+
+/* RFLAGS bits the instruction may change (SDM Vol. 2, "Flags Affected"). */
+static uint64_t flags_changed(const struct insn *in)
+{
+    if (in->op == INSN_XADD || in->op == INSN_CMPXCHG)
+        return ARITH;
+    if (in->op != INSN_ALU || in->alu == ALU_NOT)
+        return 0;
+    if (in->alu == ALU_INC || in->alu == ALU_DEC)
+        return ARITH & ~1ULL;
+    if (alu_is_bitop(in->alu))
+        return 1; /* CF */
+    return ARITH;
 }
 
 static void check_emulation(const struct insn *in, const struct insn_regs *before,
@@ -180,17 +234,24 @@ static void check_emulation(const struct insn *in, const struct insn_regs *befor
     CHECK(fk.n == want);
     for (unsigned i = 0; i < fk.n; i++)
         CHECK(fk.size[i] == in->mem_size);
-    if (fk.n && in->op != INSN_MOVS)
-        CHECK(fk.addr[0] == insn_mem_linear(in, &in->mem, before));
+    if (fk.n && in->op != INSN_MOVS) {
+        /* a store is one write; anything else one read, then at most one write, of one place */
+        bool store = in->op == INSN_STOS || (in->op == INSN_MOV && in->mem_dst);
+
+        CHECK(fk.addr[0] == expected_addr(in, before) && fk.write[0] == store);
+        if (fk.n == 2)
+            CHECK(fk.addr[1] == fk.addr[0] && fk.write[1]);
+    }
     if (fk.n && in->op == INSN_MOVS)
         CHECK(fk.addr[0] == insn_mem_linear(in, &in->src, before) &&
               fk.addr[1] == insn_mem_linear(in, &in->mem, before) && fk.write[1]);
     for (unsigned i = 0; i < INSN_NGPR; i++)
         CHECK(after->gpr[i] == before->gpr[i] || may_write(in, i));
-    CHECK(((after->rflags ^ before->rflags) & ~(in->op == INSN_ALU ? ARITH : 0)) == 0);
+    CHECK(((after->rflags ^ before->rflags) & ~flags_changed(in)) == 0);
     CHECK(memcmp(after->seg_base, before->seg_base, sizeof(after->seg_base)) == 0);
     CHECK(after->rip == next ||
-          (in->rep && after->rip == before->rip && (in->op == INSN_STOS || in->op == INSN_MOVS)));
+          (in->rep && after->rip == before->rip &&
+           (in->op == INSN_STOS || in->op == INSN_MOVS || in->op == INSN_LODS)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -65,6 +65,9 @@ struct dcase {
 #define XCHG(sz) .op = INSN_XCHG, .opsize = sz, .mem_size = sz
 #define ALU(a, sz) .op = INSN_ALU, .alu = ALU_##a, .opsize = sz, .mem_size = sz
 #define STRING(o, sz) .op = INSN_##o, .opsize = sz, .mem_size = sz, .mem_dst = true
+#define LODS(sz) .op = INSN_LODS, .opsize = sz, .mem_size = sz, .reg = RAX, .mem_dst = false
+#define OP(o, sz) .op = INSN_##o, .opsize = sz, .mem_size = sz
+#define UNARY .reg = NO, .mem_dst = true
 #define ST(r) .reg = r, .mem_dst = true
 #define LD(r) .reg = r, .mem_dst = false
 #define IMM(v) .reg = NO, .mem_dst = true, .has_imm = true, .imm = v
@@ -292,6 +295,114 @@ static const struct dcase dcases[] = {
     {M16, "\x88\xa7\x00\x80", 4, MOV(1), ST(AH), .mem = MEM(RBX, NO, 1, -0x8000, DS, 2)},
     /* addr32 mov %eax,(%ebx) */
     {M16, "\x67\x66\x89\x03", 4, MOV(4), ST(RAX), .mem = MEM(RBX, NO, 1, 0, DS, 4)},
+    /* incl (%rax) */
+    {M64, "\xff\x00", 2, ALU(INC, 4), UNARY, .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* lock incl (%rax) */
+    {M64, "\xf0\xff\x00", 3, ALU(INC, 4), UNARY, .mem = MEM(RAX, NO, 1, 0, DS, 8), .lock = true},
+    /* decl 0x80(%rbx) */
+    {M64, "\xff\x8b\x80\x00\x00\x00", 6, ALU(DEC, 4), UNARY, .mem = MEM(RBX, NO, 1, 0x80, DS, 8)},
+    /* incb (%rcx) */
+    {M64, "\xfe\x01", 2, ALU(INC, 1), UNARY, .mem = MEM(RCX, NO, 1, 0, DS, 8)},
+    /* decw (%rdx) */
+    {M64, "\x66\xff\x0a", 3, ALU(DEC, 2), UNARY, .mem = MEM(RDX, NO, 1, 0, DS, 8)},
+    /* incq %fs:0x80 */
+    {M64, "\x64\x48\xff\x04\x25\x80\x00\x00\x00", 9, ALU(INC, 8), UNARY,
+     .mem = MEM(NO, NO, 1, 0x80, FS, 8), .rex = 0x48},
+    /* lock decq (%rsi,%rdi,8) */
+    {M64, "\xf0\x48\xff\x0c\xfe", 5, ALU(DEC, 8), UNARY, .mem = MEM(RSI, RDI, 8, 0, DS, 8),
+     .rex = 0x48, .lock = true},
+    /* incl 0xb4(%rip) */
+    {M64, "\xff\x05\xb4\x00\x00\x00", 6, ALU(INC, 4), UNARY, .mem = RIPREL(0xb4, 8)},
+    /* notl (%rax) */
+    {M64, "\xf7\x10", 2, ALU(NOT, 4), UNARY, .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* notb 0x1(%rbx) */
+    {M64, "\xf6\x53\x01", 3, ALU(NOT, 1), UNARY, .mem = MEM(RBX, NO, 1, 1, DS, 8)},
+    /* negl (%rax) */
+    {M64, "\xf7\x18", 2, ALU(NEG, 4), UNARY, .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* lock negq (%rax) */
+    {M64, "\xf0\x48\xf7\x18", 4, ALU(NEG, 8), UNARY, .mem = MEM(RAX, NO, 1, 0, DS, 8), .rex = 0x48,
+     .lock = true},
+    /* negw (%rcx) */
+    {M64, "\x66\xf7\x19", 3, ALU(NEG, 2), UNARY, .mem = MEM(RCX, NO, 1, 0, DS, 8)},
+    /* cmpl $0x44,(%rax) */
+    {M64, "\x83\x38\x44", 3, ALU(CMP, 4), IMM(0x44), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* bt %ecx,(%rax) */
+    {M64, "\x0f\xa3\x08", 3, ALU(BT, 4), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* bts %ecx,(%rax) */
+    {M64, "\x0f\xab\x08", 3, ALU(BTS, 4), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* lock btr %ecx,(%rax) */
+    {M64, "\xf0\x0f\xb3\x08", 4, ALU(BTR, 4), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8),
+     .lock = true},
+    /* btc %rcx,(%rax) */
+    {M64, "\x48\x0f\xbb\x08", 4, ALU(BTC, 8), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8),
+     .rex = 0x48},
+    /* bt %cx,(%rax) */
+    {M64, "\x66\x0f\xa3\x08", 4, ALU(BT, 2), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* btl $0x5,(%rax) */
+    {M64, "\x0f\xba\x20\x05", 4, ALU(BT, 4), IMM(5), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* btsl $0x6,(%rax) */
+    {M64, "\x0f\xba\x28\x06", 4, ALU(BTS, 4), IMM(6), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* lock btrl $0x7,(%rax) */
+    {M64, "\xf0\x0f\xba\x30\x07", 5, ALU(BTR, 4), IMM(7), .mem = MEM(RAX, NO, 1, 0, DS, 8),
+     .lock = true},
+    /* btcq $0x3f,(%rax) */
+    {M64, "\x48\x0f\xba\x38\x3f", 5, ALU(BTC, 8), IMM(0x3f), .mem = MEM(RAX, NO, 1, 0, DS, 8),
+     .rex = 0x48},
+    /* btw $0xf,(%rax) */
+    {M64, "\x66\x0f\xba\x20\x0f", 5, ALU(BT, 2), IMM(0xf), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* xadd %ecx,(%rax) */
+    {M64, "\x0f\xc1\x08", 3, OP(XADD, 4), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* lock xadd %ecx,(%rax) */
+    {M64, "\xf0\x0f\xc1\x08", 4, OP(XADD, 4), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8),
+     .lock = true},
+    /* xadd %cl,(%rax) */
+    {M64, "\x0f\xc0\x08", 3, OP(XADD, 1), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* xadd %ah,(%rbx) */
+    {M64, "\x0f\xc0\x23", 3, OP(XADD, 1), ST(AH), .mem = MEM(RBX, NO, 1, 0, DS, 8)},
+    /* xadd %r9,(%rax) */
+    {M64, "\x4c\x0f\xc1\x08", 4, OP(XADD, 8), ST(9), .mem = MEM(RAX, NO, 1, 0, DS, 8), .rex = 0x4c},
+    /* cmpxchg %ecx,(%rax) */
+    {M64, "\x0f\xb1\x08", 3, OP(CMPXCHG, 4), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* lock cmpxchg %ecx,(%rax) */
+    {M64, "\xf0\x0f\xb1\x08", 4, OP(CMPXCHG, 4), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8),
+     .lock = true},
+    /* cmpxchg %cl,(%rax) */
+    {M64, "\x0f\xb0\x08", 3, OP(CMPXCHG, 1), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* cmpxchg %r10,(%r11) */
+    {M64, "\x4d\x0f\xb1\x13", 4, OP(CMPXCHG, 8), ST(10), .mem = MEM(11, NO, 1, 0, DS, 8),
+     .rex = 0x4d},
+    /* cmpxchg %cx,(%rax) */
+    {M64, "\x66\x0f\xb1\x08", 4, OP(CMPXCHG, 2), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 8)},
+    /* lods %ds:(%rsi),%eax */
+    {M64, "\xad", 1, LODS(4), .mem = MEM(RSI, NO, 1, 0, DS, 8), .src = MEM(RSI, NO, 1, 0, DS, 8)},
+    /* lods %ds:(%rsi),%al */
+    {M64, "\xac", 1, LODS(1), .mem = MEM(RSI, NO, 1, 0, DS, 8), .src = MEM(RSI, NO, 1, 0, DS, 8)},
+    /* lods %ds:(%rsi),%rax */
+    {M64, "\x48\xad", 2, LODS(8), .mem = MEM(RSI, NO, 1, 0, DS, 8),
+     .src = MEM(RSI, NO, 1, 0, DS, 8), .rex = 0x48},
+    /* lods %fs:(%rsi),%ax */
+    {M64, "\x64\x66\xad", 3, LODS(2), .mem = MEM(RSI, NO, 1, 0, FS, 8),
+     .src = MEM(RSI, NO, 1, 0, FS, 8)},
+    /* rep lods %ds:(%rsi),%eax */
+    {M64, "\xf3\xad", 2, LODS(4), .mem = MEM(RSI, NO, 1, 0, DS, 8),
+     .src = MEM(RSI, NO, 1, 0, DS, 8), .rep = INSN_REP_F3},
+    /* lods %ds:(%esi),%eax */
+    {M64, "\x67\xad", 2, LODS(4), .mem = MEM(RSI, NO, 1, 0, DS, 4),
+     .src = MEM(RSI, NO, 1, 0, DS, 4)},
+    /* incl (%eax) */
+    {M32, "\xff\x00", 2, ALU(INC, 4), UNARY, .mem = MEM(RAX, NO, 1, 0, DS, 4)},
+    /* decl 0xfee00080 */
+    {M32, "\xff\x0d\x80\x00\xe0\xfe", 6, ALU(DEC, 4), UNARY,
+     .mem = MEM(NO, NO, 1, (int32_t)0xfee00080, DS, 4)},
+    /* lock xadd %ecx,(%eax) */
+    {M32, "\xf0\x0f\xc1\x08", 4, OP(XADD, 4), ST(RCX), .mem = MEM(RAX, NO, 1, 0, DS, 4),
+     .lock = true},
+    /* lods %ds:(%esi),%eax */
+    {M32, "\xad", 1, LODS(4), .mem = MEM(RSI, NO, 1, 0, DS, 4), .src = MEM(RSI, NO, 1, 0, DS, 4)},
+    /* incw (%bx,%si) */
+    {M16, "\xff\x00", 2, ALU(INC, 2), UNARY, .mem = MEM(RBX, RSI, 1, 0, DS, 2)},
+    /* lods %ds:(%si),%al */
+    {M16, "\xac", 1, LODS(1), .mem = MEM(RSI, NO, 1, 0, DS, 2), .src = MEM(RSI, NO, 1, 0, DS, 2)},
     /* movzbw %es:(%si),%ax */
     {M16, "\x26\x0f\xb6\x04", 4, MOVZX(2, 1), LD(RAX), .mem = MEM(RSI, NO, 1, 0, ES, 2)},
     /* rep movsw */
@@ -405,12 +516,47 @@ static const struct ecase ecases[] = {
     {M64, "\x82\x08\x01", 3, -EOPNOTSUPP},
     /* C7 /1 is not MOV */
     {M64, "\xc7\x08\x01\x00\x00\x00", 6, -EOPNOTSUPP},
-    /* notl (%rax) (F7 /2) */
-    {M64, "\xf7\x10", 2, -EOPNOTSUPP},
+    /* mull (%rax) (F7 /4): MUL/IMUL/DIV/IDIV are not emulated */
+    {M64, "\xf7\x20", 2, -EOPNOTSUPP},
+    /* idivb (%rax) (F6 /7) */
+    {M64, "\xf6\x38", 2, -EOPNOTSUPP},
+    /* notl %eax: register form */
+    {M64, "\xf7\xd0", 2, -EINVAL},
+    /* incl %eax (FF /0 register form) */
+    {M64, "\xff\xc0", 2, -EINVAL},
+    /* call *(%rax) (FF /2) */
+    {M64, "\xff\x10", 2, -EOPNOTSUPP},
+    /* call *%rax: an unhandled group member wins over the register form */
+    {M64, "\xff\xd0", 2, -EOPNOTSUPP},
+    /* push (%rax) (FF /6) */
+    {M64, "\xff\x30", 2, -EOPNOTSUPP},
+    /* FE /2 (raw): undefined */
+    {M64, "\xfe\x10", 2, -EOPNOTSUPP},
+    /* 0F BA /0 (raw): undefined */
+    {M64, "\x0f\xba\x00\x05", 4, -EOPNOTSUPP},
+    /* bt %ecx,%eax: register form */
+    {M64, "\x0f\xa3\xc8", 3, -EINVAL},
+    /* btl $5,%eax */
+    {M64, "\x0f\xba\xe0\x05", 4, -EINVAL},
+    /* xadd %ecx,%eax */
+    {M64, "\x0f\xc1\xc8", 3, -EINVAL},
+    /* cmpxchg %ecx,%eax */
+    {M64, "\x0f\xb1\xc8", 3, -EINVAL},
+    /* lock bt %ecx,(%rax) (raw): BT is not lockable */
+    {M64, "\xf0\x0f\xa3\x08", 4, -EINVAL},
+    /* lock btl $5,(%rax) (raw) */
+    {M64, "\xf0\x0f\xba\x20\x05", 5, -EINVAL},
+    /* lock testl $8,(%rax) (raw) */
+    {M64, "\xf0\xf7\x00\x08\x00\x00\x00", 7, -EINVAL},
+    /* lock lods (raw) */
+    {M64, "\xf0\xad", 2, -EINVAL},
+    /* lock cmpxchg8b (%rax) */
+    {M64, "\xf0\x0f\xc7\x08", 4, -EOPNOTSUPP},
+    /* cmpsb, scasb: compare strings are not emulated */
+    {M64, "\xa6", 1, -EOPNOTSUPP},
+    {M64, "\xae", 1, -EOPNOTSUPP},
     /* xabort $0x1 (C6 F8): an unhandled group member wins over register form */
     {M64, "\xc6\xf8\x01", 3, -EOPNOTSUPP},
-    /* lods (%rsi),%al */
-    {M64, "\xac", 1, -EOPNOTSUPP},
     /* mov (%rax),%es (8E) */
     {M64, "\x8e\x00", 2, -EOPNOTSUPP},
     /* empty input */
@@ -452,7 +598,8 @@ struct fake {
     uint8_t bytes[MEM_SIZE];
     struct access log[4];
     unsigned nlog;
-    int fail; /* returned by the next access when non-zero */
+    int fail;          /* returned by the next access when non-zero */
+    unsigned fail_nth; /* when non-zero: access number fail_nth (from 1) returns -EIO */
 };
 
 static struct fake fm;
@@ -471,6 +618,8 @@ static int fake_read(void *ctx, uint64_t addr, unsigned size, uint64_t *val)
     assert_true(fm.nlog < 4);
     if (fm.fail)
         return fm.fail;
+    if (fm.fail_nth && fm.nlog + 1 == fm.fail_nth)
+        return -EIO;
     *val = 0;
     memcpy(val, fake_at(addr, size), size);
     fm.log[fm.nlog++] = (struct access){false, addr, size, *val};
@@ -483,6 +632,8 @@ static int fake_write(void *ctx, uint64_t addr, unsigned size, uint64_t val)
     assert_true(fm.nlog < 4);
     if (fm.fail)
         return fm.fail;
+    if (fm.fail_nth && fm.nlog + 1 == fm.fail_nth)
+        return -EIO;
     memcpy(fake_at(addr, size), &val, size);
     fm.log[fm.nlog++] = (struct access){true, addr, size, val};
     return 0;
@@ -677,6 +828,55 @@ static const struct alu_case alu_cases[] = {
     {"lock addw $0x1,(%rbx)", "\xf0\x66\x83\x03\x01", 5, 0xffff, 0, 0, 2, true, false, 0,
      CF | PF | AF | ZF},
     {"cmp (%rbx),%eax", "\x3b\x03", 2, 5, 5, CF | SF, 4, false, false, 0, ZF | PF},
+    /* INC/DEC: CF is left as it was, set or clear (SDM Vol. 2A INC, DEC) */
+    {"incl (%rbx)", "\xff\x03", 2, 0x7fffffff, 0, CF, 4, true, false, 0x80000000,
+     CF | PF | AF | SF | OF},
+    {"lock incb (%rbx)", "\xf0\xfe\x03", 3, 0xff, 0, 0, 1, true, false, 0, PF | AF | ZF},
+    {"incw (%rbx)", "\x66\xff\x03", 3, 0x1233, 0, SF | ZF, 2, true, false, 0x1234, 0},
+    {"incq (%rbx)", "\x48\xff\x03", 3, 0xffffffffffffffff, 0, CF, 8, true, false, 0,
+     CF | PF | AF | ZF},
+    {"decw (%rbx)", "\x66\xff\x0b", 3, 0, 0, CF, 2, true, false, 0xffff, CF | PF | AF | SF},
+    {"lock decq (%rbx)", "\xf0\x48\xff\x0b", 4, 0x8000000000000000, 0, 0, 8, true, false,
+     0x7fffffffffffffff, PF | AF | OF},
+    {"decl (%rbx) to zero", "\xff\x0b", 2, 1, 0, CF | SF, 4, true, false, 0, CF | ZF | PF},
+    {"decb (%rbx)", "\xfe\x0b", 2, 0x80, 0, 0, 1, true, false, 0x7f, AF | OF},
+    /* NOT: no flags (SDM Vol. 2B NOT) */
+    {"notl (%rbx)", "\xf7\x13", 2, 0xf0f0f0f0, 0, CF | ZF | OF, 4, true, false, 0x0f0f0f0f,
+     CF | ZF | OF},
+    {"notb (%rbx)", "\xf6\x13", 2, 0, 0, 0, 1, true, false, 0xff, 0},
+    {"lock notq (%rbx)", "\xf0\x48\xf7\x13", 4, 1, 0, ARITH, 8, true, false, 0xfffffffffffffffe,
+     ARITH},
+    {"notw (%rbx)", "\x66\xf7\x13", 3, 0x00ff, 0, PF, 2, true, false, 0xff00, PF},
+    /* NEG: CF = (operand != 0) (SDM Vol. 2B NEG) */
+    {"negl (%rbx)", "\xf7\x1b", 2, 1, 0, 0, 4, true, false, 0xffffffff, CF | PF | AF | SF},
+    {"negl (%rbx) of 0", "\xf7\x1b", 2, 0, 0, CF | SF, 4, true, false, 0, ZF | PF},
+    {"lock negb (%rbx)", "\xf0\xf6\x1b", 3, 0x80, 0, 0, 1, true, false, 0x80, CF | SF | OF},
+    {"negq (%rbx)", "\x48\xf7\x1b", 3, 0x10, 0, 0, 8, true, false, 0xfffffffffffffff0,
+     CF | PF | SF},
+    {"negw (%rbx)", "\x66\xf7\x1b", 3, 0x8001, 0, 0, 2, true, false, 0x7fff, CF | PF | AF},
+    /* CMP/TEST with memory: flags only, no write */
+    {"cmpl $0x44,(%rbx)", "\x83\x3b\x44", 3, 0x44, 0, CF, 4, false, false, 0, ZF | PF},
+    {"cmp %eax,(%rbx)", "\x39\x03", 2, 1, 2, 0, 4, false, false, 0, CF | PF | AF | SF},
+    {"cmpq $-1,(%rbx)", "\x48\x83\x3b\xff", 4, 0, 0, 0, 8, false, false, 0, CF | AF},
+    {"testl $8,(%rbx)", "\xf7\x03\x08\x00\x00\x00", 6, 0x44, 0, CF | OF, 4, false, false, 0,
+     ZF | PF},
+    {"testb $0x80,(%rbx)", "\xf6\x03\x80", 3, 0x80, 0, 0, 1, false, false, 0, SF},
+    {"test %ax,(%rbx)", "\x66\x85\x03", 3, 0x0101, 0x0100, 0, 2, false, false, 0, PF},
+    /* BT*: CF = the bit, ZF and the undefined OF SF AF PF unchanged (SDM Vol. 2A BT) */
+    {"bt %eax,(%rbx)", "\x0f\xa3\x03", 3, 0x80, 7, ZF | SF, 4, false, false, 0, ZF | SF | CF},
+    {"bt %eax,(%rbx) clear", "\x0f\xa3\x03", 3, 0x80, 6, CF | PF, 4, false, false, 0, PF},
+    {"btsl $6,(%rbx)", "\x0f\xba\x2b\x06", 4, 0x84, 0, CF | ZF, 4, true, false, 0xc4, ZF},
+    {"lock btrl $7,(%rbx)", "\xf0\x0f\xba\x33\x07", 5, 0xc4, 0, 0, 4, true, false, 0x44, CF},
+    {"btc %rax,(%rbx)", "\x48\x0f\xbb\x03", 4, 0, 63, PF | OF, 8, true, false, 0x8000000000000000,
+     PF | OF},
+    {"lock bts %ax,(%rbx)", "\xf0\x66\x0f\xab\x03", 5, 0x8000, 15, 0, 2, true, false, 0x8000, CF},
+    {"btr %eax,(%rbx)", "\x0f\xb3\x03", 3, 0xffffffff, 31, AF, 4, true, false, 0x7fffffff, AF | CF},
+    {"btcq $0x3f,(%rbx)", "\x48\x0f\xba\x3b\x3f", 5, 0x8000000000000001, 0, SF, 8, true, false, 1,
+     SF | CF},
+    /* an immediate offset is taken modulo the operand size: 0x1f is bit 15 of a word */
+    {"btw $0x1f,(%rbx)", "\x66\x0f\xba\x23\x1f", 5, 0x8000, 0, 0, 2, false, false, 0, CF},
+    {"btl $0x21,(%rbx)", "\x0f\xba\x23\x21", 4, 2, 0, 0, 4, false, false, 0, CF},
+    {"btsl $0xff,(%rbx)", "\x0f\xba\x2b\xff", 4, 0, 0, 0, 4, true, false, 0x80000000, 0},
 };
 
 static void test_alu_emulation(void **state)
@@ -700,6 +900,12 @@ static void test_alu_emulation(void **state)
                      (unsigned long long)get(MEM_BASE + 0x300, c->size), fm.nlog);
         if (!c->writes_mem && fm.nlog != 1)
             fail_msg("%s: %u accesses, want a read only", c->text, fm.nlog);
+        /* one read of the operand, then (at most) one write to the same place */
+        if (fm.log[0].write || fm.log[0].addr != MEM_BASE + 0x300 || fm.log[0].size != c->size)
+            fail_msg("%s: first access is not a %u-byte read of the operand", c->text, c->size);
+        if (fm.nlog == 2 &&
+            (!fm.log[1].write || fm.log[1].addr != MEM_BASE + 0x300 || fm.log[1].size != c->size))
+            fail_msg("%s: second access is not a %u-byte write of the operand", c->text, c->size);
         if (c->writes_reg && regs.gpr[RAX] != c->result)
             fail_msg("%s: rax %#llx", c->text, (unsigned long long)regs.gpr[RAX]);
         if (!c->writes_reg && regs.gpr[RAX] != c->reg)
@@ -833,6 +1039,336 @@ static void test_callback_error_leaves_registers(void **state)
     assert_memory_equal(&regs, &before, sizeof(regs));
 }
 
+/* BT* with a register offset address a bit string: EA + size * (offset DIV bits). */
+static void test_bt_register_offset_bit_string(void **state)
+{
+    static const struct {
+        const char *text, *bytes;
+        size_t n;
+        uint64_t rax;
+        int64_t delta; /* from MEM_BASE + 0x300 */
+        unsigned size, bit;
+        bool writes;
+    } c[] = {
+        {"bt %eax,(%rbx) +35", "\x0f\xa3\x03", 3, 35, 4, 4, 3, false},
+        /* bits 63:32 of rax are not part of a 32-bit offset */
+        {"bt %eax,(%rbx) upper rax ignored", "\x0f\xa3\x03", 3, 0xffffffff00000023, 4, 4, 3, false},
+        {"bt %eax,(%rbx) -1", "\x0f\xa3\x03", 3, 0xffffffff, -4, 4, 31, false},
+        {"bts %eax,(%rbx) -33", "\x0f\xab\x03", 3, (uint32_t)-33, -8, 4, 31, true},
+        {"btr %eax,(%rbx) 0x7fffffff", "\x0f\xb3\x03", 3, 0x7fffffff, 0xffffffc, 4, 31, true},
+        {"btc %rax,(%rbx) 64*3+5", "\x48\x0f\xbb\x03", 4, 64 * 3 + 5, 24, 8, 5, true},
+        {"bt %rax,(%rbx) -64", "\x48\x0f\xa3\x03", 4, (uint64_t)-64, -8, 8, 0, false},
+        {"bt %ax,(%rbx) -16", "\x66\x0f\xa3\x03", 4, 0xfff0, -2, 2, 0, false},
+        {"bts %ax,(%rbx) 0x8000", "\x66\x0f\xab\x03", 4, 0x12348000, -0x1000, 2, 0, true},
+    };
+
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        uint64_t addr = MEM_BASE + 0x300 + (uint64_t)c[i].delta, want;
+
+        setup(NULL);
+        regs.gpr[RBX] = MEM_BASE + 0x300;
+        regs.gpr[RAX] = c[i].rax;
+        if (addr + c[i].size > MEM_BASE + MEM_SIZE || addr < MEM_BASE) {
+            /* outside the fake window: only the address of the one read matters */
+            regs.gpr[RBX] -= (uint64_t)c[i].delta;
+            addr = MEM_BASE + 0x300;
+        }
+        put(addr, 1ULL << c[i].bit, c[i].size);
+        if (run(M64, c[i].bytes, c[i].n))
+            fail_msg("%s: emulation failed", c[i].text);
+        if (fm.log[0].write || fm.log[0].addr != addr || fm.log[0].size != c[i].size)
+            fail_msg("%s: read at %#llx size %u, want %#llx", c[i].text,
+                     (unsigned long long)fm.log[0].addr, fm.log[0].size, (unsigned long long)addr);
+        if (!(regs.rflags & CF))
+            fail_msg("%s: CF clear", c[i].text);
+        if (fm.nlog != (c[i].writes ? 2u : 1u))
+            fail_msg("%s: %u accesses", c[i].text, fm.nlog);
+        want = strstr(c[i].text, "bts") ? 1ULL << c[i].bit : 0;
+        if (c[i].writes && (fm.log[1].addr != addr || fm.log[1].val != want))
+            fail_msg("%s: wrote %#llx at %#llx", c[i].text, (unsigned long long)fm.log[1].val,
+                     (unsigned long long)fm.log[1].addr);
+        assert_int_equal(regs.gpr[RAX], c[i].rax);
+    }
+}
+
+/* The unit offset wraps at the address size like the rest of the effective address. */
+static void test_bt_register_offset_wraps_addr32(void **state)
+{
+    struct insn in;
+
+    regs.gpr[RBX] = 0x8;
+    regs.gpr[RAX] = (uint32_t)-0x80; /* 4 dwords back: ebx - 16 wraps below 0 */
+    regs.seg_base[INSN_SEG_FS] = MEM_BASE;
+    /* bt %eax,%fs:(%ebx) (raw: 64 67 0F A3 03): fs base + (8 - 16 mod 2^32) */
+    assert_int_equal(insn_decode((const uint8_t *)"\x64\x67\x0f\xa3\x03", 5, M64, &in), 5);
+    assert_int_equal(insn_access_linear(&in, &regs), MEM_BASE + 0xfffffff8ULL);
+    /* an immediate offset never moves the address: btl $0x5,%fs:(%ebx) */
+    assert_int_equal(insn_decode((const uint8_t *)"\x64\x67\x0f\xba\x23\x85", 6, M64, &in), 6);
+    assert_int_equal(insn_access_linear(&in, &regs), MEM_BASE + 8);
+}
+
+/* XADD: one read, one write of the sum, the register gets the old value (SDM Vol. 2C XADD). */
+static void test_xadd(void **state)
+{
+    regs.gpr[RBX] = MEM_BASE;
+    regs.gpr[RAX] = 0xffffffff00000010;
+    regs.rflags = FIXED | CF | ZF;
+    put(MEM_BASE, 0x90, 4);
+    /* lock xadd %eax,(%rbx) */
+    assert_int_equal(run(M64, "\xf0\x0f\xc1\x03", 4), 0);
+    assert_int_equal(fm.nlog, 2);
+    assert_access(0, false, MEM_BASE, 4, 0x90);
+    assert_access(1, true, MEM_BASE, 4, 0xa0);
+    assert_int_equal(regs.gpr[RAX], 0x90); /* 32-bit write zero-extends */
+    assert_int_equal(regs.rflags, FIXED | PF);
+    assert_int_equal(regs.rip, 0x1004);
+
+    /* xadd %ah,(%rbx): byte, high-byte register */
+    setup(NULL);
+    regs.gpr[RBX] = MEM_BASE;
+    regs.gpr[RAX] = 0x1111111111110122;
+    put(MEM_BASE, 0xff, 1);
+    assert_int_equal(run(M64, "\x0f\xc0\x23", 3), 0);
+    assert_access(0, false, MEM_BASE, 1, 0xff);
+    assert_access(1, true, MEM_BASE, 1, 0);
+    assert_int_equal(regs.gpr[RAX], 0x111111111111ff22);
+    assert_int_equal(regs.rflags, FIXED | CF | PF | AF | ZF);
+
+    /* xadd %r9,(%rax): 64-bit, signed overflow */
+    setup(NULL);
+    regs.gpr[RAX] = MEM_BASE + 8;
+    regs.gpr[9] = 1;
+    put(MEM_BASE + 8, 0x7fffffffffffffff, 8);
+    assert_int_equal(run(M64, "\x4c\x0f\xc1\x08", 4), 0);
+    assert_access(1, true, MEM_BASE + 8, 8, 0x8000000000000000);
+    assert_int_equal(regs.gpr[9], 0x7fffffffffffffff);
+    assert_int_equal(regs.rflags, FIXED | PF | AF | SF | OF);
+
+    /* xadd %cx,(%rbx): 16-bit merges */
+    setup(NULL);
+    regs.gpr[RBX] = MEM_BASE;
+    regs.gpr[RCX] = 0xaaaaaaaaaaaa0001;
+    put(MEM_BASE, 0x7fff, 2);
+    assert_int_equal(run(M64, "\x66\x0f\xc1\x0b", 4), 0);
+    assert_access(1, true, MEM_BASE, 2, 0x8000);
+    assert_int_equal(regs.gpr[RCX], 0xaaaaaaaaaaaa7fff);
+    assert_int_equal(regs.rflags, FIXED | PF | AF | SF | OF);
+}
+
+/*
+ * CMPXCHG (SDM Vol. 2A CMPXCHG): flags of CMP rAX, DEST; equal: DEST = SRC,
+ * rAX untouched; not equal: rAX = DEST and DEST written back with the value
+ * read (one read, one write either way).
+ */
+static void test_cmpxchg(void **state)
+{
+    regs.gpr[RBX] = MEM_BASE + 0x80;
+    regs.gpr[RAX] = 0xdead000000000070; /* eax matches; bits 63:32 must survive success */
+    regs.gpr[RCX] = 0x90;
+    regs.rflags = FIXED | CF | SF;
+    put(MEM_BASE + 0x80, 0x70, 4);
+    /* lock cmpxchg %ecx,(%rbx): success */
+    assert_int_equal(run(M64, "\xf0\x0f\xb1\x0b", 4), 0);
+    assert_int_equal(fm.nlog, 2);
+    assert_access(0, false, MEM_BASE + 0x80, 4, 0x70);
+    assert_access(1, true, MEM_BASE + 0x80, 4, 0x90);
+    assert_int_equal(regs.gpr[RAX], 0xdead000000000070);
+    assert_int_equal(regs.rflags, FIXED | ZF | PF);
+    assert_int_equal(regs.rip, 0x1004);
+
+    /* failure: eax 0x12 vs 0x90; the old value is written back, eax loads it */
+    regs.gpr[RAX] = 0xffffffff00000012;
+    regs.gpr[RCX] = 0xa0;
+    assert_int_equal(run(M64, "\xf0\x0f\xb1\x0b", 4), 0);
+    assert_int_equal(fm.nlog, 4);
+    assert_access(2, false, MEM_BASE + 0x80, 4, 0x90);
+    assert_access(3, true, MEM_BASE + 0x80, 4, 0x90);
+    assert_int_equal(get(MEM_BASE + 0x80, 4), 0x90);
+    assert_int_equal(regs.gpr[RAX], 0x90);
+    assert_int_equal(regs.gpr[RCX], 0xa0);
+    assert_int_equal(regs.rflags, FIXED | CF | SF | PF); /* 0x12 - 0x90 */
+
+    /* cmpxchg %cl,(%rbx), byte failure: AL only */
+    setup(NULL);
+    regs.gpr[RBX] = MEM_BASE;
+    regs.gpr[RAX] = 0x1111111111111180;
+    regs.gpr[RCX] = 0x55;
+    put(MEM_BASE, 0x7f, 1);
+    assert_int_equal(run(M64, "\x0f\xb0\x0b", 3), 0);
+    assert_access(1, true, MEM_BASE, 1, 0x7f);
+    assert_int_equal(regs.gpr[RAX], 0x111111111111117f);
+    assert_int_equal(regs.rflags, FIXED | AF | OF); /* 0x80 - 0x7f = 1 */
+
+    /* cmpxchg %r10,(%r11), 64-bit success */
+    setup(NULL);
+    regs.gpr[11] = MEM_BASE + 0x10;
+    regs.gpr[RAX] = 0x8000000000000000;
+    regs.gpr[10] = 0x0123456789abcdef;
+    put(MEM_BASE + 0x10, 0x8000000000000000, 8);
+    assert_int_equal(run(M64, "\x4d\x0f\xb1\x13", 4), 0);
+    assert_access(1, true, MEM_BASE + 0x10, 8, 0x0123456789abcdef);
+    assert_int_equal(regs.gpr[RAX], 0x8000000000000000);
+    assert_int_equal(regs.rflags, FIXED | ZF | PF);
+
+    /* cmpxchg %cx,(%rbx), 16-bit failure merges AX */
+    setup(NULL);
+    regs.gpr[RBX] = MEM_BASE;
+    regs.gpr[RAX] = 0xaaaaaaaaaaaa0001;
+    put(MEM_BASE, 0x0002, 2);
+    assert_int_equal(run(M64, "\x66\x0f\xb1\x0b", 4), 0);
+    assert_access(1, true, MEM_BASE, 2, 2);
+    assert_int_equal(regs.gpr[RAX], 0xaaaaaaaaaaaa0002);
+    assert_int_equal(regs.rflags, FIXED | CF | PF | AF | SF); /* 1 - 2 */
+}
+
+/* LODS: one read of seg:rSI into rAX, rSI steps by the size (SDM Vol. 2A LODS). */
+static void test_lods(void **state)
+{
+    regs.gpr[RAX] = 0xffffffffffffffff;
+    regs.gpr[RSI] = MEM_BASE + 0x80;
+    put(MEM_BASE + 0x80, 0x70, 4);
+    /* lods %ds:(%rsi),%eax */
+    assert_int_equal(run(M64, "\xad", 1), 0);
+    assert_int_equal(fm.nlog, 1);
+    assert_access(0, false, MEM_BASE + 0x80, 4, 0x70);
+    assert_int_equal(regs.gpr[RAX], 0x70);
+    assert_int_equal(regs.gpr[RSI], MEM_BASE + 0x84);
+    assert_int_equal(regs.rip, 0x1001);
+    assert_int_equal(regs.rflags, FIXED);
+
+    /* lodsb backwards: AL merges, rSI - 1 */
+    regs.rflags = FIXED | DF;
+    regs.gpr[RAX] = 0x1234;
+    put(MEM_BASE + 0x84, 0xab, 1);
+    assert_int_equal(run(M64, "\xac", 1), 0);
+    assert_int_equal(regs.gpr[RAX], 0x12ab);
+    assert_int_equal(regs.gpr[RSI], MEM_BASE + 0x83);
+
+    /* lods %fs:(%rsi),%ax; lodsq */
+    setup(NULL);
+    regs.seg_base[INSN_SEG_FS] = MEM_BASE;
+    regs.gpr[RSI] = 0x10;
+    regs.gpr[RAX] = 0xffffffffffffffff;
+    put(MEM_BASE + 0x10, 0x0123456789abcdef, 8);
+    assert_int_equal(run(M64, "\x64\x66\xad", 3), 0);
+    assert_access(0, false, MEM_BASE + 0x10, 2, 0xcdef);
+    assert_int_equal(regs.gpr[RAX], 0xffffffffffffcdef);
+    assert_int_equal(regs.gpr[RSI], 0x12);
+    regs.gpr[RSI] = MEM_BASE + 0x10;
+    assert_int_equal(run(M64, "\x48\xad", 2), 0);
+    assert_int_equal(regs.gpr[RAX], 0x0123456789abcdef);
+    assert_int_equal(regs.gpr[RSI], MEM_BASE + 0x18);
+
+    /* rep lodsl: one iteration per call, RIP stays while the count is non-zero */
+    setup(NULL);
+    regs.gpr[RSI] = MEM_BASE;
+    regs.gpr[RCX] = 2;
+    put(MEM_BASE, 1, 4);
+    put(MEM_BASE + 4, 2, 4);
+    assert_int_equal(run(M64, "\xf3\xad", 2), 0);
+    assert_int_equal(regs.gpr[RAX], 1);
+    assert_int_equal(regs.gpr[RCX], 1);
+    assert_int_equal(regs.rip, 0x1000);
+    assert_int_equal(run(M64, "\xf3\xad", 2), 0);
+    assert_int_equal(regs.gpr[RAX], 2);
+    assert_int_equal(regs.gpr[RCX], 0);
+    assert_int_equal(regs.rip, 0x1002);
+    assert_int_equal(fm.nlog, 2);
+    /* count 0: nothing read */
+    assert_int_equal(run(M64, "\xf3\xad", 2), 0);
+    assert_int_equal(fm.nlog, 2);
+    assert_int_equal(regs.rip, 0x1004);
+
+    /* addr32 lodsl: esi wraps and zero-extends */
+    setup(NULL);
+    regs.gpr[RSI] = 0xaaaaaaaafee00ffc;
+    assert_int_equal(run(M64, "\x67\xad", 2), 0);
+    assert_access(0, false, MEM_BASE + 0xffc, 4, 0);
+    assert_int_equal(regs.gpr[RSI], 0xfee01000);
+}
+
+/* A failed write of a read-modify-write leaves every register (and RFLAGS) as it was. */
+static void test_rmw_write_error_leaves_registers(void **state)
+{
+    static const struct {
+        const char *bytes;
+        size_t n;
+    } c[] = {
+        {"\xf0\x0f\xb1\x0b", 4}, /* lock cmpxchg %ecx,(%rbx) (success) */
+        {"\x0f\xb1\x03", 3},     /* cmpxchg %eax,(%rbx) (eax = mem: success) */
+        {"\x0f\xb1\x13", 3},     /* cmpxchg %edx,(%rbx): failure, eax would load */
+        {"\x0f\xc1\x0b", 3},     /* xadd %ecx,(%rbx) */
+        {"\xff\x03", 2},         /* incl (%rbx) */
+        {"\xf7\x1b", 2},         /* negl (%rbx) */
+        {"\x0f\xab\x0b", 3},     /* bts %ecx,(%rbx) */
+        {"\x87\x0b", 2},         /* xchg %ecx,(%rbx) */
+    };
+
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        struct insn_regs before;
+
+        setup(NULL);
+        regs.gpr[RBX] = MEM_BASE;
+        regs.gpr[RCX] = 3;
+        regs.gpr[RAX] = i == 2 ? 5 : 0;
+        regs.rflags = FIXED | ZF | CF;
+        put(MEM_BASE, 0, 4);
+        before = regs;
+        fm.fail_nth = 2;
+        if (run(M64, c[i].bytes, c[i].n) != -EIO)
+            fail_msg("case %zu: the write error is not passed up", i);
+        if (memcmp(&regs, &before, sizeof(regs)))
+            fail_msg("case %zu: registers changed", i);
+        assert_int_equal(fm.nlog, 1);
+    }
+}
+
+/*
+ * The mmio_insn conformance guest's TPR sequence on one 32-bit register
+ * (tests/conformance/mmio_insn.c test_alu/test_atomic), counting accesses.
+ */
+static void test_tpr_sequence(void **state)
+{
+    static const struct {
+        const char *text, *bytes;
+        size_t n;
+        uint32_t tpr; /* after */
+        unsigned reads, writes;
+    } c[] = {
+        {"incl (%rax)", "\xff\x00", 2, 0x86, 1, 1},
+        {"decl (%rax)", "\xff\x08", 2, 0x85, 1, 1},
+        {"decl (%rax)", "\xff\x08", 2, 0x84, 1, 1},
+        {"btsl $6,(%rax)", "\x0f\xba\x28\x06", 4, 0xc4, 1, 1},
+        {"btrl $7,(%rax)", "\x0f\xba\x30\x07", 4, 0x44, 1, 1},
+        {"cmpl $0x44,(%rax)", "\x83\x38\x44", 3, 0x44, 1, 0},
+        {"testl $8,(%rax)", "\xf7\x00\x08\x00\x00\x00", 6, 0x44, 1, 0},
+    };
+    uint32_t tpr;
+
+    regs.gpr[RAX] = MEM_BASE + 0x80;
+    put(MEM_BASE + 0x80, 0x85, 4);
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        unsigned r = 0, w = 0;
+
+        fm.nlog = 0;
+        if (run(M64, c[i].bytes, c[i].n))
+            fail_msg("%s: emulation failed", c[i].text);
+        for (unsigned k = 0; k < fm.nlog; k++) {
+            assert_int_equal(fm.log[k].addr, MEM_BASE + 0x80);
+            assert_int_equal(fm.log[k].size, 4);
+            if (fm.log[k].write)
+                w++;
+            else
+                r++;
+        }
+        tpr = (uint32_t)get(MEM_BASE + 0x80, 4);
+        if (tpr != c[i].tpr || r != c[i].reads || w != c[i].writes)
+            fail_msg("%s: tpr %#x, %u reads, %u writes", c[i].text, tpr, r, w);
+    }
+    /* CMP and TEST set ZF */
+    assert_true(regs.rflags & ZF);
+}
+
 /* ------------------------------------------------------------------ ALU vs this CPU */
 
 /* Runs `op` on the host CPU with CF = cin; returns the result, *flags the arithmetic flags. */
@@ -855,6 +1391,39 @@ static void test_callback_error_leaves_registers(void **state)
         else if (size == 4)         \
             HOST(mn "l", uint32_t); \
         else                        \
+            HOST(mn "q", uint64_t); \
+    } while (0)
+
+/* The same for a one-operand instruction (INC, DEC, NOT, NEG). */
+#define HOST1(insn, T)                                                                      \
+    do {                                                                                    \
+        T dd = (T)d;                                                                        \
+        asm volatile("bt $0, %[c]\n\t" insn " %[d]\n\t"                                     \
+                     "lea -128(%%rsp), %%rsp\n\tpushf\n\tpop %[f]\n\tlea 128(%%rsp), %%rsp" \
+                     : [d] "+r"(dd), [f] "=&r"(f)                                           \
+                     : [c] "r"(cin)                                                         \
+                     : "cc");                                                               \
+        res = (uint64_t)dd;                                                                 \
+    } while (0)
+#define HOST1_SIZES(mn)              \
+    do {                             \
+        if (size == 1)               \
+            HOST1(mn "b", uint8_t);  \
+        else if (size == 2)          \
+            HOST1(mn "w", uint16_t); \
+        else if (size == 4)          \
+            HOST1(mn "l", uint32_t); \
+        else                         \
+            HOST1(mn "q", uint64_t); \
+    } while (0)
+/* BT* have no byte form: the caller skips size 1. */
+#define HOST_BT_SIZES(mn)           \
+    do {                            \
+        if (size == 2)              \
+            HOST(mn "w", uint16_t); \
+        else if (size == 4)         \
+            HOST(mn "l", uint32_t); \
+        else if (size == 8)         \
             HOST(mn "q", uint64_t); \
     } while (0)
 
@@ -891,6 +1460,30 @@ static uint64_t host_alu(enum alu_op op, unsigned size, uint64_t d, uint64_t s, 
     case ALU_TEST:
         HOST_SIZES("test");
         break;
+    case ALU_INC:
+        HOST1_SIZES("inc");
+        break;
+    case ALU_DEC:
+        HOST1_SIZES("dec");
+        break;
+    case ALU_NOT:
+        HOST1_SIZES("not");
+        break;
+    case ALU_NEG:
+        HOST1_SIZES("neg");
+        break;
+    case ALU_BT:
+        HOST_BT_SIZES("bt");
+        break;
+    case ALU_BTS:
+        HOST_BT_SIZES("bts");
+        break;
+    case ALU_BTR:
+        HOST_BT_SIZES("btr");
+        break;
+    case ALU_BTC:
+        HOST_BT_SIZES("btc");
+        break;
     }
     *flags = f & ARITH;
     return res;
@@ -922,22 +1515,32 @@ static uint64_t interesting(unsigned i)
 }
 
 /* alu_run against the same instruction on the host: results and flags must match exactly. */
+/*
+ * alu_run against the same instruction on the host (register operands):
+ * results and defined flags must match exactly. Undefined flags are not
+ * compared: AF after logic operations; OF, SF, AF, PF after BT* (alu_run
+ * leaves them, and ZF, unchanged, checked by the emulation tests). NOT
+ * changes no flag: alu_run's must come back as they went in.
+ */
 static void test_alu_matches_host_cpu(void **state)
 {
     static const unsigned sizes[] = {1, 2, 4, 8};
 
     srand(1);
-    for (unsigned op = ALU_ADD; op <= ALU_TEST; op++) {
+    for (unsigned op = ALU_ADD; op <= ALU_LAST; op++) {
         bool logic = op == ALU_OR || op == ALU_AND || op == ALU_XOR || op == ALU_TEST;
+        bool bitop = alu_is_bitop(op);
+        uint64_t mask = logic ? ~(uint64_t)AF : bitop ? CF : op == ALU_NOT ? 0 : ~0ULL;
 
-        for (unsigned k = 0; k < 4; k++) {
+        for (unsigned k = bitop ? 1 : 0; k < 4; k++) {
             for (unsigned i = 0; i < 4000; i++) {
                 uint64_t d = interesting(i / 64), s = interesting(i % 64), cin = i & 1;
-                uint64_t want_f, got_f = FIXED | (cin ? CF : 0),
-                                 mask = logic ? ~(uint64_t)AF : ~0ULL;
+                uint64_t want_f, got_f = FIXED | (cin ? CF : 0);
                 uint64_t want = host_alu(op, sizes[k], d, s, cin, &want_f);
                 uint64_t got = alu_run(op, sizes[k], d, s, &got_f);
 
+                if (op == ALU_NOT && got_f != (FIXED | (cin ? CF : 0)))
+                    fail_msg("NOT changed flags: %#llx", (unsigned long long)got_f);
                 if (alu_writes(op) && got != want)
                     fail_msg("op %u size %u %#llx,%#llx: result %#llx, cpu %#llx", op, sizes[k],
                              (unsigned long long)d, (unsigned long long)s, (unsigned long long)got,
@@ -947,7 +1550,98 @@ static void test_alu_matches_host_cpu(void **state)
                              sizes[k], (unsigned long long)d, (unsigned long long)s,
                              (unsigned long long)cin, (unsigned long long)got_f,
                              (unsigned long long)want_f);
+                if ((bitop || op == ALU_NOT) && (got_f & ARITH & ~CF) != 0)
+                    fail_msg("op %u changed flags it must leave alone: %#llx", op,
+                             (unsigned long long)got_f);
             }
+        }
+    }
+}
+
+/* Host CMPXCHG/XADD of size T on a local: result memory, accumulator/register, flags. */
+#define HOST_RMW(insn, T)                                                                        \
+    do {                                                                                         \
+        T mm = (T)m, aa = (T)a, ss = (T)s;                                                       \
+        asm volatile(insn " %[s], %[m]\n\t"                                                      \
+                          "lea -128(%%rsp), %%rsp\n\tpushf\n\tpop %[f]\n\tlea 128(%%rsp), %%rsp" \
+                     : [m] "+m"(mm), [a] "+a"(aa), [s] "+r"(ss), [f] "=&r"(f)                    \
+                     :                                                                           \
+                     : "cc", "memory");                                                          \
+        *mem_out = (uint64_t)mm;                                                                 \
+        *a_out = (uint64_t)aa;                                                                   \
+        *s_out = (uint64_t)ss;                                                                   \
+    } while (0)
+
+static uint64_t host_rmw(bool xadd, unsigned size, uint64_t m, uint64_t a, uint64_t s,
+                         uint64_t *mem_out, uint64_t *a_out, uint64_t *s_out)
+{
+    uint64_t f = 0;
+
+    if (xadd) {
+        if (size == 1)
+            HOST_RMW("lock xaddb", uint8_t);
+        else if (size == 2)
+            HOST_RMW("lock xaddw", uint16_t);
+        else if (size == 4)
+            HOST_RMW("lock xaddl", uint32_t);
+        else
+            HOST_RMW("lock xaddq", uint64_t);
+    } else {
+        if (size == 1)
+            HOST_RMW("lock cmpxchgb", uint8_t);
+        else if (size == 2)
+            HOST_RMW("lock cmpxchgw", uint16_t);
+        else if (size == 4)
+            HOST_RMW("lock cmpxchgl", uint32_t);
+        else
+            HOST_RMW("lock cmpxchgq", uint64_t);
+    }
+    return f & ARITH;
+}
+
+/*
+ * Emulated CMPXCHG and XADD (memory at MEM_BASE, rAX, rCX the source) against
+ * the host CPU: memory, registers (low `size` bytes) and flags must match.
+ */
+static void test_cmpxchg_xadd_match_host_cpu(void **state)
+{
+    static const struct {
+        bool xadd;
+        unsigned size;
+        const char *bytes;
+        size_t n;
+    } c[] = {
+        {false, 1, "\xf0\x0f\xb0\x0b", 4}, {false, 2, "\xf0\x66\x0f\xb1\x0b", 5},
+        {false, 4, "\xf0\x0f\xb1\x0b", 4}, {false, 8, "\xf0\x48\x0f\xb1\x0b", 5},
+        {true, 1, "\xf0\x0f\xc0\x0b", 4},  {true, 2, "\xf0\x66\x0f\xc1\x0b", 5},
+        {true, 4, "\xf0\x0f\xc1\x0b", 4},  {true, 8, "\xf0\x48\x0f\xc1\x0b", 5},
+    };
+
+    srand(2);
+    for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+        uint64_t mask = insn_size_mask(c[k].size);
+
+        for (unsigned i = 0; i < 17 * 17 * 2; i++) {
+            uint64_t m = interesting(i % 17), s = interesting(i / 17 % 17);
+            uint64_t a = i / 289 ? m : interesting((i * 7) % 17); /* half equal for CMPXCHG */
+            uint64_t hm, ha, hs, hf = host_rmw(c[k].xadd, c[k].size, m, a, s, &hm, &ha, &hs);
+
+            setup(NULL);
+            regs.gpr[RBX] = MEM_BASE;
+            regs.gpr[RAX] = a;
+            regs.gpr[RCX] = s;
+            put(MEM_BASE, m & mask, c[k].size);
+            if (run(M64, c[k].bytes, c[k].n) || fm.nlog != 2)
+                fail_msg("case %zu: emulation failed or %u accesses", k, fm.nlog);
+            if (get(MEM_BASE, c[k].size) != (hm & mask) || (regs.gpr[RAX] & mask) != (ha & mask) ||
+                (regs.gpr[RCX] & mask) != (hs & mask) || (regs.rflags & ARITH) != hf)
+                fail_msg("case %zu m %#llx a %#llx s %#llx: mem %#llx rax %#llx rcx %#llx flags "
+                         "%#llx; cpu %#llx %#llx %#llx %#llx",
+                         k, (unsigned long long)m, (unsigned long long)a, (unsigned long long)s,
+                         (unsigned long long)get(MEM_BASE, c[k].size),
+                         (unsigned long long)regs.gpr[RAX], (unsigned long long)regs.gpr[RCX],
+                         (unsigned long long)regs.rflags, (unsigned long long)hm,
+                         (unsigned long long)ha, (unsigned long long)hs, (unsigned long long)hf);
         }
     }
 }
@@ -977,7 +1671,15 @@ int main(void)
         cmocka_unit_test_setup(test_16bit_addressing_and_rip_wrap, setup),
         cmocka_unit_test_setup(test_16bit_bp_uses_ss, setup),
         cmocka_unit_test_setup(test_callback_error_leaves_registers, setup),
+        cmocka_unit_test_setup(test_bt_register_offset_bit_string, setup),
+        cmocka_unit_test_setup(test_bt_register_offset_wraps_addr32, setup),
+        cmocka_unit_test_setup(test_xadd, setup),
+        cmocka_unit_test_setup(test_cmpxchg, setup),
+        cmocka_unit_test_setup(test_lods, setup),
+        cmocka_unit_test_setup(test_rmw_write_error_leaves_registers, setup),
+        cmocka_unit_test_setup(test_tpr_sequence, setup),
         cmocka_unit_test(test_alu_matches_host_cpu),
+        cmocka_unit_test(test_cmpxchg_xadd_match_host_cpu),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
 /*
  * Integer add/subtract/logic with RFLAGS computed from the operands and the
  * result the way the hardware adder does (SDM Vol. 1 appendix A; Vol. 2 ADD,
- * SUB, ADC, SBB, AND, OR, XOR, CMP, TEST).
+ * SUB, ADC, SBB, AND, OR, XOR, CMP, TEST, INC, DEC, NOT, NEG, BT, BTS, BTR,
+ * BTC; the "Flags Affected" section of each).
  */
 #include <stdbool.h>
 #include "vmm/decode/alu.h"
@@ -71,10 +72,31 @@ static uint64_t sub_flags(uint64_t d, uint64_t s, uint64_t res, unsigned size)
     return f;
 }
 
+/*
+ * BT/BTS/BTR/BTC (SDM Vol. 2A "BT—Bit Test" and the three after it): the bit
+ * offset is taken modulo the operand width here (the memory forms with a
+ * register offset move the address first, see insn_emulate.c). CF = the
+ * selected bit; ZF is unaffected; OF, SF, AF, PF are undefined and left
+ * unchanged.
+ */
+static uint64_t bit_op(enum alu_op op, unsigned size, uint64_t d, uint64_t src, uint64_t *rflags)
+{
+    uint64_t bit = 1ULL << (src & (size * 8 - 1));
+
+    *rflags = (*rflags & ~X86_FLAGS_CF) | (d & bit ? X86_FLAGS_CF : 0);
+    if (op == ALU_BTS)
+        return d | bit;
+    if (op == ALU_BTR)
+        return d & ~bit;
+    if (op == ALU_BTC)
+        return d ^ bit;
+    return d;
+}
+
 uint64_t alu_run(enum alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags)
 {
     uint64_t mask = insn_size_mask(size), cin = *rflags & X86_FLAGS_CF ? 1 : 0;
-    uint64_t d = dst & mask, s = src & mask, res, f;
+    uint64_t d = dst & mask, s = src & mask, res, f, keep = 0;
 
     switch (op) {
     case ALU_ADD:
@@ -96,16 +118,43 @@ uint64_t alu_run(enum alu_op op, unsigned size, uint64_t dst, uint64_t src, uint
         res = d ^ s;
         f = 0;
         break;
+    case ALU_INC: /* SDM Vol. 2A INC: CF not affected; OF SF ZF AF PF by the result */
+        res = (d + 1) & mask;
+        f = add_flags(d, 1, res, size);
+        keep = X86_FLAGS_CF;
+        break;
+    case ALU_DEC: /* SDM Vol. 2A DEC: CF not affected; OF SF ZF AF PF by the result */
+        res = (d - 1) & mask;
+        f = sub_flags(d, 1, res, size);
+        keep = X86_FLAGS_CF;
+        break;
+    case ALU_NOT: /* SDM Vol. 2B NOT: no flags affected */
+        return ~d & mask;
+    case ALU_NEG: /* SDM Vol. 2B NEG: CF = (dst != 0); OF SF ZF AF PF by the result of 0 - dst */
+        res = (0 - d) & mask;
+        f = sub_flags(0, d, res, size);
+        break;
+    case ALU_BT:
+    case ALU_BTS:
+    case ALU_BTR:
+    case ALU_BTC:
+        return bit_op(op, size, d, src, rflags);
     default: /* AND, TEST */
         res = d & s;
         f = 0;
         break;
     }
-    *rflags = (*rflags & ~X86_FLAGS_ARITH) | f | result_flags(res, size);
+    f = (f | result_flags(res, size)) & ~keep;
+    *rflags = (*rflags & (~X86_FLAGS_ARITH | keep)) | f;
     return res;
 }
 
 int alu_writes(enum alu_op op)
 {
-    return op != ALU_CMP && op != ALU_TEST;
+    return op != ALU_CMP && op != ALU_TEST && op != ALU_BT;
+}
+
+int alu_is_bitop(enum alu_op op)
+{
+    return op == ALU_BT || op == ALU_BTS || op == ALU_BTR || op == ALU_BTC;
 }

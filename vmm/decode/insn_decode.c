@@ -267,7 +267,7 @@ static int alu_modrm(struct dec *d, struct insn *in, uint8_t op)
     return mem_and_reg(d, in, !(op & 2));
 }
 
-/* 80-83 group 1, F6/F7 group 3 (TEST only), C6/C7 group 11 (MOV only), r/m with imm. */
+/* 80-83 group 1, F6/F7 group 3 (TEST, NOT, NEG), C6/C7 group 11 (MOV only), r/m with imm. */
 static int group_imm(struct dec *d, struct insn *in, uint8_t op)
 {
     unsigned field, imm_size = op == 0x81 || op == 0xc7 || op == 0xf7 ? in->opsize : 1;
@@ -281,10 +281,15 @@ static int group_imm(struct dec *d, struct insn *in, uint8_t op)
             return -EOPNOTSUPP;
         in->op = INSN_MOV;
     } else if (op == 0xf6 || op == 0xf7) {
-        if (field > 1) /* /1 is an undocumented alias of TEST */
+        /* Group 3: /0 /1 TEST imm (/1 an undocumented alias), /2 NOT, /3 NEG; not MUL..IDIV. */
+        if (field > 3)
             return -EOPNOTSUPP;
         in->op = INSN_ALU;
-        in->alu = ALU_TEST;
+        in->alu = field <= 1 ? ALU_TEST : field == 2 ? ALU_NOT : ALU_NEG;
+        if (field >= 2) {
+            in->mem_dst = true;
+            return ret;
+        }
     } else {
         in->op = INSN_ALU;
         in->alu = field;
@@ -309,11 +314,21 @@ static int moffs(struct dec *d, struct insn *in, uint8_t op)
     return ret;
 }
 
-/* A4/A5 MOVS, AA/AB STOS: ES:rDI destination, MOVS reads seg:rSI. */
+/*
+ * A4/A5 MOVS, AA/AB STOS: ES:rDI destination (no override), MOVS reads
+ * seg:rSI. AC/AD LODS (SDM Vol. 2A LODS): rAX = seg:rSI, in->mem and src.
+ */
 static int string_op(struct dec *d, struct insn *in, uint8_t op)
 {
     int seg = d->seg;
 
+    if (op == 0xac || op == 0xad) {
+        in->op = INSN_LODS;
+        in->reg = INSN_RAX;
+        mem_init(d, &in->mem, INSN_RSI, INSN_SEG_DS);
+        in->src = in->mem;
+        return 0;
+    }
     in->op = op <= 0xa5 ? INSN_MOVS : INSN_STOS;
     in->reg = in->op == INSN_STOS ? INSN_RAX : INSN_REG_NONE;
     in->mem_dst = true;
@@ -324,7 +339,48 @@ static int string_op(struct dec *d, struct insn *in, uint8_t op)
     return 0;
 }
 
-/* 0F B6/B7/BE/BF: MOVZX, MOVSX from an 8- or 16-bit memory operand. */
+/*
+ * FE group 4, FF group 5: /0 INC, /1 DEC r/m (SDM Vol. 2A INC, DEC). The
+ * rest (FE /2-/7 undefined, FF CALL/JMP/PUSH) is not emulated.
+ */
+static int group_incdec(struct dec *d, struct insn *in)
+{
+    unsigned field;
+    int ret = modrm_mem(d, in, &field);
+
+    if (ret && ret != -EINVAL)
+        return ret;
+    if (field > 1)
+        return -EOPNOTSUPP;
+    in->op = INSN_ALU;
+    in->alu = field ? ALU_DEC : ALU_INC;
+    in->mem_dst = true;
+    return ret;
+}
+
+/* 0F BA group 8: /4 BT, /5 BTS, /6 BTR, /7 BTC r/m, imm8 (/0-/3 undefined). */
+static int group_bt_imm(struct dec *d, struct insn *in)
+{
+    unsigned field;
+    int ret = modrm_mem(d, in, &field);
+
+    if (ret && ret != -EINVAL)
+        return ret;
+    if (field < 4)
+        return -EOPNOTSUPP;
+    in->op = INSN_ALU;
+    in->alu = ALU_BT + (field - 4);
+    if (ret)
+        return ret;
+    return immediate(d, in, 1);
+}
+
+/*
+ * Two-byte opcodes: 0F B6/B7/BE/BF MOVZX, MOVSX from an 8- or 16-bit memory
+ * operand; 0F A3/AB/B3/BB BT/BTS/BTR/BTC r/m, r (bits 4:3 pick which);
+ * 0F BA group 8; 0F B0/B1 CMPXCHG r/m, r; 0F C0/C1 XADD r/m, r (B0, C0:
+ * byte operands).
+ */
 static int two_byte(struct dec *d, struct insn *in)
 {
     uint64_t op;
@@ -333,11 +389,34 @@ static int two_byte(struct dec *d, struct insn *in)
     if (ret)
         return ret;
     in->opcode = 0x0f00 | op;
-    if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
+    switch (op) {
+    case 0xb6:
+    case 0xb7:
+    case 0xbe:
+    case 0xbf:
+        in->op = op & 8 ? INSN_MOVSX : INSN_MOVZX;
+        in->mem_size = op & 1 ? 2 : 1;
+        return mem_and_reg(d, in, false);
+    case 0xa3:
+    case 0xab:
+    case 0xb3:
+    case 0xbb:
+        in->op = INSN_ALU;
+        in->alu = ALU_BT + ((op >> 3) & 3);
+        return mem_and_reg(d, in, true);
+    case 0xba:
+        return group_bt_imm(d, in);
+    case 0xb0:
+    case 0xb1:
+    case 0xc0:
+    case 0xc1:
+        in->op = op >= 0xc0 ? INSN_XADD : INSN_CMPXCHG;
+        if (!(op & 1))
+            in->opsize = in->mem_size = 1;
+        return mem_and_reg(d, in, true);
+    default:
         return -EOPNOTSUPP;
-    in->op = op & 8 ? INSN_MOVSX : INSN_MOVZX;
-    in->mem_size = op & 1 ? 2 : 1;
-    return mem_and_reg(d, in, false);
+    }
 }
 
 /* 63: MOVSXD r, r/m32 in 64-bit mode (ARPL elsewhere, not handled). */
@@ -374,8 +453,10 @@ static int one_byte(struct dec *d, struct insn *in, uint8_t op)
     }
     if (op >= 0xa0 && op <= 0xa3)
         return moffs(d, in, op);
-    if (op == 0xa4 || op == 0xa5 || op == 0xaa || op == 0xab)
+    if (op == 0xa4 || op == 0xa5 || op == 0xaa || op == 0xab || op == 0xac || op == 0xad)
         return string_op(d, in, op);
+    if (op == 0xfe || op == 0xff)
+        return group_incdec(d, in);
     return -EOPNOTSUPP;
 }
 
@@ -385,12 +466,16 @@ static unsigned opcode_size(const struct dec *d, const struct insn *in, uint8_t 
     return (op & 1) || op == 0x0f || op == 0x63 ? operand_size(d, in) : 1;
 }
 
-/* LOCK is legal only on memory-destination ADD..XOR and XCHG (SDM Vol. 2A LOCK). */
+/*
+ * LOCK is legal only on the memory-destination forms of ADD, ADC, AND, BTC,
+ * BTR, BTS, CMPXCHG, DEC, INC, NEG, NOT, OR, SBB, SUB, XOR, XADD and XCHG
+ * (SDM Vol. 2A LOCK); elsewhere #UD. Not on CMP, TEST, BT, MOV, strings.
+ */
 static bool lock_ok(const struct insn *in)
 {
-    if (in->op == INSN_XCHG)
+    if (in->op == INSN_XCHG || in->op == INSN_XADD || in->op == INSN_CMPXCHG)
         return true;
-    return in->op == INSN_ALU && in->mem_dst && in->alu != ALU_CMP && in->alu != ALU_TEST;
+    return in->op == INSN_ALU && in->mem_dst && alu_writes(in->alu);
 }
 
 int insn_decode(const uint8_t *bytes, size_t n, enum insn_mode mode, struct insn *in)
