@@ -89,7 +89,11 @@ unit_deps = $(shell sed -n 's/.*unit-srcs:\(.*\)\*\/.*/\1/p;s/.*unit-srcs:\(.*\)
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/host_stubs.c $$(call unit_deps,tests/unit/%.c)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
+	@$(CC) $(HCFLAGS) -MM -MP -MT $@ $^ > $@.d
 	@$(CC) $(HCFLAGS) -o $@ $^ -lcmocka
+
+# Header changes rebuild the unit tests that include them.
+-include $(UNIT_BINS:%=%.d)
 
 unit: deps $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)

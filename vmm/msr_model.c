@@ -31,8 +31,8 @@
  * #GPs, SDM 15.3.2.2); MCi_CTL keeps what is written. Registers of banks
  * past MCG_CAP.Count, and MCG_CTL (MCG_CAP.MCG_CTL_P is clear), #GP.
  */
-#define MC_BANK(msr) (((msr) - MSR_IA32_MC0_CTL) / 4)
-#define MC_REG(msr) (((msr) - MSR_IA32_MC0_CTL) % 4)
+#define MC_BANK(msr) (((msr)-MSR_IA32_MC0_CTL) / 4)
+#define MC_REG(msr) (((msr)-MSR_IA32_MC0_CTL) % 4)
 
 static bool mc_bank_msr(uint32_t msr)
 {

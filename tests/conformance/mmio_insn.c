@@ -79,7 +79,7 @@ static void test_alu(void)
     report(tpr_is(0x44) && cf, "BTR TPR bit 7 (%#x), CF = old bit 1", *tpr);
     u8 z1, z2;
     asm volatile("cmpl $0x44, (%2); setz %0; testl $0x08, (%2); setz %1"
-                 : "=r"(z1), "=r"(z2)
+                 : "=&r"(z1), "=&r"(z2)
                  : "r"(tpr)
                  : "memory", "cc");
     report(z1 && z2 && tpr_is(0x44), "CMP/TEST with TPR set flags, TPR unchanged");

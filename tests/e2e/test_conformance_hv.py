@@ -18,9 +18,9 @@ a boot's CPUs minus the console CPU go to a bigger boot.
 import os
 import re
 
+from conformance_list import all_guests
 from harness import PROMPT, ROOT, E2ETest, Machine, TestFailure, build_dir
 
-CONF_DIR = os.path.join(ROOT, "tests", "conformance")
 GUEST_TIMEOUT = 240  # one guest, launch to exit, in Bochs
 SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures, (\d+) skipped\s*$", re.M)
 BOOTS = 2  # boots for the runs of up to 2 vCPUs, in parallel on the CI's 2 cores
@@ -36,36 +36,14 @@ MODEL_RUNS = [
 ]
 
 
-def parse_list(path=os.path.join(CONF_DIR, "guests.list")):
-    """{name: (cpu counts, env?, [hvskip regexes], [bochsfail regexes])}; format in guests.list."""
-    guests, last = {}, None
-    with open(path) as f:
-        for raw in f:
-            line = raw.rstrip("\n")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            if line[0] in " \t":
-                word, _, rest = line.strip().partition(" ")
-                if word in ("hvskip", "bochsfail") and last:
-                    guests[last][2 if word == "hvskip" else 3].append(re.compile(rest.strip()))
-                continue
-            words = line.split()
-            cpus = [int(c) for c in words[1].split(",")] if len(words) > 1 else [2]
-            guests[words[0]] = (cpus, "noenv" not in words[2:], [], [])
-            last = words[0]
-    return guests
-
-
 def all_runs():
-    """(guest, vCPUs, env?, hvskips, bochsfails) for every run the list asks for."""
-    names = sorted(os.path.splitext(f)[0] for f in os.listdir(CONF_DIR) if f.endswith(".c"))
-    listed = parse_list()
-    runs = []
-    for n in names:
-        cpus, env, skips, known = listed.get(n, ([2], True, [], []))
-        runs += [(n, c, env, skips, known, "") for c in cpus]
+    """(guest, vCPUs, env?, hvskips, bochsfails, launch args) for every run."""
+    guests = {g.name: g for g in all_guests()}
+    runs = [(g.name, c, g.env, g.patterns["hvskip"], g.patterns["bochsfail"], "")
+            for g in guests.values() for c in g.cpus]
     for n, c, args, skips in MODEL_RUNS:
-        runs.append((n, c, True, [re.compile(p) for p in skips], listed[n][3], args))
+        runs.append((n, c, True, [re.compile(p) for p in skips], guests[n].patterns["bochsfail"],
+                     args))
     return runs
 
 

@@ -15,39 +15,11 @@ import re
 import signal
 import subprocess
 
+from conformance_list import all_guests
 from harness import ROOT, E2ETest, TestFailure, build_dir, e2e_dir
 
 TIMEOUT = 60
-CONF_DIR = os.path.join(ROOT, "tests", "conformance")
 SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures, (\d+) skipped\s*$", re.M)
-
-
-def parse_guests_list(path=os.path.join(CONF_DIR, "guests.list")):
-    """{name: (cpu counts, env, [skip regexes])} from guests.list."""
-    guests, last = {}, None
-    with open(path) as f:
-        for raw in f:
-            line = raw.rstrip("\n")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            if line[0] in " \t":
-                word, _, rest = line.strip().partition(" ")
-                if word not in ("skip", "hvskip", "bochsfail") or last is None or not rest.strip():
-                    raise ValueError(f"guests.list: bad line {line!r}")
-                if word == "skip":  # hvskip/bochsfail lines are for test_conformance_hv.py
-                    guests[last][2].append(re.compile(rest.strip()))
-                continue
-            words = line.split()
-            cpus = [int(c) for c in words[1].split(",")] if len(words) > 1 else [2]
-            guests[words[0]] = (cpus, "noenv" not in words[2:], [])
-            last = words[0]
-    return guests
-
-
-def all_guests():
-    names = sorted(os.path.splitext(f)[0] for f in os.listdir(CONF_DIR) if f.endswith(".c"))
-    listed = parse_guests_list()
-    return [(n,) + listed.get(n, ([2], True, [])) for n in names]
 
 
 def qemu_command(elf, cpus, env_file, log):
@@ -108,4 +80,4 @@ def conformance_test(name, cpus, env, skips):
     return E2ETest(test_name, TIMEOUT, run)
 
 
-TESTS = [conformance_test(n, c, env, skips) for n, cpus, env, skips in all_guests() for c in cpus]
+TESTS = [conformance_test(g.name, c, g.env, g.patterns["skip"]) for g in all_guests() for c in g.cpus]

@@ -542,8 +542,7 @@ static void test_mca_pdcm_xss(void **state)
     assert_int_equal(v, 0);
     assert_int_equal(vm_msr_model_write(&s, &m, MSR_IA32_MC0_CTL + 1, 0, 0), 0);
     assert_int_equal(vm_msr_model_write(&s, &m, MSR_IA32_MC0_CTL + 1, 0, 1), -EPERM);
-    assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MC0_CTL + 4 * VM_MC_BANKS, 0, &v),
-                     -EPERM);
+    assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MC0_CTL + 4 * VM_MC_BANKS, 0, &v), -EPERM);
     assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_MCG_CTL, 0, &v), -EPERM);
     assert_int_equal(vm_msr_model_read(&s, &m, MSR_IA32_PERF_CAPABILITIES, 0, &v), 0);
     assert_int_equal(v, 0);
