@@ -83,7 +83,7 @@ BAD_LAUNCHES = (
     ("launch vmlinuz initrd=initrd mem=32M", r"the kernel needs \d+ MiB of guest memory"),
     ("launch vmlinuz initrd=nosuch", r"no such initrd image"),
     ("launch vmlinuz initrd=initrd backend=tdx", r"backend"),
-    ("launch hello64 initrd=initrd", r"initrd= is for Linux kernels only"),
+    ("launch hello64 initrd=initrd", r"initrd= is for Linux and multiboot1 kernels only"),
 )
 
 
