@@ -35,9 +35,10 @@ static void w(uint64_t field, uint64_t v)
 static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
 {
     const struct vmx_caps *c = &vmx_caps;
-    struct vm *vm = vv->vcpu->vm;
-    uint32_t proc2 =
-        PROC2_EPT | PROC2_UNRESTRICTED | vmx_proc2_model(vm) | (vv->vpid ? PROC2_VPID : 0);
+    /* A foreign vCPU (the emulated TDX module's TDs, vmx_public.c) has no VM and no CPU model. */
+    struct vm *vm = vv->vcpu ? vv->vcpu->vm : NULL;
+    uint32_t proc2 = PROC2_EPT | PROC2_UNRESTRICTED | (vm ? vmx_proc2_model(vm) : 0) |
+                     (vv->vpid ? PROC2_VPID : 0);
 
     uint32_t pin =
         vmx_adjust_ctl(&c->pin, PIN_EXT_INT_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS);
@@ -78,8 +79,8 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
     w(VMCS_LINK_POINTER, ~0ULL);
     w(VMCS_CR0_MASK, CR0_GUEST_MASK);
     /* CR4 bits of features the CPU model hides exit, and #GP (vmx_write_cr4). */
-    w(VMCS_CR4_MASK, ~vmx_cr4_guest_owned(vm));
-    w(VMCS_TSC_OFFSET, vv->vcpu->msrs.tsc_offset);
+    w(VMCS_CR4_MASK, vm ? ~vmx_cr4_guest_owned(vm) : CR4_VMXE | ~vmx_caps.cr4_fixed1);
+    w(VMCS_TSC_OFFSET, vm ? vv->vcpu->msrs.tsc_offset : 0);
     return 0;
 }
 
