@@ -77,6 +77,8 @@ BEFORE_NOTES = {
     "linux1.marker": "25.90 s uptime",
     "linux2.exits": "non-quiet console",
 }
+# measurement resolution: /proc/uptime has 0.01 s, so a marker figure is met within that
+TOLERANCE = {"linux1.marker": IPS // 100}
 # Linux 1-vCPU exits by reason before (docs/performance.md, 21,453 exits): count, mean
 REASONS_BEFORE = {
     "cpuid": (1397, 90), "io": (712, 3182), "msr": (6248, 198), "cr-access": (5, 110),
@@ -182,8 +184,9 @@ def table_rows(r):
         elif target is None:
             met = "-"
         else:
-            met = "yes" if v <= target else "no"
-        rows.append((label, fmt(v), b, "-" if target is None else "≤ " + fmt(target), met))
+            met = "yes" if v <= target + TOLERANCE.get(key, 0) else "no"
+        tgt = "-" if target is None else "≤ " + fmt(target) + (" (± 0.01 s)" if key in TOLERANCE else "")
+        rows.append((label, fmt(v), b, tgt, met))
     return rows
 
 
