@@ -17,7 +17,7 @@ usage: python3 tests/bench/bench.py [--docs] [--log FILE]
   --no-linux  only the bench and perf guests
   --log FILE  no Bochs run: build the table from the serial log of an earlier run
               (build/e2e/bench.log)
-Takes about 6 minutes. The results also go to build/bench/results.json.
+Takes 6 to 10 minutes (2 busy cores). The results also go to build/bench/results.json.
 """
 
 import argparse
