@@ -66,6 +66,9 @@ include tests/guests/guests.mk
 # Conformance guests (tests/conformance/README.md), built with `all`.
 include tests/conformance/conformance.mk
 all: conformance-guests
+# The benchmark guest of `make bench` (tests/bench/README.md), built with `all`.
+include tests/bench/bench.mk
+all: bench-guest
 CMDLINE ?=
 
 $(BUILD)/hypervisor.iso: $(BUILD)/hypervisor.elf scripts/mkiso.sh $(GUEST_MODULE_FILES) $(GUEST_MODULE_LIST)
@@ -162,6 +165,12 @@ soak: deps
 	@$(MAKE) --no-print-directory all
 	@HV_SOAK_CYCLES=$(SOAK_CYCLES) python3 tests/run.py -k bochs-vmx-soak
 
+# One Bochs boot: the perf guest, the old bench guest and Linux with 1 and 2 vCPUs;
+# prints the table (tests/bench/README.md). DOCS=1 rewrites docs/performance.md.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@python3 tests/bench/bench.py $(if $(DOCS),--docs)
+
 debug: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/debug.sh
@@ -175,5 +184,5 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all unit deps test test-slow run run-linux debug soak format format-check clean
+.PHONY: all unit deps test test-slow run run-linux bench debug soak format format-check clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
