@@ -414,6 +414,8 @@ bool vmx_handle_exit(struct vmx_vcpu *vv)
  * single-step #DB; the injected #DB needs no entry path, nothing else
  * being pending.
  */
+_Static_assert(__builtin_offsetof(struct vmx_vcpu, regs) == 0, "entry.S passes regs as the vcpu");
+
 bool vmx_fast_exit(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;

@@ -184,10 +184,10 @@ static int vmcs_activate(struct vmx_vcpu *vv, uint64_t eptp)
     return err;
 }
 
-/* Runs the guest until its next VM exit; false when VM entry failed (the VM is stopped). */
+/* Runs the guest until an exit the fast path leaves alone; false when VM entry failed (VM stopped). */
 static bool enter(struct vmx_vcpu *vv, int launched)
 {
-    if (!vmx_enter(&vv->regs, launched))
+    if (!vmx_enter_fast(vv, launched))
         return true;
     vmcs_dump_entry_failure(vv, true);
     vm_stop(vv->vcpu->vm, "VM entry failed (VM-instruction error %lu)", vmread(VMCS_INSTR_ERROR));
@@ -202,10 +202,7 @@ static void run_loop(struct vmx_vcpu *vv)
         vmx_prepare_entry(vv);
         if (!enter(vv, vv->launched))
             return;
-        vv->launched = true;
-        while (vmx_fast_exit(vv)) /* nothing to inject: straight back in */
-            if (!enter(vv, 1))
-                return;
+        vv->launched = true; /* exits vmx_fast_exit handled never come back here */
         if (!vmx_handle_exit(vv))
             return;
     }

@@ -38,6 +38,8 @@ struct vmx_vm {
 
 /* vmm/vmx/entry.S: where VM exits land (the VMCS host RIP); vmx_enter is in vmx_public.h. */
 void vmx_exit_entry(void);
+/* vmx_enter for the backend's own vCPUs: exits vmx_fast_exit handles resume in the stub. */
+int vmx_enter_fast(struct vmx_vcpu *vv, int launched);
 
 /* vmm/vmx/vmcs.c */
 int vmcs_setup(struct vmx_vcpu *vv, uint64_t eptp, const void *start);
@@ -48,7 +50,8 @@ bool vmx_handle_exit(struct vmx_vcpu *vv);
 /*
  * The hot exits (CPUID, VMCALL, unclaimed port I/O) when entry_quiet: true
  * when handled and the guest may be resumed without the entry path; false
- * (nothing done) sends the exit down vmx_handle_exit.
+ * (nothing done) sends the exit down vmx_handle_exit. Called by the exit
+ * stub (entry.S) with the guest registers saved in vv->regs.
  */
 bool vmx_fast_exit(struct vmx_vcpu *vv);
 /*
