@@ -51,6 +51,11 @@ uint64_t vm_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1)
     }
 }
 
+bool vm_hypercall_has_events(uint64_t nr)
+{
+    return nr == HC_EXIT || nr == HC_SELF_IRQ;
+}
+
 bool vcpu_halt_wait(struct vcpu *v)
 {
     v->state = VCPU_HALTED;

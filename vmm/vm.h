@@ -40,6 +40,8 @@ struct vcpu {
     void *arch;         /* backend state */
     uint64_t exits;
     uint64_t exit_count[VMEXIT_CLASSES];
+    /* Only while the VM's exit_timing is on (`stats <vm> on`): exits timed and their ticks. */
+    uint64_t exit_timed[VMEXIT_CLASSES];
     uint64_t exit_cycles[VMEXIT_CLASSES];
     struct vcpu_msrs msrs; /* the CPU model's virtual MSRs (vmm/msr_model.c) */
 };
@@ -87,6 +89,11 @@ struct vm {
     struct ring history;
     char *history_buf;
     uint64_t unhandled_io;
+    /*
+     * `stats <vm> on`: exits are also timed (an RDTSC pair each, a tenth of
+     * a short exit's path). Off by default: exits are only counted.
+     */
+    volatile bool exit_timing;
     /* Accesses outside RAM and devices: all-ones reads, dropped writes, unless strict_mem. */
     uint64_t unclaimed_mem;
     bool strict_mem;
@@ -133,6 +140,12 @@ const char *vm_state_name(int state);
 /* Hypercall dispatch (backend-neutral ABI, docs/guest-abi.md). */
 uint64_t vm_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1);
 /*
+ * True when hypercall nr may queue an interrupt for the caller or end the
+ * VM (no kick reaches the caller's own CPU then): an exit fast path must
+ * leave it to the full path, whose entry step delivers what it queued.
+ */
+bool vm_hypercall_has_events(uint64_t nr);
+/*
  * The vCPU executed HLT: waits on its CPU until its interrupt controller
  * wakes it (vcpu_irq_wake) or it must stop; false when it must stop.
  */
@@ -151,7 +164,10 @@ static inline void vcpu_account_exit(struct vcpu *v, int cls, uint64_t t0, uint6
 {
     v->exits++;
     v->exit_count[cls]++;
-    v->exit_cycles[cls] += now - t0;
+    if (v->vm->exit_timing) {
+        v->exit_timed[cls]++;
+        v->exit_cycles[cls] += now - t0;
+    }
 }
 /*
  * Console output of the VM (UART or hypercall print), with vm->lock held:

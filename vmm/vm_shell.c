@@ -254,22 +254,42 @@ static int cmd_kill(int argc, char **argv)
 
 static int cmd_stats(int argc, char **argv)
 {
-    struct vm *vm = vm_arg(argc, argv, "stats");
+    struct vm *vm;
+    bool timed = false;
 
-    if (!vm)
+    if (argc < 2 || argc > 3 ||
+        (argc == 3 && strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0)) {
+        shell_usage(cmd("stats"));
+        return -EINVAL;
+    }
+    vm = vm_find(argv[1]);
+    if (!vm) {
+        shell_printf("stats: no VM '%.40s' (see 'vms')\n", argv[1]);
         return -ENOENT;
+    }
+    if (argc == 3) { /* switches timing; the counts and earlier timings stay */
+        vm->exit_timing = strcmp(argv[2], "on") == 0;
+        shell_printf("vm %s: exit timing %s\n", vm->name, vm->exit_timing ? "on" : "off");
+        return 0;
+    }
     shell_printf("vm %s: %lu exits, %lu unhandled port accesses, %lu unclaimed memory accesses\n",
                  vm->name, vm_exits(vm), vm->unhandled_io, vm->unclaimed_mem);
     shell_printf("  %-20s %10s %14s\n", "reason", "count", "mean TSC ticks");
     for (int c = 0; c < VMEXIT_CLASSES; c++) {
-        uint64_t n = 0, cyc = 0;
+        uint64_t n = 0, nt = 0, cyc = 0;
         for (unsigned i = 0; i < vm->nvcpus; i++) {
             n += vm->vcpus[i].exit_count[c];
+            nt += vm->vcpus[i].exit_timed[c];
             cyc += vm->vcpus[i].exit_cycles[c];
         }
-        if (n)
-            shell_printf("  %-20s %10lu %14lu\n", vm->ops->exit_class_name(c), n, cyc / n);
+        timed |= nt != 0;
+        if (nt)
+            shell_printf("  %-20s %10lu %14lu\n", vm->ops->exit_class_name(c), n, cyc / nt);
+        else if (n)
+            shell_printf("  %-20s %10lu %14s\n", vm->ops->exit_class_name(c), n, "-");
     }
+    if (!timed)
+        shell_printf("  (costs not measured: 'stats %s on' times the exits after it)\n", vm->name);
     return 0;
 }
 
@@ -298,7 +318,11 @@ static const struct shell_cmd vm_commands[] = {
     {"stop", "<vm>", "stop a VM (forced: no guest shutdown request yet) and free its memory", NULL,
      cmd_stop},
     {"kill", "<vm>", "stop a VM at once and free its memory", NULL, cmd_kill},
-    {"stats", "<vm>", "a VM's exits by reason: count and mean cost in TSC ticks", NULL, cmd_stats},
+    {"stats", "<vm> [on|off]", "a VM's exits by reason: count and mean cost in TSC ticks",
+     "  Exits are always counted. Their cost is measured only while timing is on\n"
+     "  ('stats <vm> on'; off by default, as it adds an RDTSC pair to every exit);\n"
+     "  the mean covers the exits timed.",
+     cmd_stats},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

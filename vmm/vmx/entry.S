@@ -7,7 +7,18 @@
  * so the exit handler is plain C on the vCPU thread's stack.
  *
  *   int vmx_enter(struct guest_regs *regs, int launched)
- *   returns 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed (VMfail).
+ *   int vmx_enter_fast(struct vmx_vcpu *vv, int launched)
+ *   return 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed (VMfail).
+ *
+ * vmx_enter_fast is the vmx backend's (regs is the first member of struct
+ * vmx_vcpu): on each exit the stub first calls vmx_fast_exit(vv), and when
+ * that handled the exit it loads the guest registers and resumes the guest
+ * right here (Jailhouse's vmx_vmexit does the same), without returning
+ * through the run loop and without a HOST_RSP write: RSP is back at the
+ * value vmx_enter_fast wrote. Only other exits return to the caller.
+ *
+ * The frame below HOST_RSP: regs, the fast flag, padding (HOST_RSP is then
+ * 16-byte aligned for the C call), the caller's callee-saved registers.
  */
 #define VMCS_HOST_RSP 0x6C14
 #define R_RAX 0
@@ -27,6 +38,18 @@
 #define R_R15 120
 
     .text
+    .globl vmx_enter_fast
+vmx_enter_fast:
+    push %rbp
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    push %rbp /* padding */
+    pushq $1 /* exits try vmx_fast_exit first */
+    jmp 4f
+
     .globl vmx_enter
 vmx_enter:
     push %rbp
@@ -35,7 +58,9 @@ vmx_enter:
     push %r13
     push %r14
     push %r15
-    push %rdi /* the exit path finds regs at (%rsp) */
+    push %rbp /* padding */
+    pushq $0
+4:  push %rdi /* the exit path finds regs at (%rsp) */
     mov $VMCS_HOST_RSP, %eax
     vmwrite %rsp, %rax
     test %esi, %esi /* flags survive the movs below */
@@ -60,6 +85,7 @@ vmx_enter:
 1:  vmresume
 2:  /* VMfail: nothing was entered; the guest registers are still in memory */
     pop %rdi
+    add $16, %rsp
     mov $1, %eax
     jmp 3f
 
@@ -82,7 +108,30 @@ vmx_exit_entry:
     mov %r14, R_R14(%rdi)
     mov %r15, R_R15(%rdi)
     popq R_RDI(%rdi)
-    add $8, %rsp
+    cmpq $0, 8(%rsp)
+    je 5f
+    call vmx_fast_exit /* rdi = regs = the vmx_vcpu; RSP is 16-byte aligned here */
+    test %al, %al
+    jz 5f
+    mov (%rsp), %rdi /* handled: back into the guest, as at the end of vmx_enter */
+    mov R_RAX(%rdi), %rax
+    mov R_RCX(%rdi), %rcx
+    mov R_RDX(%rdi), %rdx
+    mov R_RBX(%rdi), %rbx
+    mov R_RBP(%rdi), %rbp
+    mov R_RSI(%rdi), %rsi
+    mov R_R8(%rdi), %r8
+    mov R_R9(%rdi), %r9
+    mov R_R10(%rdi), %r10
+    mov R_R11(%rdi), %r11
+    mov R_R12(%rdi), %r12
+    mov R_R13(%rdi), %r13
+    mov R_R14(%rdi), %r14
+    mov R_R15(%rdi), %r15
+    mov R_RDI(%rdi), %rdi
+    vmresume
+    jmp 2b /* VMfail: the caller reports it as for its own entry */
+5:  add $24, %rsp
     xor %eax, %eax
 3:  pop %r15
     pop %r14

@@ -12,6 +12,7 @@
 #include "vmm/vmx/vmx_event_rules.h"
 #include "vmm/vm.h"
 #include "vmm/cpuid.h"
+#include "vmm/io.h"
 #include "lib/errno.h"
 #include "kernel/panic.h"
 #include "kernel/smp.h"
@@ -385,9 +386,10 @@ static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
 
 bool vmx_handle_exit(struct vmx_vcpu *vv)
 {
-    uint64_t t0 = rdtsc();
-    uint32_t basic;
     struct vcpu *v = vv->vcpu;
+    bool timed = v->vm->exit_timing; /* the RDTSC pair only when `stats <vm> on` asked for it */
+    uint64_t t0 = timed ? rdtsc() : 0;
+    uint32_t basic;
     const struct exit_entry *e;
     bool go;
 
@@ -396,6 +398,63 @@ bool vmx_handle_exit(struct vmx_vcpu *vv)
     basic = vv->exit_reason & 0xffff;
     e = basic < EXIT_REASON_MAX && exit_table[basic].fn ? &exit_table[basic] : NULL;
     go = e ? e->fn(vv) : h_unhandled(vv);
-    vcpu_account_exit(v, e ? e->cls : VMEXIT_OTHER, t0, rdtsc());
+    vcpu_account_exit(v, e ? e->cls : VMEXIT_OTHER, t0, timed ? rdtsc() : 0);
     return go;
+}
+
+/*
+ * The fast path. Exits that cannot queue an event for this vCPU, taken
+ * while the last entry left nothing pending (entry_quiet): the entry path
+ * would find nothing to do, so the guest resumes at once. The full path
+ * still runs for everything else: an event the exit interrupted (the
+ * IDT-vectoring check), a stop request, port I/O a device claims (its
+ * model may raise a line for this vCPU without a kick) and the hypercalls
+ * that queue an interrupt or end the VM. Completing the instruction
+ * (vmx_skip_instruction) still ends an STI / MOV SS shadow and injects the
+ * single-step #DB; the injected #DB needs no entry path, nothing else
+ * being pending.
+ */
+_Static_assert(__builtin_offsetof(struct vmx_vcpu, regs) == 0, "entry.S passes regs as the vcpu");
+
+bool vmx_fast_exit(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    uint32_t reason, cls;
+    uint64_t t0;
+
+    if (!vv->entry_quiet || v->stop)
+        return false;
+    reason = (uint32_t)vmread(VMCS_EXIT_REASON); /* full: an entry failure has bit 31 */
+    if (vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID)
+        return false;
+    t0 = v->vm->exit_timing ? rdtsc() : 0;
+    if (reason == EXIT_CPUID) {
+        cls = VMEXIT_CPUID;
+        h_cpuid(vv);
+    } else if (reason == EXIT_VMCALL) {
+        if (vm_hypercall_has_events(vv->regs.rax))
+            return false;
+        cls = VMEXIT_HYPERCALL;
+        vv->regs.rax = vm_hypercall(v, vv->regs.rax, vv->regs.rbx, vv->regs.rcx);
+        vmx_skip_instruction();
+    } else if (reason == EXIT_IO) {
+        uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+        unsigned size = (q & IO_QUAL_SIZE_MASK) + 1;
+        uint32_t val = 0;
+
+        if ((q & IO_QUAL_STRING) || vm_io_find(&v->vm->io.pio, (uint16_t)(q >> IO_QUAL_PORT_SHIFT)))
+            return false;
+        cls = VMEXIT_IO;
+        vm_pio_unclaimed(v, size, q & IO_QUAL_IN, &val);
+        if (q & IO_QUAL_IN) { /* all ones: a 32-bit IN zero-extends into RAX, 8/16-bit ones merge */
+            uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+            vv->regs.rax = size == 4 ? val : (vv->regs.rax & ~mask) | val;
+        }
+        vmx_skip_instruction();
+    } else {
+        return false;
+    }
+    vv->exit_reason = reason;
+    vcpu_account_exit(v, (int)cls, t0, t0 ? rdtsc() : 0);
+    return true;
 }

@@ -184,18 +184,25 @@ static int vmcs_activate(struct vmx_vcpu *vv, uint64_t eptp)
     return err;
 }
 
+/* Runs the guest until an exit the fast path leaves alone; false when VM entry failed (VM stopped). */
+static bool enter(struct vmx_vcpu *vv, int launched)
+{
+    if (!vmx_enter_fast(vv, launched))
+        return true;
+    vmcs_dump_entry_failure(vv, true);
+    vm_stop(vv->vcpu->vm, "VM entry failed (VM-instruction error %lu)", vmread(VMCS_INSTR_ERROR));
+    return false;
+}
+
 static void run_loop(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
 
     while (!v->stop) {
         vmx_prepare_entry(vv);
-        if (vmx_enter(&vv->regs, vv->launched)) {
-            vmcs_dump_entry_failure(vv, true);
-            vm_stop(v->vm, "VM entry failed (VM-instruction error %lu)", vmread(VMCS_INSTR_ERROR));
+        if (!enter(vv, vv->launched))
             return;
-        }
-        vv->launched = true;
+        vv->launched = true; /* exits vmx_fast_exit handled never come back here */
         if (!vmx_handle_exit(vv))
             return;
     }

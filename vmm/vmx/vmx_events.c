@@ -176,6 +176,13 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
     }
     set_proc(vv, PROC_INTR_WINDOW_EXITING, vec >= 0 || nmi == NMI_WAIT_INTR_WINDOW);
     arm_timer(vv);
+    /*
+     * The timer too: a preemption timer restarts from its VMCS value at
+     * each entry, so it must be armed again at every one.
+     */
+    vv->entry_quiet = vec < 0 && nmi == NMI_NONE && !vcpu_nmi_pending(vv->vcpu) &&
+                      !(vv->pin_ctl & PIN_PREEMPTION_TIMER) &&
+                      !(vv->proc_ctl & (PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING));
 }
 
 /*

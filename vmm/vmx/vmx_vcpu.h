@@ -21,6 +21,15 @@ struct vmx_vcpu {
     uint32_t exit_reason;
     uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
+    /*
+     * Set by vmx_prepare_entry: it left nothing to do at the next entry (no
+     * interrupt or NMI pending, no window exit asked for, no timer armed).
+     * Until the vCPU's next full exit only a kick can change that, and a
+     * kick is a host interrupt, which exits (never a fast exit): so exits
+     * that cannot queue events themselves may resume the guest at once
+     * (vmx_fast_exit).
+     */
+    bool entry_quiet;
 };
 
 struct vmx_vm {
@@ -29,6 +38,8 @@ struct vmx_vm {
 
 /* vmm/vmx/entry.S: where VM exits land (the VMCS host RIP); vmx_enter is in vmx_public.h. */
 void vmx_exit_entry(void);
+/* vmx_enter for the backend's own vCPUs: exits vmx_fast_exit handles resume in the stub. */
+int vmx_enter_fast(struct vmx_vcpu *vv, int launched);
 
 /* vmm/vmx/vmcs.c */
 int vmcs_setup(struct vmx_vcpu *vv, uint64_t eptp, const void *start);
@@ -36,6 +47,13 @@ void vmcs_dump_entry_failure(struct vmx_vcpu *vv, bool vmfail);
 
 /* vmm/vmx/exit.c: handles one exit; false when the vCPU must stop. */
 bool vmx_handle_exit(struct vmx_vcpu *vv);
+/*
+ * The hot exits (CPUID, VMCALL, unclaimed port I/O) when entry_quiet: true
+ * when handled and the guest may be resumed without the entry path; false
+ * (nothing done) sends the exit down vmx_handle_exit. Called by the exit
+ * stub (entry.S) with the guest registers saved in vv->regs.
+ */
+bool vmx_fast_exit(struct vmx_vcpu *vv);
 /*
  * hv completed the guest's instruction and moved RIP past it (rflags: as
  * the instruction started): STI / MOV SS blocking ends and the #DB due
