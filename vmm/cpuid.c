@@ -22,6 +22,14 @@
 #define HV_CPUID_BASE 0x40000000
 #define HV_CPUID_MAX 0x40000001
 #define HV_ABI_VERSION 1
+/*
+ * Linux guests (vm->x2apic_start): "KVMKVMKVM\0\0\0" at 0x40000100 with no
+ * feature or hint bits (0x40000101 reads 0). Linux scans 0x40000000-0x4000FF00
+ * for it (hypervisor_cpuid_base); only a hypervisor it knows makes it keep
+ * x2APIC without interrupt remapping (try_to_enable_x2apic: x2apic_available).
+ */
+#define KVM_CPUID_BASE 0x40000100
+#define KVM_CPUID_FEATURES 0x40000101
 
 /* What the host and the VM's backend can give (vmm/cpu_model.h). */
 static void cpu_env(struct vm *vm, struct cpu_env *e)
@@ -190,6 +198,10 @@ static void filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4, st
         break;
     case HV_CPUID_MAX:
         *r = (struct cpuid_regs){HV_ABI_VERSION, 0, 0, 0};
+        break;
+    case KVM_CPUID_BASE: /* "KVMKVMKVM\0\0\0" */
+        if (v->vm->x2apic_start && v->vm->irqchip->lapic)
+            *r = (struct cpuid_regs){KVM_CPUID_FEATURES, 0x4b4d564b, 0x564b4d56, 0x0000004d};
         break;
     }
 }

@@ -53,6 +53,12 @@ struct irqchip_ops {
     uint8_t (*get_tpr)(void *chip, struct vcpu *v);
     void (*set_tpr)(void *chip, struct vcpu *v, uint8_t tpr);
     /*
+     * Optional (with get_tpr). The class (0-15) a TPR must drop below for
+     * v's highest requested vector to be taken, when only the TPR holds it;
+     * else 0 (a TPR shadow's threshold, vmm/vmx/vapic.c).
+     */
+    uint8_t (*tpr_threshold)(void *chip, struct vcpu *v);
+    /*
      * Optional (a chip without them has no NMI source). An NMI is latched
      * for the vCPU (an NMI IPI, an IOAPIC entry in NMI mode): nmi_pending
      * says so without consuming it, nmi_take consumes it (true if there was

@@ -104,6 +104,7 @@ int launch_linux(const struct launch_req *r, const struct boot_module *m, const 
         .board = &board_pc,
         .strict_mem = r->strict_mem,
         .cpu_model = r->cpu_model,
+        .x2apic_start = true, /* APIC accesses are MSR exits, not decoded MMIO */
     };
     struct linux_boot_cfg bc;
     struct vm *vm;

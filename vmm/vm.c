@@ -110,6 +110,7 @@ static void vm_init_slot(struct vm *vm, const struct vm_config *cfg)
     vm->nvcpus = cfg->nvcpus;
     vm->strict_mem = cfg->strict_mem;
     vm->cpu_model = cfg->cpu_model;
+    vm->x2apic_start = cfg->x2apic_start;
     vm->state = VM_STOPPED; /* not running until vm_start */
     vm->vcpus_done = cfg->nvcpus;
     ring_init(&vm->history, hist, VM_HISTORY);

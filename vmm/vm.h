@@ -102,8 +102,9 @@ struct vm {
     /* The CPU it is shown (cpuid=, vmm/cpu_model.h) and what that resolved to (vm_cpuid_init). */
     struct cpu_model cpu_model;
     struct cpu_features cpu;
-    uint64_t xcr0;   /* the XCR0 bits CPUID.0DH shows */
-    spinlock_t lock; /* the console: COM1's model and the history */
+    uint64_t xcr0;     /* the XCR0 bits CPUID.0DH shows */
+    bool x2apic_start; /* vm_config.x2apic_start */
+    spinlock_t lock;   /* the console: COM1's model and the history */
 };
 
 struct vm_config {
@@ -115,6 +116,12 @@ struct vm_config {
     const struct board *board;
     bool strict_mem;            /* stop the VM on an access outside its RAM and devices */
     struct cpu_model cpu_model; /* cpuid= (zero: the host model) */
+    /*
+     * PC board: the local APICs start in x2APIC mode (unless cpuid=-x2apic),
+     * and CPUID shows the KVM signature leaf at 0x40000100 (no KVM features)
+     * so Linux keeps that mode without interrupt remapping (docs/linux-guest.md).
+     */
+    bool x2apic_start;
 };
 
 /* Creates a VM with zeroed memory (no vCPUs yet). Returns it or NULL with *err set. */

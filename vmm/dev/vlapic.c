@@ -67,6 +67,12 @@ void vlapic_init(struct vlapic *l, uint32_t apic_id, bool bsp, const struct vlap
     vlapic_reset_regs(l);
 }
 
+void vlapic_start_x2apic(struct vlapic *l)
+{
+    if (!l->no_x2apic)
+        l->apic_base |= APIC_BASE_EXTD;
+}
+
 void vlapic_init_reset(struct vlapic *l)
 {
     uint32_t xapic_id = l->xapic_id;
@@ -161,6 +167,20 @@ int vlapic_pending_vector(const struct vlapic *l)
     if (irrv < 0 || ((uint32_t)irrv & 0xF0) <= (vlapic_ppr(l) & 0xF0))
         return -1;
     return irrv;
+}
+
+uint8_t vlapic_tpr_threshold(const struct vlapic *l)
+{
+    int isrv, irrv;
+    uint32_t irr_class;
+
+    if (!vlapic_sw_enabled(l) || (irrv = vec_highest(l->irr)) < 0)
+        return 0;
+    isrv = vec_highest(l->isr);
+    irr_class = (uint32_t)irrv >> 4;
+    if (isrv >= 0 && irr_class <= ((uint32_t)isrv >> 4))
+        return 0; /* held by the in-service vector: its EOI is an exit */
+    return irr_class <= (l->tpr >> 4) ? (uint8_t)irr_class : 0;
 }
 
 void vlapic_ack(struct vlapic *l, uint8_t vector)

@@ -81,6 +81,8 @@ struct vlapic {
 /* Power-up state (SDM 11.4.7.1): xAPIC mode at 0xFEE00000, software-disabled. */
 void vlapic_init(struct vlapic *l, uint32_t apic_id, bool bsp, const struct vlapic_ops *ops,
                  void *ctx);
+/* Firmware left the APIC in x2APIC mode (IA32_APIC_BASE.EXTD, SDM 11.12.1); unless no_x2apic. */
+void vlapic_start_x2apic(struct vlapic *l);
 /*
  * INIT received (SDM 11.4.7.3): registers back to power-up values except
  * the APIC ID and IA32_APIC_BASE (the x2APIC mode survives INIT); the vCPU
@@ -113,6 +115,12 @@ int vlapic_msr_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t now_
 void vlapic_set_irq(struct vlapic *l, uint8_t vector, bool level);
 /* Highest IRR vector above the processor priority, or -1 (also when disabled). */
 int vlapic_pending_vector(const struct vlapic *l);
+/*
+ * The priority class (0-15) below which a TPR would release the highest
+ * requested vector, when only the TPR holds it back; else 0. A TPR shadow's
+ * threshold (SDM 29.1.2): lowering CR8 under it exits so the vector is taken.
+ */
+uint8_t vlapic_tpr_threshold(const struct vlapic *l);
 /* The vector was injected: IRR -> ISR. */
 void vlapic_ack(struct vlapic *l, uint8_t vector);
 /* True if this APIC is a target of dest in the given destination mode (no shorthand). */

@@ -274,6 +274,16 @@ static void chip_set_tpr(void *chip, struct vcpu *v, uint8_t tpr)
     spin_unlock_irqrestore(&p->lock, f); /* held interrupts are taken at the next entry */
 }
 
+static uint8_t chip_tpr_threshold(void *chip, struct vcpu *v)
+{
+    struct vplat *p = chip;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    uint8_t thr = vlapic_tpr_threshold(&p->lapic[v->id]);
+
+    spin_unlock_irqrestore(&p->lock, f);
+    return thr;
+}
+
 static const struct irqchip_ops pc_irqchip_ops = {
     .name = "pc",
     .apic_enabled = chip_apic_enabled,
@@ -286,6 +296,7 @@ static const struct irqchip_ops pc_irqchip_ops = {
     .wait_start = chip_wait_start,
     .get_tpr = chip_get_tpr,
     .set_tpr = chip_set_tpr,
+    .tpr_threshold = chip_tpr_threshold,
     .nmi_pending = chip_nmi_pending,
     .nmi_take = chip_nmi_take,
 };
@@ -372,6 +383,8 @@ static int attach(struct vm *vm, void *state)
         p->lapic_ctx[i] = (struct lapic_ctx){p, i};
         vlapic_init(&p->lapic[i], i, i == 0, &lapic_ops, &p->lapic_ctx[i]);
         p->lapic[i].no_x2apic = cpu_model_hides(&vm->cpu_model, F_X2APIC); /* cpuid=-x2apic */
+        if (vm->x2apic_start)
+            vlapic_start_x2apic(&p->lapic[i]);
     }
     p->ap_state[0] = AP_STARTED;
     err =

@@ -351,6 +351,7 @@ static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
     [EXIT_INTERRUPT_WINDOW] = {h_reenter, VMEXIT_WINDOW},
     [EXIT_NMI_WINDOW] = {h_reenter, VMEXIT_WINDOW}, /* the guest's IRET ended NMI blocking */
     [EXIT_PREEMPTION_TIMER] = {h_reenter, VMEXIT_TIMER},
+    [EXIT_TPR_BELOW] = {h_reenter, VMEXIT_WINDOW}, /* CR8 released a held vector (vapic.c) */
     [EXIT_CPUID] = {h_cpuid, VMEXIT_CPUID},
     [EXIT_GETSEC] = {h_ud, VMEXIT_OTHER},
     [EXIT_HLT] = {h_hlt, VMEXIT_HLT},
@@ -394,6 +395,7 @@ bool vmx_handle_exit(struct vmx_vcpu *vv)
     bool go;
 
     vv->exit_reason = (uint32_t)vmread(VMCS_EXIT_REASON);
+    vapic_exit(vv); /* CR8 writes made through the TPR shadow */
     vmx_save_idt_vectoring(vv);
     basic = vv->exit_reason & 0xffff;
     e = basic < EXIT_REASON_MAX && exit_table[basic].fn ? &exit_table[basic] : NULL;

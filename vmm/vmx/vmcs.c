@@ -51,12 +51,18 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
     if (!(pin & PIN_NMI_EXITING))
         pin = vmx_adjust_ctl(&c->pin, pin & ~PIN_VIRTUAL_NMIS);
     w(VMCS_PIN_CONTROLS, pin);
-    /* CR8 exits: the guest's TPR is virtual, never the real APIC's (it could mask our IPIs). */
+    /*
+     * CR8 exits, or a TPR shadow (vmm/vmx/vapic.c): the guest's TPR is
+     * virtual, never the real APIC's (it could mask our IPIs).
+     */
     w(VMCS_PROC_CONTROLS,
-      vmx_adjust_ctl(&c->proc, PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING | PROC_USE_MSR_BITMAPS |
-                                   PROC_TSC_OFFSETTING | PROC_SECONDARY | PROC_MWAIT_EXITING |
-                                   PROC_MONITOR_EXITING | PROC_CR8_LOAD_EXITING |
-                                   PROC_CR8_STORE_EXITING));
+      vmx_adjust_ctl(&c->proc,
+                     vapic_proc_controls(vv, PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
+                                                 PROC_USE_MSR_BITMAPS | PROC_TSC_OFFSETTING |
+                                                 PROC_SECONDARY | PROC_MWAIT_EXITING |
+                                                 PROC_MONITOR_EXITING | PROC_CR8_LOAD_EXITING |
+                                                 PROC_CR8_STORE_EXITING)));
+    vapic_vmcs_setup(vv);
     w(VMCS_PROC2_CONTROLS, vmx_adjust_ctl(&c->proc2, proc2));
     w(VMCS_EXIT_CONTROLS,
       vmx_adjust_ctl(&c->exit, EXIT_HOST_ADDR64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |

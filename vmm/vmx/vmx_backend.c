@@ -158,6 +158,7 @@ static void vmx_vcpu_destroy(struct vcpu *v)
         page_free(vv->vmcs, 1);
     if (vv->msr_bitmap)
         page_free(vv->msr_bitmap, 1);
+    vapic_free(vv);
     vpid_free(vv->vpid);
     page_free(virt_to_phys(vv), 1);
     v->arch = NULL;

@@ -175,6 +175,7 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
         vec = vcpu_irq_pending(vv->vcpu); /* another one waits for the next window */
     }
     set_proc(vv, PROC_INTR_WINDOW_EXITING, vec >= 0 || nmi == NMI_WAIT_INTR_WINDOW);
+    vapic_entry(vv, vec); /* VTPR and the TPR threshold */
     arm_timer(vv);
     /*
      * The timer too: a preemption timer restarts from its VMCS value at

@@ -60,6 +60,8 @@
 #define PROC_CR3_STORE_EXITING (1U << 16)
 #define PROC_CR8_LOAD_EXITING (1U << 19)
 #define PROC_CR8_STORE_EXITING (1U << 20)
+/* TPR shadow: CR8 reads/writes use VTPR, offset 0x80 of the virtual-APIC page (SDM 29.1.1, 29.3) */
+#define PROC_TPR_SHADOW (1U << 21)
 #define PROC_MOV_DR_EXITING (1U << 23)
 #define PROC_UNCOND_IO_EXITING (1U << 24)
 #define PROC_USE_IO_BITMAPS (1U << 25)
@@ -116,6 +118,7 @@ enum vmcs_field {
     VMCS_EXIT_MSR_LOAD_ADDR = 0x2008,
     VMCS_ENTRY_MSR_LOAD_ADDR = 0x200A,
     VMCS_TSC_OFFSET = 0x2010,
+    VMCS_VIRTUAL_APIC_ADDR = 0x2012, /* SDM Vol. 3D B.2.1 */
     VMCS_EPT_POINTER = 0x201A,
     VMCS_GUEST_PHYS_ADDR = 0x2400,
     VMCS_LINK_POINTER = 0x2800,

@@ -17,7 +17,9 @@ struct vmx_vcpu {
     uint16_t vpid;
     bool launched;
     uint64_t cr0_shadow, cr4_shadow;
-    uint8_t tpr; /* the guest's CR8: virtual, never the real APIC's */
+    uint8_t tpr;            /* the guest's CR8: virtual, never the real APIC's */
+    uint64_t vapic;         /* host-physical virtual-APIC page (TPR shadow), 0 without */
+    uint8_t vtpr, vtpr_thr; /* VTPR and TPR threshold as written at the last entry */
     uint32_t exit_reason;
     uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
@@ -65,6 +67,13 @@ void vmx_instruction_done(uint64_t rflags);
 /* vmm/vmx/exit_mmio.c: platform MMIO (EPT violations) and INS/OUTS; false: stop. */
 bool vmx_ept_violation(struct vmx_vcpu *vv);
 bool vmx_string_io(struct vmx_vcpu *vv, uint64_t qual);
+
+/* vmm/vmx/vapic.c: TPR shadow. */
+uint32_t vapic_proc_controls(struct vmx_vcpu *vv, uint32_t proc);
+void vapic_vmcs_setup(struct vmx_vcpu *vv);
+void vapic_exit(struct vmx_vcpu *vv);
+void vapic_entry(struct vmx_vcpu *vv, int pending);
+void vapic_free(struct vmx_vcpu *vv);
 
 /* vmm/vmx/vmx_events.c: interrupt injection, timers and HLT. */
 void vmx_save_idt_vectoring(struct vmx_vcpu *vv);
