@@ -218,6 +218,18 @@ def tdx_state(m):
     return int(g.group(1)), int(p.group(1))
 
 
+def wait_all_back(m, before, seconds=60):
+    """True once no TD KeyID or page is taken and `before` pages are free again: a killed
+    TD's teardown (reclaiming each page) ends after its "stopped" line, later under load."""
+    end = time.monotonic() + seconds
+    while True:
+        if tdx_state(m) == (0, 0) and free_pages(m) == before:
+            return True
+        if time.monotonic() > end:
+            return False
+        time.sleep(2)
+
+
 def run_teardown_fault(leaf, status, nth):
     """The TD's teardown fails at one step: its pages and KeyID stay taken for good, one line
     says so, and the hypervisor goes on: a VMX guest runs and gives all its pages back."""
@@ -295,7 +307,7 @@ def run_td_interrupts(name):
             raise TestFailure("a CPU stopped answering cross-CPU calls while a TD ran on it")
         if "3/3 CPUs online" not in cmd(m, "cpus"):
             raise TestFailure("not every CPU is still online")
-        if tdx_state(m) != (0, 0) or free_pages(m) != before:
+        if not wait_all_back(m, before):
             raise TestFailure("the TDs did not give back every KeyID and page")
         m.send("poweroff\r")
         m.expect_poweroff()
@@ -325,7 +337,7 @@ def run_stress(name):
         g = re.search(RETRIES_RE, cmd(m, "tdx"))
         if not g or int(g.group(2)) == 0:
             raise TestFailure("no SEAMCALL was retried under stress")
-        if tdx_state(m) != (0, 0) or free_pages(m) != before:
+        if not wait_all_back(m, before):
             raise TestFailure("TDs under stress did not give back every KeyID and page")
         m.send("poweroff\r")
         m.expect_poweroff()
