@@ -35,7 +35,7 @@
 struct vmx_caps vmx_caps;
 const struct vm_ops vmx_vm_ops;
 static uint64_t fake_tsc_khz;
-static int host_kind;    /* 0: values from a hash, 1: every bit set, 2: a small CPU (max leaf 0xD) */
+static int host_kind; /* 0: values from a hash, 1: every bit set, 2: a small CPU (max leaf 0xD) */
 static unsigned cpuid_calls;
 
 uint64_t tsc_khz(void)
@@ -63,7 +63,8 @@ static bool sub_indexed(uint32_t leaf)
 
 void cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
-    uint32_t s = sub_indexed(leaf) ? sub : 0, seed = mix(leaf * 131u + s * 7u + (uint32_t)host_kind);
+    uint32_t s = sub_indexed(leaf) ? sub : 0,
+             seed = mix(leaf * 131u + s * 7u + (uint32_t)host_kind);
 
     cpuid_calls++;
     if (host_kind == 1) {
@@ -89,8 +90,8 @@ static bool fake_apic_enabled(void *chip, struct vcpu *v)
     return apic_on[v->id];
 }
 
-static const struct irqchip_ops chip_lapic = {.name = "lapic", .lapic = true,
-                                              .apic_enabled = fake_apic_enabled};
+static const struct irqchip_ops chip_lapic = {
+    .name = "lapic", .lapic = true, .apic_enabled = fake_apic_enabled};
 static const struct irqchip_ops chip_pic = {.name = "pic"};
 
 /* The CPUID code before the cache, as the oracle. */
@@ -104,7 +105,7 @@ static bool ref_apic_enabled(struct vcpu *v)
 
 /* The bits that follow the vCPU's state: OSXSAVE and OSPKE mirror its CR4 (SDM CPUID leaf 01H, 07H). */
 static void ref_dynamic_bits(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
-                         struct cpuid_regs *r)
+                             struct cpuid_regs *r)
 {
     if (leaf == 1) {
         r->ecx |= CPUID1_ECX_HYPERVISOR;
@@ -168,7 +169,8 @@ static void ref_topology(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpu
     }
 }
 
-static void ref_filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4, struct cpuid_regs *r)
+static void ref_filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
+                       struct cpuid_regs *r)
 {
     cpu_model_filter_leaf(&v->vm->cpu, v->vm->xcr0, leaf, sub, r);
     ref_dynamic_bits(v, leaf, sub, cr4, r);
@@ -213,7 +215,8 @@ static void ref_filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4
     }
 }
 
-static void ref_vm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t guest_cr4, struct cpuid_regs *r)
+static void ref_vm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t guest_cr4,
+                         struct cpuid_regs *r)
 {
     *r = (struct cpuid_regs){0, 0, 0, 0};
     if (leaf < HV_CPUID_BASE || leaf > HV_CPUID_BASE + 0xffff)
@@ -286,8 +289,9 @@ static void test_cache_matches(void **state)
 /* The leaves the exit fast path asks most are answered without the CPUID instruction. */
 static void test_cached_leaves_skip_cpuid(void **state)
 {
-    static const uint32_t leaves[] = {0, 1, 7, 0x15, 0x16, HV_CPUID_BASE, HV_CPUID_MAX,
-                                      KVM_CPUID_BASE, 0x80000000, 0x80000001, 0x80000008};
+    static const uint32_t leaves[] = {
+        0,          1,          7,         0x15, 0x16, HV_CPUID_BASE, HV_CPUID_MAX, KVM_CPUID_BASE,
+        0x80000000, 0x80000001, 0x80000008};
     const char *err;
     struct cpuid_regs r;
 
