@@ -2,11 +2,13 @@
 /*
  * The per-VM I/O registry (vmm/io.h): sorted fixed tables, filled at VM
  * creation and read without a lock by the exit handlers. Hot path: no
- * allocation, no lock, a scan of a few entries.
+ * allocation, no lock, a scan of a few entries; for "does anyone claim
+ * this port", one bit of a per-VM bitmap.
  */
 #include "vmm/io.h"
 #include "vmm/vm.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 #include "kernel/log.h"
 
 static const char *const space_name[] = {"I/O ports", "MMIO", "MSRs"};
@@ -43,8 +45,11 @@ static int table_insert(struct vm *vm, struct io_table *t, const struct io_range
 int vm_io_register_pio(struct vm *vm, uint16_t first, uint16_t last, vm_pio_handler fn, void *ctx)
 {
     struct io_range r = {.first = first, .last = last, .fn.pio = fn, .ctx = ctx};
+    int e = table_insert(vm, &vm->io.pio, &r, 0);
 
-    return table_insert(vm, &vm->io.pio, &r, 0);
+    for (unsigned p = first; !e && p <= last; p++)
+        vm->io.pio_claimed[p >> 6] |= 1ULL << (p & 63);
+    return e;
 }
 
 int vm_io_register_mmio(struct vm *vm, uint64_t gpa_first, uint64_t gpa_last, vm_mmio_handler fn,
@@ -65,6 +70,7 @@ int vm_io_register_msr(struct vm *vm, uint32_t first, uint32_t last, vm_msr_hand
 void vm_io_clear(struct vm *vm)
 {
     vm->io.pio.n = vm->io.mmio.n = vm->io.msr.n = 0;
+    memset(vm->io.pio_claimed, 0, sizeof(vm->io.pio_claimed));
 }
 
 const struct io_range *vm_io_find(const struct io_table *t, uint64_t addr)
@@ -84,7 +90,8 @@ void vm_pio_unclaimed(struct vcpu *v, unsigned size, bool in, uint32_t *val)
 
 void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val)
 {
-    const struct io_range *r = vm_io_find(&v->vm->io.pio, port);
+    const struct io_range *r =
+        vm_io_pio_claimed(&v->vm->io, port) ? vm_io_find(&v->vm->io.pio, port) : NULL;
 
     if (r)
         r->fn.pio(v, r->ctx, port, size, !in, val);

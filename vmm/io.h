@@ -55,6 +55,8 @@ struct io_table {
 
 struct vm_io {
     struct io_table pio, mmio, msr;
+    /* One bit per port, set for the ports a pio range holds: the exit fast path's O(1) test. */
+    uint64_t pio_claimed[65536 / 64];
 };
 
 /*
@@ -71,6 +73,12 @@ int vm_io_register_msr(struct vm *vm, uint32_t first, uint32_t last, vm_msr_hand
 void vm_io_clear(struct vm *vm);
 /* The range holding addr, or NULL. */
 const struct io_range *vm_io_find(const struct io_table *t, uint64_t addr);
+
+/* Some range holds port: vm_io_find(&io->pio, port) != NULL, without the scan. */
+static inline bool vm_io_pio_claimed(const struct vm_io *io, uint16_t port)
+{
+    return io->pio_claimed[port >> 6] >> (port & 63) & 1;
+}
 
 /*
  * Dispatch, for the backends' exit handlers. The range holding the first

@@ -10,6 +10,7 @@
 #include "lib/ring.h"
 #include "vmm/vm_ops.h"
 #include "vmm/cpu_model.h"
+#include "vmm/cpuid.h"
 #include "vmm/msr_virt.h"
 
 struct board;
@@ -102,9 +103,10 @@ struct vm {
     /* The CPU it is shown (cpuid=, vmm/cpu_model.h) and what that resolved to (vm_cpuid_init). */
     struct cpu_model cpu_model;
     struct cpu_features cpu;
-    uint64_t xcr0;     /* the XCR0 bits CPUID.0DH shows */
-    bool x2apic_start; /* vm_config.x2apic_start */
-    spinlock_t lock;   /* the console: COM1's model and the history */
+    uint64_t xcr0;                     /* the XCR0 bits CPUID.0DH shows */
+    bool x2apic_start;                 /* vm_config.x2apic_start */
+    struct vm_cpuid_cache cpuid_cache; /* vm_cpuid_init */
+    spinlock_t lock;                   /* the console: COM1's model and the history */
 };
 
 struct vm_config {

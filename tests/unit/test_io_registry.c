@@ -239,6 +239,15 @@ static void *owner(const struct io_table *t, uint64_t addr)
 
 /* ------------------------------------------------------------ the registry */
 
+/* The port bitmap says exactly what a scan of the pio table says, for every port. */
+static void assert_bitmap_matches(void)
+{
+    for (unsigned p = 0; p <= 0xffff; p++)
+        if (vm_io_pio_claimed(&vm.io, (uint16_t)p) != (vm_io_find(&vm.io.pio, p) != NULL))
+            fail_msg("port %#x: bitmap %d, table %d", p, vm_io_pio_claimed(&vm.io, (uint16_t)p),
+                     vm_io_find(&vm.io.pio, p) != NULL);
+}
+
 static void test_sorted_and_edges(void **state)
 {
     struct hit *a = hit(0), *b = hit(1), *c = hit(2);
@@ -264,6 +273,36 @@ static void test_sorted_and_edges(void **state)
     /* The other spaces are separate. */
     assert_null(owner(&vm.io.mmio, 0x10));
     assert_null(owner(&vm.io.msr, 0x10));
+    assert_bitmap_matches();
+}
+
+/* The bitmap: both ends of the port space, refused ranges leave no bits, clear forgets them. */
+static void test_pio_bitmap(void **state)
+{
+    assert_bitmap_matches(); /* nothing claimed */
+    assert_int_equal(vm_io_register_pio(&vm, 0, 0, pio_h, hit(0)), 0);
+    assert_int_equal(vm_io_register_pio(&vm, 0xfffe, 0xffff, pio_h, hit(1)), 0);
+    assert_int_equal(vm_io_register_pio(&vm, 0x3f, 0x41, pio_h, hit(2)), 0); /* across a word */
+    assert_int_equal(vm_io_register_pio(&vm, 0x40, 0x80, pio_h, hit(3)), -EEXIST);
+    assert_int_equal(vm_io_register_pio(&vm, 0x90, 0x80, pio_h, hit(3)), -EINVAL);
+    assert_true(vm_io_pio_claimed(&vm.io, 0));
+    assert_false(vm_io_pio_claimed(&vm.io, 1));
+    assert_true(vm_io_pio_claimed(&vm.io, 0x3f));
+    assert_true(vm_io_pio_claimed(&vm.io, 0x41));
+    assert_false(vm_io_pio_claimed(&vm.io, 0x42));
+    assert_false(vm_io_pio_claimed(&vm.io, 0x80));
+    assert_false(vm_io_pio_claimed(&vm.io, 0xfffd));
+    assert_true(vm_io_pio_claimed(&vm.io, 0xffff));
+    assert_bitmap_matches();
+    for (unsigned i = 0; vm.io.pio.n < VM_IO_SLOTS; i++)
+        assert_int_equal(vm_io_register_pio(&vm, 0x1000 + 4 * i, 0x1001 + 4 * i, pio_h, hit(0)), 0);
+    assert_int_equal(vm_io_register_pio(&vm, 0x2000, 0x2fff, pio_h, hit(0)), -ENOSPC);
+    assert_false(vm_io_pio_claimed(&vm.io, 0x2000));
+    assert_bitmap_matches();
+    vm_io_clear(&vm);
+    assert_false(vm_io_pio_claimed(&vm.io, 0));
+    assert_false(vm_io_pio_claimed(&vm.io, 0xffff));
+    assert_bitmap_matches();
 }
 
 static void test_overlap_refused(void **state)
@@ -552,6 +591,7 @@ static void test_pc_board_claims(void **state)
     static const struct span msr[] = {{0x1b, 0x1b}, {0x6e0, 0x6e0}, {0x800, 0xbff}};
 
     assert_int_equal(board_attach(&vm, &board_pc), 0);
+    assert_bitmap_matches();
     assert_ptr_equal(vm.board, &board_pc);
     assert_table(&vm.io.pio, pio, 12);
     assert_table(&vm.io.mmio, mmio, 2);
@@ -667,6 +707,7 @@ static void test_detach(void **state)
     board_detach(&vm);
     assert_int_equal(k.pages, 0);
     assert_int_equal(vm.io.pio.n + vm.io.mmio.n + vm.io.msr.n, 0);
+    assert_bitmap_matches();
     assert_ptr_equal(vm.irqchip, &irqchip_off);
     assert_int_equal(vcpu_irq_pending(&vm.vcpus[0]), -1);
     assert_int_equal(vcpu_timer_deadline(&vm.vcpus[0]), UINT64_MAX);
@@ -718,6 +759,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sorted_and_edges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlap_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pio_bitmap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_range_and_full_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pio_dispatch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mmio_dispatch, setup, teardown),

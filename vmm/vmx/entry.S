@@ -91,48 +91,55 @@ vmx_enter:
 
     .globl vmx_exit_entry
 vmx_exit_entry:
+    /*
+     * The fast path only sees the registers the C ABI lets vmx_fast_exit
+     * clobber, plus RBX (VMCALL's argument, CPUID's result): RBP and
+     * R12-R15 are callee-saved, so the guest's values are still in them
+     * after the call, and stored only when the exit goes the full way.
+     */
     push %rdi
     mov 8(%rsp), %rdi
     mov %rax, R_RAX(%rdi)
     mov %rcx, R_RCX(%rdi)
     mov %rdx, R_RDX(%rdi)
     mov %rbx, R_RBX(%rdi)
-    mov %rbp, R_RBP(%rdi)
     mov %rsi, R_RSI(%rdi)
     mov %r8, R_R8(%rdi)
     mov %r9, R_R9(%rdi)
     mov %r10, R_R10(%rdi)
     mov %r11, R_R11(%rdi)
-    mov %r12, R_R12(%rdi)
-    mov %r13, R_R13(%rdi)
-    mov %r14, R_R14(%rdi)
-    mov %r15, R_R15(%rdi)
     popq R_RDI(%rdi)
     cmpq $0, 8(%rsp)
     je 5f
     call vmx_fast_exit /* rdi = regs = the vmx_vcpu; RSP is 16-byte aligned here */
     test %al, %al
     jz 5f
-    mov (%rsp), %rdi /* handled: back into the guest, as at the end of vmx_enter */
+    mov (%rsp), %rdi /* handled: back into the guest, RBP and R12-R15 untouched */
     mov R_RAX(%rdi), %rax
     mov R_RCX(%rdi), %rcx
     mov R_RDX(%rdi), %rdx
     mov R_RBX(%rdi), %rbx
-    mov R_RBP(%rdi), %rbp
     mov R_RSI(%rdi), %rsi
     mov R_R8(%rdi), %r8
     mov R_R9(%rdi), %r9
     mov R_R10(%rdi), %r10
     mov R_R11(%rdi), %r11
-    mov R_R12(%rdi), %r12
-    mov R_R13(%rdi), %r13
-    mov R_R14(%rdi), %r14
-    mov R_R15(%rdi), %r15
     mov R_RDI(%rdi), %rdi
     vmresume
-    jmp 2b /* VMfail: the caller reports it as for its own entry */
-5:  add $24, %rsp
+    mov (%rsp), %rdi /* VMfail: the guest's RDI is still in memory */
+    call 6f
+    jmp 2b /* the caller reports it as for its own entry */
+5:  mov (%rsp), %rdi /* the full path: every register in regs */
+    call 6f
+    add $24, %rsp
     xor %eax, %eax
+    jmp 3f
+6:  mov %rbp, R_RBP(%rdi)
+    mov %r12, R_R12(%rdi)
+    mov %r13, R_R13(%rdi)
+    mov %r14, R_R14(%rdi)
+    mov %r15, R_R15(%rdi)
+    ret
 3:  pop %r15
     pop %r14
     pop %r13

@@ -444,7 +444,8 @@ bool vmx_fast_exit(struct vmx_vcpu *vv)
         unsigned size = (q & IO_QUAL_SIZE_MASK) + 1;
         uint32_t val = 0;
 
-        if ((q & IO_QUAL_STRING) || vm_io_find(&v->vm->io.pio, (uint16_t)(q >> IO_QUAL_PORT_SHIFT)))
+        if ((q & IO_QUAL_STRING) ||
+            vm_io_pio_claimed(&v->vm->io, (uint16_t)(q >> IO_QUAL_PORT_SHIFT)))
             return false;
         cls = VMEXIT_IO;
         vm_pio_unclaimed(v, size, q & IO_QUAL_IN, &val);
