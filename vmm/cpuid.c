@@ -125,7 +125,7 @@ static void topology_vm(struct vm *vm, uint32_t leaf, struct cpuid_regs *r)
     }
 }
 
-/* Leaves 0BH and 1FH (and leaf 4 past its last cache): EDX is the vCPU's x2APIC id. */
+/* Leaves 0BH and 1FH: EDX is the vCPU's x2APIC id. */
 static void topology_vcpu(struct vcpu *v, uint32_t sub, struct cpuid_regs *r)
 {
     if (sub == 0)
@@ -213,10 +213,6 @@ static void filter_vcpu(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr
     case 7:
         if (sub == 0 && (cr4 & CR4_PKE) && cpu_feat(&v->vm->cpu, F_PKU))
             r->ecx |= CPUID7_ECX_OSPKE;
-        break;
-    case 4: /* past the last cache (type 0): as leaf 0BH's levels, EDX the vCPU's id */
-        if (!(r->eax & 0x1f))
-            topology_vcpu(v, sub, r);
         break;
     case 0xB: /* within the VM's leaf range: the lapic raises it to 0x16 */
     case 0x1F:

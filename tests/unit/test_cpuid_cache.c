@@ -157,9 +157,11 @@ static void ref_topology(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpu
     if (leaf == 1) {
         r->ebx = (r->ebx & ~0x00ff0000u) | ((1u << shift) << 16);
         r->edx = v->vm->nvcpus > 1 ? r->edx | CPUID1_EDX_HTT : r->edx & ~CPUID1_EDX_HTT;
-    } else if (leaf == 4 && (r->eax & 0x1f)) {
-        uint32_t share = ((r->eax >> 5) & 7) >= 3 ? (1u << shift) - 1 : 0;
-        r->eax = (r->eax & 0x3fff) | (share << 14) | (((1u << shift) - 1) << 26);
+    } else if (leaf == 4) { /* past the last cache (type 0) the host's zeros stay */
+        if (r->eax & 0x1f) {
+            uint32_t share = ((r->eax >> 5) & 7) >= 3 ? (1u << shift) - 1 : 0;
+            r->eax = (r->eax & 0x3fff) | (share << 14) | (((1u << shift) - 1) << 26);
+        }
     } else if (sub == 0) {
         *r = (struct cpuid_regs){0, 1, (1u << 8) | sub, v->id};
     } else if (sub == 1) {
