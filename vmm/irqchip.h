@@ -59,6 +59,24 @@ struct irqchip_ops {
      */
     uint8_t (*tpr_threshold)(void *chip, struct vcpu *v);
     /*
+     * Optional (local APICs). Whether v's APIC is in x2APIC mode: read on
+     * v's own CPU, which alone changes its IA32_APIC_BASE. The backend may
+     * then let the CPU virtualize the TPR MSR (vmm/vmx/vapic.c).
+     */
+    bool (*x2apic_mode)(void *chip, struct vcpu *v);
+    /*
+     * Optional (with x2apic_mode): virtual-interrupt delivery, on v's own
+     * CPU. vid_take before an entry: v's requested vectors leave the chip
+     * (irr; after running expired timers) for the CPU, with copies of the
+     * in-service and trigger-mode vectors (isr, tmr). vid_give after an
+     * exit: the vectors the CPU has not delivered come back (irr) and the
+     * in-service ones replace the chip's (isr). vid_eoi: the CPU retired
+     * vector (EOI-induced exit): a level-triggered one's source learns it.
+     */
+    void (*vid_take)(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8]);
+    void (*vid_give)(void *chip, struct vcpu *v, const uint32_t irr[8], const uint32_t isr[8]);
+    void (*vid_eoi)(void *chip, struct vcpu *v, uint8_t vector);
+    /*
      * Optional (a chip without them has no NMI source). An NMI is latched
      * for the vCPU (an NMI IPI, an IOAPIC entry in NMI mode): nmi_pending
      * says so without consuming it, nmi_take consumes it (true if there was

@@ -203,6 +203,28 @@ void vlapic_eoi(struct vlapic *l)
         l->ops->eoi_level(l->ctx, (uint8_t)vector);
 }
 
+void vlapic_vid_take(struct vlapic *l, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8])
+{
+    memcpy(irr, l->irr, sizeof(l->irr));
+    memset(l->irr, 0, sizeof(l->irr));
+    memcpy(isr, l->isr, sizeof(l->isr));
+    memcpy(tmr, l->tmr, sizeof(l->tmr));
+}
+
+void vlapic_vid_give(struct vlapic *l, const uint32_t irr[8], const uint32_t isr[8])
+{
+    for (unsigned i = 0; i < 8; i++) {
+        l->irr[i] |= irr[i];
+        l->isr[i] = isr[i];
+    }
+}
+
+void vlapic_vid_eoi(struct vlapic *l, uint8_t vector)
+{
+    if (vec_test(l->tmr, vector) && l->ops && l->ops->eoi_level)
+        l->ops->eoi_level(l->ctx, vector);
+}
+
 /* SDM 11.12.10.2: cluster in bits 31:16, one bit of 16 for the member. */
 uint32_t vlapic_x2apic_ldr(uint32_t x2apic_id)
 {

@@ -123,6 +123,18 @@ int vlapic_pending_vector(const struct vlapic *l);
 uint8_t vlapic_tpr_threshold(const struct vlapic *l);
 /* The vector was injected: IRR -> ISR. */
 void vlapic_ack(struct vlapic *l, uint8_t vector);
+/*
+ * Virtual-interrupt delivery (vmm/vmx/vapic.c): while the guest runs, the
+ * CPU holds the IRR and ISR in a virtual-APIC page and retires EOIs
+ * itself. Before an entry vlapic_vid_take moves the requested vectors out
+ * (the model's IRR is then empty) and copies the ISR and TMR; after an
+ * exit vlapic_vid_give merges the vectors not yet delivered back and takes
+ * the CPU's ISR, so between exit and entry the model is complete again.
+ */
+void vlapic_vid_take(struct vlapic *l, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8]);
+void vlapic_vid_give(struct vlapic *l, const uint32_t irr[8], const uint32_t isr[8]);
+/* The CPU retired vector (an EOI-induced exit): a level-triggered one ends at the IOAPIC. */
+void vlapic_vid_eoi(struct vlapic *l, uint8_t vector);
 /* True if this APIC is a target of dest in the given destination mode (no shorthand). */
 bool vlapic_match_dest(const struct vlapic *l, uint32_t dest, bool logical);
 

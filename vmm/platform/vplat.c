@@ -284,6 +284,41 @@ static uint8_t chip_tpr_threshold(void *chip, struct vcpu *v)
     return thr;
 }
 
+/* Read without the lock, as chip_apic_enabled. */
+static bool chip_x2apic_mode(void *chip, struct vcpu *v)
+{
+    return vlapic_x2apic_mode(&((struct vplat *)chip)->lapic[v->id]);
+}
+
+static void chip_vid_take(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8],
+                          uint32_t tmr[8])
+{
+    struct vplat *p = chip;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+
+    vlapic_timer_update(&p->lapic[v->id], rdtsc());
+    vlapic_vid_take(&p->lapic[v->id], irr, isr, tmr);
+    spin_unlock_irqrestore(&p->lock, f);
+}
+
+static void chip_vid_give(void *chip, struct vcpu *v, const uint32_t irr[8], const uint32_t isr[8])
+{
+    struct vplat *p = chip;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+
+    vlapic_vid_give(&p->lapic[v->id], irr, isr);
+    spin_unlock_irqrestore(&p->lock, f);
+}
+
+static void chip_vid_eoi(void *chip, struct vcpu *v, uint8_t vector)
+{
+    struct vplat *p = chip;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+
+    vlapic_vid_eoi(&p->lapic[v->id], vector);
+    unlock_and_kick(p, f, v); /* the IOAPIC may deliver the still-asserted line again */
+}
+
 static const struct irqchip_ops pc_irqchip_ops = {
     .name = "pc",
     .apic_enabled = chip_apic_enabled,
@@ -297,6 +332,10 @@ static const struct irqchip_ops pc_irqchip_ops = {
     .get_tpr = chip_get_tpr,
     .set_tpr = chip_set_tpr,
     .tpr_threshold = chip_tpr_threshold,
+    .x2apic_mode = chip_x2apic_mode,
+    .vid_take = chip_vid_take,
+    .vid_give = chip_vid_give,
+    .vid_eoi = chip_vid_eoi,
     .nmi_pending = chip_nmi_pending,
     .nmi_take = chip_nmi_take,
 };

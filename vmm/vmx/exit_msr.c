@@ -53,6 +53,15 @@ static void allow(uint8_t *bm, uint32_t msr)
     bm[2048 + base + bit / 8] &= ~(1U << (bit % 8));
 }
 
+/* Whether RDMSR (read) or WRMSR (!read) of an MSR exits: its bit in the bitmap. */
+void vmx_msr_bitmap_intercept(uint8_t *bm, uint32_t msr, bool read, bool exit)
+{
+    unsigned at = (read ? 0 : 2048) + (msr >= 0xC0000000 ? 1024 : 0) + (msr & 0x1fff) / 8;
+    uint8_t bit = (uint8_t)(1U << (msr % 8));
+
+    bm[at] = exit ? bm[at] | bit : bm[at] & (uint8_t)~bit;
+}
+
 void vmx_msr_bitmap_init(uint8_t *bm)
 {
     memset(bm, 0xff, 4096);

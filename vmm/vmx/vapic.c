@@ -16,6 +16,18 @@
  * threshold[3:0] <= VTPR[7:4] (SDM 27.2.1.1), which this keeps.
  *
  * Without the control (or without the page) CR8 exits as before (exit.c).
+ *
+ * While the guest's APIC is in x2APIC mode, and where the CPU allows it:
+ * "virtualize x2APIC mode" lets RDMSR/WRMSR of TPR (0x808) use VTPR
+ * without exiting, and "virtual-interrupt delivery" (VID) moves delivery
+ * and EOI into the CPU: before each entry the irqchip's requested vectors
+ * go into VIRR (RVI) and its ISR into VISR (SVI), and the CPU delivers
+ * them as the guest's IF and VPPR allow (SDM 29.2); EOI (0x80B) writes do
+ * not exit except for level-triggered vectors (EOI-exit bitmap = TMR, so
+ * the IOAPIC's remote IRR is cleared: vapic_eoi_exit). At every full exit
+ * VIRR/VISR go back to the irqchip, which is complete again until the next
+ * entry (ISR/IRR/PPR reads, HLT, the MMIO page all exit). xAPIC mode, or a
+ * CPU without the controls, keeps the injection path (vmx_events.c).
  */
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_asm.h"
@@ -26,7 +38,11 @@
 #include "kernel/layout.h"
 #include "kernel/page_alloc.h"
 
-#define VAPIC_VTPR 0x80 /* SDM 29.1.1 */
+#define VAPIC_VTPR 0x80  /* SDM 29.1.1 */
+#define VAPIC_VISR 0x100 /* ISR, IRR: 8 dwords 16 bytes apart (SDM 29.1.1) */
+#define VAPIC_VIRR 0x200
+#define X2APIC_TPR_MSR 0x808 /* SDM 11.12.1.2 table 11-6 */
+#define X2APIC_EOI_MSR 0x80B
 
 static volatile uint32_t *vtpr_reg(const struct vmx_vcpu *vv)
 {
@@ -53,6 +69,148 @@ static uint8_t model_tpr(struct vmx_vcpu *vv)
     return chip->get_tpr ? chip->get_tpr(v->vm->irqchip_ctx, v) : (uint8_t)(vv->tpr << 4);
 }
 
+/*
+ * The secondary controls to ask for (after vapic_proc_controls): with a
+ * TPR shadow, "virtualize x2APIC mode" (SDM 25.6.2; it needs the shadow
+ * and excludes "virtualize APIC accesses", SDM 27.2.1.1). On its own it
+ * changes nothing: the MSR bitmap still exits every x2APIC MSR until
+ * vapic_vid_mode sees the guest's APIC in x2APIC mode and lets TPR (0x808)
+ * through (SDM 29.5: RDMSR reads VTPR, WRMSR writes it and does TPR
+ * virtualization, 29.1.2).
+ */
+uint32_t vapic_proc2_controls(struct vmx_vcpu *vv, uint32_t proc2)
+{
+    const struct irqchip_ops *chip;
+
+    vv->x2_virt = vv->vid_ok = false;
+    if (vv->msr_bitmap) {
+        vmx_msr_bitmap_intercept(phys_to_virt(vv->msr_bitmap), X2APIC_TPR_MSR, true, true);
+        vmx_msr_bitmap_intercept(phys_to_virt(vv->msr_bitmap), X2APIC_TPR_MSR, false, true);
+        vmx_msr_bitmap_intercept(phys_to_virt(vv->msr_bitmap), X2APIC_EOI_MSR, false, true);
+    }
+    if (!vv->vcpu || !vv->vapic || !(chip = vv->vcpu->vm->irqchip)->x2apic_mode ||
+        !(vmread(VMCS_PROC_CONTROLS) & PROC_TPR_SHADOW) ||
+        !(vmx_caps.proc2.may1 & PROC2_VIRT_X2APIC))
+        return proc2;
+    /*
+     * Virtual-interrupt delivery needs external-interrupt exiting and
+     * virtualized x2APIC mode (SDM 27.2.1.1); it goes on and off with the
+     * guest's x2APIC mode (x2apic_virt), so xAPIC guests keep injection.
+     */
+    vv->vid_ok = (vmx_caps.proc2.may1 & PROC2_VID) &&
+                 (vmread(VMCS_PIN_CONTROLS) & PIN_EXT_INT_EXITING) && chip->vid_take &&
+                 chip->vid_give && chip->vid_eoi;
+    return proc2 | PROC2_VIRT_X2APIC;
+}
+
+static volatile uint32_t *vapic_reg(const struct vmx_vcpu *vv, unsigned off)
+{
+    return (volatile uint32_t *)((uint8_t *)phys_to_virt(vv->vapic) + off);
+}
+
+static int highest(const uint32_t *v)
+{
+    for (int i = 7; i >= 0; i--)
+        if (v[i])
+            return i * 32 + 31 - __builtin_clz(v[i]);
+    return 0; /* RVI/SVI 0: nothing (vectors 0-15 are never requested) */
+}
+
+/* VIRR and VISR back to the chip: after every full exit while VID is on. */
+static void vid_give(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    uint32_t irr[8], isr[8];
+
+    for (unsigned i = 0; i < 8; i++) {
+        irr[i] = *vapic_reg(vv, VAPIC_VIRR + 16 * i);
+        isr[i] = *vapic_reg(vv, VAPIC_VISR + 16 * i);
+    }
+    v->vm->irqchip->vid_give(v->vm->irqchip_ctx, v, irr, isr);
+}
+
+/*
+ * Before an entry with VID on: the chip's requested vectors into VIRR, its
+ * ISR into VISR, RVI and SVI from them (SDM 29.1.1, 29.2.1: the entry then
+ * evaluates and delivers them); EOI exits for level-triggered vectors
+ * (the EOI-exit bitmap, SDM 29.1.3). Returns the highest requested vector,
+ * -1 if none.
+ */
+int vapic_vid_push(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    uint32_t irr[8], isr[8], tmr[8];
+    int rvi;
+
+    v->vm->irqchip->vid_take(v->vm->irqchip_ctx, v, irr, isr, tmr);
+    for (unsigned i = 0; i < 8; i++) {
+        *vapic_reg(vv, VAPIC_VIRR + 16 * i) = irr[i];
+        *vapic_reg(vv, VAPIC_VISR + 16 * i) = isr[i];
+    }
+    for (unsigned i = 0; i < 4; i++) {
+        uint64_t eoi_exit = ((uint64_t)tmr[2 * i + 1] << 32) | tmr[2 * i];
+
+        if (eoi_exit != vv->eoi_exit[i]) {
+            vv->eoi_exit[i] = eoi_exit;
+            vmwrite(VMCS_EOI_EXIT_BITMAP0 + 2 * i, eoi_exit);
+        }
+    }
+    rvi = highest(irr);
+    vmwrite(VMCS_GUEST_INTR_STATUS, (uint64_t)highest(isr) << 8 | (uint64_t)rvi);
+    return rvi ? rvi : -1;
+}
+
+/* An EOI-induced exit (SDM 29.1.3; trap-like, qualification: the vector): VISR is already done. */
+bool vapic_eoi_exit(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+
+    v->vm->irqchip->vid_eoi(v->vm->irqchip_ctx, v, (uint8_t)vmread(VMCS_EXIT_QUALIFICATION));
+    return true;
+}
+
+/*
+ * The guest's APIC entered or left x2APIC mode: its TPR MSR (and, with
+ * VID, its EOI MSR and interrupt delivery) is the CPU's, or exits. Leaving,
+ * the last exit already gave VIRR/VISR back (vapic_exit): the page is
+ * cleared and injection takes over again.
+ */
+static void x2apic_virt(struct vmx_vcpu *vv, bool on)
+{
+    uint8_t *bm = phys_to_virt(vv->msr_bitmap);
+
+    vv->x2_virt = on;
+    vmx_msr_bitmap_intercept(bm, X2APIC_TPR_MSR, true, !on);
+    vmx_msr_bitmap_intercept(bm, X2APIC_TPR_MSR, false, !on);
+    if (!vv->vid_ok)
+        return;
+    vmx_msr_bitmap_intercept(bm, X2APIC_EOI_MSR, false, !on);
+    for (unsigned i = 0; i < 8; i++)
+        *vapic_reg(vv, VAPIC_VIRR + 16 * i) = *vapic_reg(vv, VAPIC_VISR + 16 * i) = 0;
+    vmwrite(VMCS_GUEST_INTR_STATUS, 0);
+    for (unsigned i = 0; i < 4; i++) {
+        vv->eoi_exit[i] = 0;
+        vmwrite(VMCS_EOI_EXIT_BITMAP0 + 2 * i, 0);
+    }
+    vv->proc2_ctl = on ? vv->proc2_ctl | PROC2_VID : vv->proc2_ctl & ~PROC2_VID;
+    vmwrite(VMCS_PROC2_CONTROLS, vv->proc2_ctl);
+}
+
+/*
+ * At the start of vmx_prepare_entry: VID follows the guest's x2APIC mode.
+ * True when it is on: the interrupts go in by vapic_vid_push, not injection.
+ */
+bool vapic_vid_mode(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+
+    if (!(vv->proc2_ctl & PROC2_VIRT_X2APIC))
+        return false;
+    if (v->vm->irqchip->x2apic_mode(v->vm->irqchip_ctx, v) != vv->x2_virt)
+        x2apic_virt(vv, !vv->x2_virt);
+    return vv->proc2_ctl & PROC2_VID;
+}
+
 /* After the primary controls are written (the current VMCS). */
 void vapic_vmcs_setup(struct vmx_vcpu *vv)
 {
@@ -72,7 +230,11 @@ void vapic_exit(struct vmx_vcpu *vv)
     const struct irqchip_ops *chip;
     uint8_t vtpr;
 
-    if (!vv->vapic || (vtpr = (uint8_t)*vtpr_reg(vv)) == vv->vtpr)
+    if (!vv->vapic)
+        return;
+    if (vv->proc2_ctl & PROC2_VID)
+        vid_give(vv);
+    if ((vtpr = (uint8_t)*vtpr_reg(vv)) == vv->vtpr)
         return;
     vv->vtpr = vtpr;
     chip = v->vm->irqchip;
@@ -97,7 +259,8 @@ void vapic_entry(struct vmx_vcpu *vv, int pending)
         vv->vtpr = tpr;
         *vtpr_reg(vv) = tpr;
     }
-    if (pending < 0 && (tpr >> 4) && chip->tpr_threshold)
+    /* With VID a TPR write re-evaluates VIRR itself (SDM 29.1.2): no threshold. */
+    if (pending < 0 && (tpr >> 4) && chip->tpr_threshold && !(vv->proc2_ctl & PROC2_VID))
         thr = chip->tpr_threshold(v->vm->irqchip_ctx, v);
     if (thr > (tpr >> 4))
         thr = 0; /* never above VTPR[7:4] (entry check) */

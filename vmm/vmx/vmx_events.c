@@ -162,6 +162,7 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
 {
     int vec;
     enum nmi_wait nmi;
+    bool vid = vapic_vid_mode(vv); /* virtual-interrupt delivery, in x2APIC mode */
 
     if (vv->idt_info & INTR_INFO_VALID)
         reinject(vv);      /* then pending interrupts see a queued event and wait for a window */
@@ -169,7 +170,13 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
     if (nmi_window_usable(vv))
         set_proc(vv, PROC_NMI_WINDOW_EXITING, nmi == NMI_WAIT_NMI_WINDOW);
     vec = vcpu_irq_pending(vv->vcpu);
-    if (vec >= 0 && can_take_interrupt()) {
+    if (vid) {
+        /* The CPU delivers them (vapic.c); one ends HLT as an injection would. */
+        vapic_vid_push(vv);
+        if (vec >= 0 && (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
+            vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE);
+        vec = -1;
+    } else if (vec >= 0 && can_take_interrupt()) {
         inject_extint((uint8_t)vec);
         vcpu_irq_ack(vv->vcpu, (uint8_t)vec);
         vec = vcpu_irq_pending(vv->vcpu); /* another one waits for the next window */

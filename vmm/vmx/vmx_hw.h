@@ -72,9 +72,13 @@
 /* Secondary processor-based controls (SDM 25.6.2) */
 #define PROC2_EPT (1U << 1)
 #define PROC2_RDTSCP (1U << 3)
+/* Virtualize x2APIC mode: RDMSR/WRMSR 0x800-0x8FF the MSR bitmap lets through use the virtual-APIC page (SDM 29.5) */
+#define PROC2_VIRT_X2APIC (1U << 4)
 #define PROC2_VPID (1U << 5)
 #define PROC2_WBINVD_EXITING (1U << 6)
 #define PROC2_UNRESTRICTED (1U << 7)
+/* Virtual-interrupt delivery: RVI/SVI, VIRR/VISR, EOI virtualization (SDM 29.1.3, 29.2, 29.4.3) */
+#define PROC2_VID (1U << 9)
 #define PROC2_INVPCID (1U << 12)
 #define PROC2_XSAVES (1U << 20)
 
@@ -104,6 +108,7 @@ enum vmcs_field {
     VMCS_GUEST_GS_SEL = 0x080A,
     VMCS_GUEST_LDTR_SEL = 0x080C,
     VMCS_GUEST_TR_SEL = 0x080E,
+    VMCS_GUEST_INTR_STATUS = 0x0810, /* RVI in bits 7:0, SVI in 15:8 (SDM 25.4.2, B.1.2) */
     VMCS_HOST_ES_SEL = 0x0C00,
     VMCS_HOST_CS_SEL = 0x0C02,
     VMCS_HOST_SS_SEL = 0x0C04,
@@ -119,6 +124,7 @@ enum vmcs_field {
     VMCS_ENTRY_MSR_LOAD_ADDR = 0x200A,
     VMCS_TSC_OFFSET = 0x2010,
     VMCS_VIRTUAL_APIC_ADDR = 0x2012, /* SDM Vol. 3D B.2.1 */
+    VMCS_EOI_EXIT_BITMAP0 = 0x201C,  /* ..3 at 0x201E, 0x2020, 0x2022 (SDM 25.6.8, B.2.1) */
     VMCS_EPT_POINTER = 0x201A,
     VMCS_GUEST_PHYS_ADDR = 0x2400,
     VMCS_LINK_POINTER = 0x2800,
@@ -262,6 +268,7 @@ enum vmcs_field {
     X(EXIT_ENTRY_FAIL_MC, 41, "VM entry failure: machine check")          \
     X(EXIT_TPR_BELOW, 43, "TPR below threshold")                          \
     X(EXIT_APIC_ACCESS, 44, "APIC access")                                \
+    X(EXIT_EOI_INDUCED, 45, "virtualized EOI")                            \
     X(EXIT_GDTR_IDTR, 46, "GDTR/IDTR access")                             \
     X(EXIT_LDTR_TR, 47, "LDTR/TR access")                                 \
     X(EXIT_EPT_VIOLATION, 48, "EPT violation")                            \

@@ -20,6 +20,10 @@ struct vmx_vcpu {
     uint8_t tpr;            /* the guest's CR8: virtual, never the real APIC's */
     uint64_t vapic;         /* host-physical virtual-APIC page (TPR shadow), 0 without */
     uint8_t vtpr, vtpr_thr; /* VTPR and TPR threshold as written at the last entry */
+    uint32_t proc2_ctl;     /* secondary controls as written (vapic.c toggles VID) */
+    bool x2_virt;           /* the guest's x2APIC TPR (and EOI with VID) MSRs pass the bitmap */
+    bool vid_ok;            /* virtual-interrupt delivery usable: on while x2_virt */
+    uint64_t eoi_exit[4];   /* EOI-exit bitmap as written */
     uint32_t exit_reason;
     uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
@@ -68,12 +72,19 @@ void vmx_instruction_done(uint64_t rflags);
 bool vmx_ept_violation(struct vmx_vcpu *vv);
 bool vmx_string_io(struct vmx_vcpu *vv, uint64_t qual);
 
-/* vmm/vmx/vapic.c: TPR shadow. */
+/* vmm/vmx/exit_msr.c */
+void vmx_msr_bitmap_intercept(uint8_t *bm, uint32_t msr, bool read, bool exit);
+
+/* vmm/vmx/vapic.c: TPR shadow, virtualized x2APIC TPR, virtual-interrupt delivery. */
 uint32_t vapic_proc_controls(struct vmx_vcpu *vv, uint32_t proc);
+uint32_t vapic_proc2_controls(struct vmx_vcpu *vv, uint32_t proc2);
 void vapic_vmcs_setup(struct vmx_vcpu *vv);
 void vapic_exit(struct vmx_vcpu *vv);
 void vapic_entry(struct vmx_vcpu *vv, int pending);
 void vapic_free(struct vmx_vcpu *vv);
+bool vapic_vid_mode(struct vmx_vcpu *vv);
+int vapic_vid_push(struct vmx_vcpu *vv);
+bool vapic_eoi_exit(struct vmx_vcpu *vv);
 
 /* vmm/vmx/vmx_events.c: interrupt injection, timers and HLT. */
 void vmx_save_idt_vectoring(struct vmx_vcpu *vv);
