@@ -121,6 +121,7 @@ def run(log_name="bench", linux=True):
                          f'cmdline="{CMDLINE}"')
             if "launched vm" not in out:
                 raise harness.TestFailure(f"launch refused: {out.strip()!r}")
+            cmd(m, f"stats linux{n} on")  # exit costs are timed only when asked for
             m.expect(rf"\[linux{n}\] uptime: ", what=f"linux{n}'s uptime")
             vm_end(m, f"linux{n}")
             m.expect(harness.PROMPT, what="the prompt")
@@ -150,11 +151,11 @@ def parse(text):
         if g:
             r[f"{vm}.uptime"] = float(g.group(1))
             r[f"{vm}.marker"] = int(round(float(g.group(1)) * IPS))
-        g = re.search(rf"vm {vm}: (\d+) exits,[^\n]*\n[^\n]*reason[^\n]*\n((?:  \S+ +\d+ +\d+\n)*)", text)
+        g = re.search(rf"vm {vm}: (\d+) exits,[^\n]*\n[^\n]*reason[^\n]*\n((?:  \S+ +\d+ +(?:\d+|-)\n)*)", text)
         if g:
             r[f"{vm}.exits"] = int(g.group(1))
-            reasons = {k: (int(c), int(t)) for k, c, t in
-                       re.findall(r"^  (\S+) +(\d+) +(\d+)$", g.group(2), re.M)}
+            reasons = {k: (int(c), int(t) if t != "-" else None) for k, c, t in
+                       re.findall(r"^  (\S+) +(\d+) +(\d+|-)$", g.group(2), re.M)}
             r[f"{vm}.reasons"] = reasons
             if "ept-violation" in reasons:
                 r[f"{vm}.mmio_exits"], r[f"{vm}.mmio_mean"] = reasons["ept-violation"]
@@ -199,7 +200,7 @@ def reason_rows(r):
         cells = [k]
         for n in (1, 2):
             c = r.get(f"linux{n}.reasons", {}).get(k)
-            cells.append(f"{c[0]:,} x {c[1]:,}" if c else "-")
+            cells.append((f"{c[0]:,} x {c[1]:,}" if c[1] is not None else f"{c[0]:,}") if c else "-")
         b = REASONS_BEFORE.get(k)
         cells.append(f"{b[0]:,} x {b[1]:,}" if b else "-")
         rows.append(cells)
