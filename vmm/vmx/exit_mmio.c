@@ -11,6 +11,7 @@
 #include "vmm/vmx/vmx_vcpu.h"
 #include "vmm/decode/guest_walk.h"
 #include "vmm/decode/insn.h"
+#include "vmm/decode/insn_cache.h"
 #include "vmm/decode/string_io.h"
 #include "vmm/vm.h"
 #include "lib/errno.h"
@@ -154,14 +155,28 @@ static int fetch_and_decode(struct guest_ctx *c, const struct insn_regs *r, enum
                             struct insn *in)
 {
     uint8_t bytes[INSN_MAX_LEN];
-    uint64_t la = insn_linear(r, mode, INSN_SEG_CS, r->rip);
-    int n =
-        guest_fetch_insn(&c->pg, &c->mem, la, GW_FETCH | c->user, bytes, sizeof(bytes), &c->fault);
-    int len;
+    uint64_t la = insn_linear(r, mode, INSN_SEG_CS, r->rip), gpa;
+    int n, len;
+
+    /*
+     * Within one page guest_fetch_insn walks it twice (the range check, then
+     * the copy): one walk is the same translation, at half the cost.
+     */
+    if ((la & PAGE_MASK_LOW) <= PAGE_MASK_LOW + 1 - sizeof(bytes)) {
+        n = guest_walk(&c->pg, &c->mem, la, GW_FETCH | c->user, &gpa, &c->fault);
+        if (!n)
+            n = read_gpa(c->mem.ctx, gpa, bytes, sizeof(bytes));
+        if (!n)
+            n = sizeof(bytes);
+    } else {
+        n = guest_fetch_insn(&c->pg, &c->mem, la, GW_FETCH | c->user, bytes, sizeof(bytes),
+                             &c->fault);
+    }
 
     if (n < 0)
         return n;
-    len = insn_decode(bytes, (size_t)n, mode, in);
+    /* The fetch stays: the cache only saves the decode of bytes it compares (insn_cache.h). */
+    len = insn_cache_decode(&c->vv->insn_cache, la, bytes, (size_t)n, mode, in);
     if (len == -ENODATA && c->fault.error)
         return -EFAULT; /* the instruction runs into a page the guest cannot fetch */
     return len;

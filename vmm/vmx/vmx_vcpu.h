@@ -4,6 +4,7 @@
 #define VMM_VMX_VMX_VCPU_H
 
 #include "lib/compiler.h"
+#include "vmm/decode/insn_cache.h"
 #include "vmm/vmx/ept.h"
 #include "vmm/vmx/vmx_public.h" /* struct guest_regs, vmx_enter, injection: public */
 
@@ -36,6 +37,7 @@ struct vmx_vcpu {
      * (vmx_fast_exit).
      */
     bool entry_quiet;
+    struct insn_cache insn_cache; /* MMIO instructions decoded (exit_mmio.c) */
 };
 
 struct vmx_vm {
