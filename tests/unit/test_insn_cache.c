@@ -166,12 +166,9 @@ static void test_eviction(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hit_after_miss),
-        cmocka_unit_test(test_changed_bytes_miss),
-        cmocka_unit_test(test_mode_and_address_are_key),
-        cmocka_unit_test(test_short_fetch),
-        cmocka_unit_test(test_errors_not_cached),
-        cmocka_unit_test(test_eviction),
+        cmocka_unit_test(test_hit_after_miss),           cmocka_unit_test(test_changed_bytes_miss),
+        cmocka_unit_test(test_mode_and_address_are_key), cmocka_unit_test(test_short_fetch),
+        cmocka_unit_test(test_errors_not_cached),        cmocka_unit_test(test_eviction),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
