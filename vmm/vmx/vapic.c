@@ -116,12 +116,22 @@ static int highest(const uint32_t *v)
     return 0; /* RVI/SVI 0: nothing (vectors 0-15 are never requested) */
 }
 
-/* VIRR and VISR back to the chip: after every full exit while VID is on. */
+/*
+ * VIRR and VISR back to the chip: after every full exit while VID is on.
+ * Only virtual-interrupt delivery and EOI virtualization change them
+ * (self-IPIs exit), and both change RVI or SVI (SDM 29.2.2, 29.1.2): with
+ * nothing in VIRR at the entry (RVI 0, no delivery possible) and SVI as
+ * written, the page is as pushed and the chip already holds the same.
+ */
 static void vid_give(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
     uint32_t irr[8], isr[8];
+    uint16_t st = (uint16_t)vmread(VMCS_GUEST_INTR_STATUS);
 
+    if (st == vv->intr_status && !(st & 0xFF))
+        return;
+    vv->intr_status = st; /* RVI/SVI match the page again */
     for (unsigned i = 0; i < 8; i++) {
         irr[i] = *vapic_reg(vv, VAPIC_VIRR + 16 * i);
         isr[i] = *vapic_reg(vv, VAPIC_VISR + 16 * i);
@@ -133,20 +143,21 @@ static void vid_give(struct vmx_vcpu *vv)
  * Before an entry with VID on: the chip's requested vectors into VIRR, its
  * ISR into VISR, RVI and SVI from them (SDM 29.1.1, 29.2.1: the entry then
  * evaluates and delivers them); EOI exits for level-triggered vectors
- * (the EOI-exit bitmap, SDM 29.1.3). Returns the highest requested vector,
- * -1 if none.
+ * (the EOI-exit bitmap, SDM 29.1.3). When the page already holds them
+ * (RVI and SVI with it), nothing is written. Returns the highest requested
+ * vector, -1 if none.
  */
 int vapic_vid_push(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
     uint32_t irr[8], isr[8], tmr[8];
+    uint32_t diff = 0;
     int rvi;
 
     v->vm->irqchip->vid_take(v->vm->irqchip_ctx, v, irr, isr, tmr);
-    for (unsigned i = 0; i < 8; i++) {
-        *vapic_reg(vv, VAPIC_VIRR + 16 * i) = irr[i];
-        *vapic_reg(vv, VAPIC_VISR + 16 * i) = isr[i];
-    }
+    for (unsigned i = 0; i < 8; i++)
+        diff |= (*vapic_reg(vv, VAPIC_VIRR + 16 * i) ^ irr[i]) |
+                (*vapic_reg(vv, VAPIC_VISR + 16 * i) ^ isr[i]);
     for (unsigned i = 0; i < 4; i++) {
         uint64_t eoi_exit = ((uint64_t)tmr[2 * i + 1] << 32) | tmr[2 * i];
 
@@ -156,7 +167,14 @@ int vapic_vid_push(struct vmx_vcpu *vv)
         }
     }
     rvi = highest(irr);
-    vmwrite(VMCS_GUEST_INTR_STATUS, (uint64_t)highest(isr) << 8 | (uint64_t)rvi);
+    if (diff) {
+        for (unsigned i = 0; i < 8; i++) {
+            *vapic_reg(vv, VAPIC_VIRR + 16 * i) = irr[i];
+            *vapic_reg(vv, VAPIC_VISR + 16 * i) = isr[i];
+        }
+        vv->intr_status = (uint16_t)(highest(isr) << 8 | rvi);
+        vmwrite(VMCS_GUEST_INTR_STATUS, vv->intr_status);
+    }
     return rvi ? rvi : -1;
 }
 
@@ -187,6 +205,7 @@ static void x2apic_virt(struct vmx_vcpu *vv, bool on)
     vmx_msr_bitmap_intercept(bm, X2APIC_EOI_MSR, false, !on);
     for (unsigned i = 0; i < 8; i++)
         *vapic_reg(vv, VAPIC_VIRR + 16 * i) = *vapic_reg(vv, VAPIC_VISR + 16 * i) = 0;
+    vv->intr_status = 0;
     vmwrite(VMCS_GUEST_INTR_STATUS, 0);
     for (unsigned i = 0; i < 4; i++) {
         vv->eoi_exit[i] = 0;

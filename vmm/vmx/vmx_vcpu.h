@@ -25,6 +25,7 @@ struct vmx_vcpu {
     bool x2_virt;           /* the guest's x2APIC TPR (and EOI with VID) MSRs pass the bitmap */
     bool vid_ok;            /* virtual-interrupt delivery usable: on while x2_virt */
     uint64_t eoi_exit[4];   /* EOI-exit bitmap as written */
+    uint16_t intr_status;   /* guest interrupt status (SVI:RVI) as written or last read */
     uint32_t exit_reason;
     uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
