@@ -56,18 +56,23 @@ bool vm_hypercall_has_events(uint64_t nr)
     return nr == HC_EXIT || nr == HC_SELF_IRQ;
 }
 
-bool vcpu_halt_wait(struct vcpu *v)
+bool vcpu_halt_until(struct vcpu *v, bool (*woken)(struct vcpu *v))
 {
     v->state = VCPU_HALTED;
     while (!v->stop) {
         /* sti;hlt is atomic: a kick between the check and hlt still wakes us. */
         irq_enable_and_halt();
         irq_disable();
-        if (vcpu_irq_wake(v))
+        if (woken(v))
             break;
     }
     v->state = VCPU_RUNNING;
     return !v->stop;
+}
+
+bool vcpu_halt_wait(struct vcpu *v)
+{
+    return vcpu_halt_until(v, vcpu_irq_wake);
 }
 
 bool vcpu_host_interrupt(struct vcpu *v, uint32_t exit_intr_info)

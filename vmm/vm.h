@@ -159,6 +159,8 @@ bool vm_hypercall_has_events(uint64_t nr);
  * wakes it (vcpu_irq_wake) or it must stop; false when it must stop.
  */
 bool vcpu_halt_wait(struct vcpu *v);
+/* The same wait, until woken(v) says the vCPU may go on (checked after each wake-up). */
+bool vcpu_halt_until(struct vcpu *v, bool (*woken)(struct vcpu *v));
 /*
  * A VM exit for a host interrupt, in either backend: runs its handler if the
  * exit acknowledged it (exit_intr_info valid: TDs), else lets the CPU take

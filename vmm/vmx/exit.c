@@ -201,34 +201,17 @@ static void gpr_write(struct vmx_vcpu *vv, unsigned n, uint64_t v)
  * a local APIC model CR8 is its TPR[7:4] (SDM 10.8.6.1: a write clears
  * TPR[3:0]); without one it is a register of its own.
  */
-static uint8_t cr8_read(struct vmx_vcpu *vv)
-{
-    const struct irqchip_ops *chip = vv->vcpu->vm->irqchip;
-
-    return chip->get_tpr ? chip->get_tpr(vv->vcpu->vm->irqchip_ctx, vv->vcpu) >> 4 : vv->tpr;
-}
-
-static void cr8_write(struct vmx_vcpu *vv, uint8_t val)
-{
-    const struct irqchip_ops *chip = vv->vcpu->vm->irqchip;
-
-    if (chip->set_tpr)
-        chip->set_tpr(vv->vcpu->vm->irqchip_ctx, vv->vcpu, (uint8_t)(val << 4));
-    else
-        vv->tpr = val;
-}
-
 static bool h_cr8(struct vmx_vcpu *vv, uint64_t q)
 {
     if (CR_QUAL_TYPE(q) == CR_TYPE_MOV_FROM) {
-        gpr_write(vv, CR_QUAL_GPR(q), cr8_read(vv));
+        gpr_write(vv, CR_QUAL_GPR(q), vmx_tpr_get(vv) >> 4);
     } else {
         uint64_t val = gpr_read(vv, CR_QUAL_GPR(q));
         if (val > 15) {
             vmx_inject_exception(EXC_GP, true, 0);
             return true;
         }
-        cr8_write(vv, (uint8_t)val);
+        vmx_tpr_set(vv, (uint8_t)(val << 4));
     }
     vmx_skip_instruction();
     return true;

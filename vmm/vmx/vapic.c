@@ -61,12 +61,28 @@ uint32_t vapic_proc_controls(struct vmx_vcpu *vv, uint32_t proc)
     return (proc | PROC_TPR_SHADOW) & ~(PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING);
 }
 
-static uint8_t model_tpr(struct vmx_vcpu *vv)
+/*
+ * The vCPU's task priority, 8 bits: its local APIC's TPR when it has one
+ * (CR8 is TPR[7:4], SDM 10.8.6.1), else vv->tpr, the CR8 of a vCPU without
+ * one. The CR8 exits and the TPR shadow's sync both go through these.
+ */
+uint8_t vmx_tpr_get(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
     const struct irqchip_ops *chip = v->vm->irqchip;
 
     return chip->get_tpr ? chip->get_tpr(v->vm->irqchip_ctx, v) : (uint8_t)(vv->tpr << 4);
+}
+
+void vmx_tpr_set(struct vmx_vcpu *vv, uint8_t tpr)
+{
+    struct vcpu *v = vv->vcpu;
+    const struct irqchip_ops *chip = v->vm->irqchip;
+
+    if (chip->set_tpr)
+        chip->set_tpr(v->vm->irqchip_ctx, v, tpr);
+    else
+        vv->tpr = tpr >> 4;
 }
 
 /*
@@ -235,7 +251,7 @@ void vapic_vmcs_setup(struct vmx_vcpu *vv)
 {
     if (!vv->vapic || !(vmread(VMCS_PROC_CONTROLS) & PROC_TPR_SHADOW))
         return;
-    vv->vtpr = model_tpr(vv);
+    vv->vtpr = vmx_tpr_get(vv);
     *vtpr_reg(vv) = vv->vtpr;
     vv->vtpr_thr = 0;
     vmwrite(VMCS_VIRTUAL_APIC_ADDR, vv->vapic);
@@ -245,8 +261,6 @@ void vapic_vmcs_setup(struct vmx_vcpu *vv)
 /* A VM exit: a CR8 write the guest made without exiting reaches the model. */
 void vapic_exit(struct vmx_vcpu *vv)
 {
-    struct vcpu *v = vv->vcpu;
-    const struct irqchip_ops *chip;
     uint8_t vtpr;
 
     if (!vv->vapic)
@@ -256,11 +270,7 @@ void vapic_exit(struct vmx_vcpu *vv)
     if ((vtpr = (uint8_t)*vtpr_reg(vv)) == vv->vtpr)
         return;
     vv->vtpr = vtpr;
-    chip = v->vm->irqchip;
-    if (chip->set_tpr)
-        chip->set_tpr(v->vm->irqchip_ctx, v, vtpr);
-    else
-        vv->tpr = vtpr >> 4;
+    vmx_tpr_set(vv, vtpr);
 }
 
 /* Before an entry; pending: the vector the model would still deliver now, or -1. */
@@ -273,7 +283,7 @@ void vapic_entry(struct vmx_vcpu *vv, int pending)
     if (!vv->vapic)
         return;
     chip = v->vm->irqchip;
-    tpr = model_tpr(vv);
+    tpr = vmx_tpr_get(vv);
     if (tpr != vv->vtpr) {
         vv->vtpr = tpr;
         *vtpr_reg(vv) = tpr;

@@ -193,24 +193,6 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
                       !(vv->proc_ctl & (PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING));
 }
 
-/*
- * HLT with IF=0 on a board with NMIs: only an NMI ends it (SDM Vol. 2A HLT;
- * INIT is not modelled for running vCPUs), so the vCPU waits on its CPU for
- * one: a latched NMI kicks it. Not the HLT activity state: Bochs 2.7 does
- * not wake a guest halted with IF=0 for the host interrupt that the kick is
- * (docs/tdx.md), and nothing maskable could end this HLT anyway.
- */
-static bool halt_for_nmi(struct vcpu *v)
-{
-    v->state = VCPU_HALTED;
-    while (!v->stop && !vcpu_nmi_pending(v)) {
-        irq_enable_and_halt(); /* sti;hlt is atomic: a kick before hlt still wakes us */
-        irq_disable();
-    }
-    v->state = VCPU_RUNNING;
-    return !v->stop;
-}
-
 bool vmx_halt(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
@@ -221,8 +203,15 @@ bool vmx_halt(struct vmx_vcpu *vv)
         return true; /* injected at entry (an NMI regardless of IF, or a single-step #DB): HLT ends at once */
     if (vcpu_halt_on_host(v)) /* the bare board's test hook: a queued vector ends HLT, IF or not */
         return vec >= 0 || vcpu_halt_wait(v);
+    /*
+     * HLT with IF=0 on a board with NMIs: only an NMI ends it (SDM Vol. 2A
+     * HLT; INIT is not modelled for running vCPUs), so the vCPU waits on its
+     * CPU for one; a latched NMI kicks it. Not the HLT activity state:
+     * Bochs 2.7 does not wake a guest halted with IF=0 for the host
+     * interrupt that the kick is (docs/tdx.md).
+     */
     if (!intr_on && v->vm->irqchip->nmi_pending)
-        return halt_for_nmi(v);
+        return vcpu_halt_until(v, vcpu_nmi_pending);
     if (vmx_caps.misc & VMX_MISC_ACTIVITY_HLT) {
         vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_HLT);
         return true;

@@ -85,6 +85,8 @@ void vapic_vmcs_setup(struct vmx_vcpu *vv);
 void vapic_exit(struct vmx_vcpu *vv);
 void vapic_entry(struct vmx_vcpu *vv, int pending);
 void vapic_free(struct vmx_vcpu *vv);
+uint8_t vmx_tpr_get(struct vmx_vcpu *vv);
+void vmx_tpr_set(struct vmx_vcpu *vv, uint8_t tpr);
 bool vapic_vid_mode(struct vmx_vcpu *vv);
 int vapic_vid_push(struct vmx_vcpu *vv);
 bool vapic_eoi_exit(struct vmx_vcpu *vv);
