@@ -106,6 +106,16 @@ int vm_mmio(struct vcpu *v, uint64_t gpa, unsigned size, bool write, uint64_t *v
     return r ? r->fn.mmio(v, r->ctx, gpa, size, write, val) : -ENOENT;
 }
 
+int vm_mmio_unclaimed(struct vcpu *v, unsigned size, bool write, uint64_t *val)
+{
+    if (v->vm->strict_mem)
+        return -ENOENT;
+    v->vm->unclaimed_mem++;
+    if (!write) /* reads float high, writes vanish, as for ports */
+        *val = size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+    return 0;
+}
+
 bool vm_mmio_claimed(struct vm *vm, uint64_t gpa)
 {
     return vm_io_find(&vm->io.mmio, gpa) != NULL;

@@ -92,6 +92,12 @@ void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val
 void vm_pio_unclaimed(struct vcpu *v, unsigned size, bool in, uint32_t *val);
 /* Guest-physical MMIO outside RAM: the handler's result, -ENOENT when nothing lives at gpa. */
 int vm_mmio(struct vcpu *v, uint64_t gpa, unsigned size, bool write, uint64_t *val);
+/*
+ * What an access vm_mmio found nothing for does: an unclaimed PC bus reads
+ * all ones and drops writes, counted in vm->unclaimed_mem (0); with
+ * strict-mem=on, -ENOENT (the backend stops the VM).
+ */
+int vm_mmio_unclaimed(struct vcpu *v, unsigned size, bool write, uint64_t *val);
 bool vm_mmio_claimed(struct vm *vm, uint64_t gpa);
 /* MSRs a device owns: 0, -EINVAL (#GP), or -ENOENT: the backend's own rules decide. */
 int vm_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val);

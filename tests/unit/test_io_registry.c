@@ -416,6 +416,27 @@ static void test_mmio_dispatch(void **state)
     assert_int_equal(bad->calls, 1);
 }
 
+/* Nothing at the address: an unclaimed bus reads all ones, drops writes, counts; strict-mem stops. */
+static void test_mmio_unclaimed(void **state)
+{
+    static const unsigned sizes[] = {1, 2, 4, 8};
+    static const uint64_t ones[] = {0xff, 0xffff, 0xffffffffULL, ~0ULL};
+    uint64_t val;
+
+    for (unsigned i = 0; i < 4; i++) {
+        val = 0;
+        assert_int_equal(vm_mmio_unclaimed(&vm.vcpus[0], sizes[i], false, &val), 0);
+        assert_int_equal(val, ones[i]);
+    }
+    val = 0x1234;
+    assert_int_equal(vm_mmio_unclaimed(&vm.vcpus[0], 4, true, &val), 0);
+    assert_int_equal(val, 0x1234);
+    assert_int_equal(vm.unclaimed_mem, 5);
+    vm.strict_mem = true;
+    assert_int_equal(vm_mmio_unclaimed(&vm.vcpus[0], 4, false, &val), -ENOENT);
+    assert_int_equal(vm.unclaimed_mem, 5);
+}
+
 static void test_msr_ranges(void **state)
 {
     struct hit *x2 = hit(0), *one = hit(1), *top = hit(2), *gp = hit(3);
@@ -762,6 +783,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pio_bitmap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_range_and_full_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pio_dispatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mmio_unclaimed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mmio_dispatch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_msr_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_board_claims, setup, teardown),

@@ -109,21 +109,12 @@ static void inject_pf(const struct guest_fault *f)
     vmx_inject_exception(EXC_PF, true, f->error);
 }
 
-/*
- * An address no RAM or device answers behaves as an unclaimed PC bus: reads
- * float high, writes vanish (docs/guest-abi.md), unless the VM asked to be
- * stopped instead (strict-mem=on).
- */
+/* A device's page, or an address nothing answers (vmm/io.h: docs/guest-abi.md). */
 static int mmio_access(struct vcpu *v, uint64_t gpa, unsigned size, bool write, uint64_t *val)
 {
     int err = vm_mmio(v, gpa, size, write, val);
 
-    if (err != -ENOENT || v->vm->strict_mem)
-        return err;
-    v->vm->unclaimed_mem++;
-    if (!write)
-        *val = size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
-    return 0;
+    return err == -ENOENT ? vm_mmio_unclaimed(v, size, write, val) : err;
 }
 
 /* Memory operand access: the MMIO page goes to its device, anything else to guest RAM. */
