@@ -245,6 +245,16 @@ static struct cpuid_regs *cache_slot(struct vm *vm, uint32_t leaf, uint32_t sub)
     return NULL;
 }
 
+/* The leaves filter_vcpu changes; leaf 0 only under MISC_ENABLE's limit. */
+#define VCPU_FILTERED ((1u << 1) | (1u << 7) | (1u << 0xB) | (1u << 0x1F))
+
+uint32_t vm_cpuid_final_mask(const struct vcpu *v)
+{
+    uint32_t m = CACHED_BASIC & ~VCPU_FILTERED;
+
+    return v->msrs.misc_enable & MISC_ENABLE_LIMIT_CPUID ? m & ~1u : m;
+}
+
 static void cache_fill(struct vm *vm)
 {
     static const uint32_t ranges[][2] = {

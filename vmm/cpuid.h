@@ -34,4 +34,22 @@ void vm_cpuid_init(struct vm *vm);
 void vm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t guest_cr4,
               struct cpuid_regs *r);
 
+/*
+ * The basic leaves (bit n: leaf n) whose cached answer is all of vm_cpuid's
+ * answer for v as it is now: nothing of the vCPU is added to them. The
+ * cached extended leaves never depend on the vCPU.
+ */
+uint32_t vm_cpuid_final_mask(const struct vcpu *v);
+
+/* vm_cpuid's answer without computing anything, given the mask above; NULL if not that simple. */
+static inline const struct cpuid_regs *vm_cpuid_final(const struct vm_cpuid_cache *c,
+                                                      uint32_t final_mask, uint32_t leaf)
+{
+    if (leaf < 32)
+        return final_mask >> leaf & 1 ? &c->basic[leaf] : NULL;
+    if (leaf - 0x80000000u < VM_CPUID_CACHE_EXT)
+        return &c->ext[leaf - 0x80000000u];
+    return NULL;
+}
+
 #endif

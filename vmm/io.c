@@ -81,13 +81,6 @@ const struct io_range *vm_io_find(const struct io_table *t, uint64_t addr)
     return NULL;
 }
 
-void vm_pio_unclaimed(struct vcpu *v, unsigned size, bool in, uint32_t *val)
-{
-    v->vm->unhandled_io++;
-    if (in) /* reads float high, writes vanish */
-        *val = size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
-}
-
 void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val)
 {
     const struct io_range *r =

@@ -88,8 +88,7 @@ static inline bool vm_io_pio_claimed(const struct vm_io *io, uint16_t port)
  * vm->unhandled_io. Whether the vCPU must stop afterwards is in v->stop.
  */
 void vm_pio(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *val);
-/* What vm_pio does for a port nobody claimed; for a device's reads of a write-only port too. */
-void vm_pio_unclaimed(struct vcpu *v, unsigned size, bool in, uint32_t *val);
+/* vm_pio_unclaimed (vm.h): what vm_pio does for a port nobody claimed. */
 /* Guest-physical MMIO outside RAM: the handler's result, -ENOENT when nothing lives at gpa. */
 int vm_mmio(struct vcpu *v, uint64_t gpa, unsigned size, bool write, uint64_t *val);
 /*

@@ -87,6 +87,7 @@ int sched_start_vm(struct vm *vm)
 
 void sched_kick(struct vcpu *v)
 {
+    v->fast_exits = 0;
     if (v->state == VCPU_RUNNING || v->state == VCPU_HALTED)
         smp_kick(v->pcpu);
 }

@@ -39,6 +39,14 @@ struct vcpu {
     volatile int state;
     volatile bool stop; /* set by anyone; the vCPU leaves its loop at the next exit */
     void *arch;         /* backend state */
+    /*
+     * Whether the backend's exit fast path may resume the guest (its own
+     * mode, set before each full entry). sched_kick zeroes it: whatever the
+     * kick is for, the vCPU's next exit takes the full path, even where a
+     * kick sent while that CPU ran the fast path is not taken at VMRESUME
+     * (Bochs 2.7).
+     */
+    volatile uint8_t fast_exits;
     uint64_t exits;
     uint64_t exit_count[VMEXIT_CLASSES];
     /* Only while the VM's exit_timing is on (`stats <vm> on`): exits timed and their ticks. */
@@ -147,13 +155,17 @@ struct vm *vm_get(unsigned idx);
 const char *vm_state_name(int state);
 
 /* Hypercall dispatch (backend-neutral ABI, docs/guest-abi.md). */
+enum { HC_PRINT = 1, HC_EXIT = 2, HC_SELF_IRQ = 3 };
 uint64_t vm_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1);
 /*
  * True when hypercall nr may queue an interrupt for the caller or end the
  * VM (no kick reaches the caller's own CPU then): an exit fast path must
  * leave it to the full path, whose entry step delivers what it queued.
  */
-bool vm_hypercall_has_events(uint64_t nr);
+static inline bool vm_hypercall_has_events(uint64_t nr)
+{
+    return nr == HC_EXIT || nr == HC_SELF_IRQ;
+}
 /*
  * The vCPU executed HLT: waits on its CPU until its interrupt controller
  * wakes it (vcpu_irq_wake) or it must stop; false when it must stop.
@@ -169,6 +181,18 @@ bool vcpu_halt_until(struct vcpu *v, bool (*woken)(struct vcpu *v));
 bool vcpu_host_interrupt(struct vcpu *v, uint32_t exit_intr_info);
 /* A VM exit for an NMI: the host's (panic or stop of the other CPUs), or nothing to do. */
 void vcpu_host_nmi(void);
+
+/*
+ * What vm_pio does for a port nobody claimed, and a device's reads of a
+ * write-only port: reads float high, writes vanish; counted. Inline for the
+ * exit fast path.
+ */
+static inline void vm_pio_unclaimed(struct vcpu *v, unsigned size, bool in, uint32_t *val)
+{
+    v->vm->unhandled_io++;
+    if (in)
+        *val = size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
+}
 
 /* Exit statistics for `stats`: one exit of class cls whose handling began at TSC t0. */
 static inline void vcpu_account_exit(struct vcpu *v, int cls, uint64_t t0, uint64_t now)

@@ -7,17 +7,17 @@
  * so the exit handler is plain C on the vCPU thread's stack.
  *
  *   int vmx_enter(struct guest_regs *regs, int launched)
- *   int vmx_enter_fast(struct vmx_vcpu *vv, int launched)
  *   return 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed (VMfail).
  *
- * vmx_enter_fast is the vmx backend's (regs is the first member of struct
- * vmx_vcpu): on each exit the stub first calls vmx_fast_exit(vv), and when
- * that handled the exit it loads the guest registers and resumes the guest
- * right here (Jailhouse's vmx_vmexit does the same), without returning
- * through the run loop and without a HOST_RSP write: RSP is back at the
- * value vmx_enter_fast wrote. Only other exits return to the caller.
+ * Two host RIPs: vmx_exit_entry, which always returns to vmx_enter's
+ * caller, and vmx_exit_fast_entry, the vmx backend's (regs is the first
+ * member of struct vmx_vcpu): it first calls vmx_fast_exit(vv), and when
+ * that handled the exit it loads the guest registers and resumes the
+ * guest right here (Jailhouse's vmx_vmexit does the same), without
+ * returning through the run loop and without a HOST_RSP write: RSP is
+ * back at the value vmx_enter wrote. Only other exits return to the caller.
  *
- * The frame below HOST_RSP: regs, the fast flag, padding (HOST_RSP is then
+ * The frame below HOST_RSP: regs, two padding words (HOST_RSP is then
  * 16-byte aligned for the C call), the caller's callee-saved registers.
  */
 #define VMCS_HOST_RSP 0x6C14
@@ -38,18 +38,6 @@
 #define R_R15 120
 
     .text
-    .globl vmx_enter_fast
-vmx_enter_fast:
-    push %rbp
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp /* padding */
-    pushq $1 /* exits try vmx_fast_exit first */
-    jmp 4f
-
     .globl vmx_enter
 vmx_enter:
     push %rbp
@@ -59,8 +47,8 @@ vmx_enter:
     push %r14
     push %r15
     push %rbp /* padding */
-    pushq $0
-4:  push %rdi /* the exit path finds regs at (%rsp) */
+    push %rbp /* padding */
+    push %rdi /* the exit path finds regs at (%rsp) */
     mov $VMCS_HOST_RSP, %eax
     vmwrite %rsp, %rax
     test %esi, %esi /* flags survive the movs below */
@@ -89,14 +77,13 @@ vmx_enter:
     mov $1, %eax
     jmp 3f
 
-    .globl vmx_exit_entry
-vmx_exit_entry:
-    /*
-     * The fast path only sees the registers the C ABI lets vmx_fast_exit
-     * clobber, plus RBX (VMCALL's argument, CPUID's result): RBP and
-     * R12-R15 are callee-saved, so the guest's values are still in them
-     * after the call, and stored only when the exit goes the full way.
-     */
+/*
+ * The registers the C ABI lets vmx_fast_exit clobber, plus RBX (VMCALL's
+ * argument, CPUID's result). RBP and R12-R15 are callee-saved: the guest's
+ * values are still in them after the call and are stored only when the
+ * exit goes the full way (6f).
+ */
+.macro SAVE_CLOBBERED
     push %rdi
     mov 8(%rsp), %rdi
     mov %rax, R_RAX(%rdi)
@@ -109,26 +96,32 @@ vmx_exit_entry:
     mov %r10, R_R10(%rdi)
     mov %r11, R_R11(%rdi)
     popq R_RDI(%rdi)
-    cmpq $0, 8(%rsp)
-    je 5f
+.endm
+
+    .globl vmx_exit_fast_entry
+vmx_exit_fast_entry:
+    SAVE_CLOBBERED
     call vmx_fast_exit /* rdi = regs = the vmx_vcpu; RSP is 16-byte aligned here */
-    test %al, %al
+    test %rax, %rax
     jz 5f
-    mov (%rsp), %rdi /* handled: back into the guest, RBP and R12-R15 untouched */
-    mov R_RAX(%rdi), %rax
-    mov R_RCX(%rdi), %rcx
-    mov R_RDX(%rdi), %rdx
-    mov R_RBX(%rdi), %rbx
-    mov R_RSI(%rdi), %rsi
-    mov R_R8(%rdi), %r8
-    mov R_R9(%rdi), %r9
-    mov R_R10(%rdi), %r10
-    mov R_R11(%rdi), %r11
-    mov R_RDI(%rdi), %rdi
+    mov R_RCX(%rax), %rcx /* handled: rax = regs; RBP and R12-R15 untouched */
+    mov R_RDX(%rax), %rdx
+    mov R_RBX(%rax), %rbx
+    mov R_RSI(%rax), %rsi
+    mov R_RDI(%rax), %rdi
+    mov R_R8(%rax), %r8
+    mov R_R9(%rax), %r9
+    mov R_R10(%rax), %r10
+    mov R_R11(%rax), %r11
+    mov R_RAX(%rax), %rax
     vmresume
-    mov (%rsp), %rdi /* VMfail: the guest's RDI is still in memory */
+    mov (%rsp), %rdi /* VMfail: the guest's registers are still in memory */
     call 6f
     jmp 2b /* the caller reports it as for its own entry */
+
+    .globl vmx_exit_entry
+vmx_exit_entry:
+    SAVE_CLOBBERED
 5:  mov (%rsp), %rdi /* the full path: every register in regs */
     call 6f
     add $24, %rsp

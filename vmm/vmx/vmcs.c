@@ -220,6 +220,7 @@ int vmcs_setup(struct vmx_vcpu *vv, uint64_t eptp, const void *start)
 
     setup_controls(vv, eptp);
     vmcs_load_host_state();
+    w(VMCS_HOST_RIP, (uint64_t)vmx_exit_fast_entry); /* the backend's vCPUs take the fast path */
     guest_mode_state(vv, s);
     guest_common_state(vv, s);
     return 0;

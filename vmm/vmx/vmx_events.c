@@ -18,6 +18,7 @@
 #include "vmm/vmx/vmx_vcpu.h"
 #include "vmm/irqchip.h"
 #include "vmm/vm.h"
+#include "vmm/cpuid.h"
 #include "kernel/x86/cpu.h"
 #include "kernel/x86/regs.h"
 
@@ -146,16 +147,42 @@ static enum nmi_wait deliver_nmi(struct vmx_vcpu *vv)
 
 static void arm_timer(struct vmx_vcpu *vv)
 {
-    uint64_t deadline = vcpu_timer_deadline(vv->vcpu), now, ticks;
+    uint64_t deadline = vcpu_timer_deadline(vv->vcpu);
 
+    vv->timer_deadline = deadline;
     if (deadline == UINT64_MAX) {
         set_pin(vv, PIN_PREEMPTION_TIMER, false);
         return;
     }
-    now = rdtsc();
-    ticks = deadline > now ? (deadline - now) >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc) : 0;
-    vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffULL ? 0xffffffffULL : ticks);
+    vmx_preemption_timer_set(deadline);
     set_pin(vv, PIN_PREEMPTION_TIMER, true);
+}
+
+/* What the next exits may do without the full path (vmx_fast_exit). */
+static enum vmx_fast fast_mode(struct vmx_vcpu *vv, int vec, enum nmi_wait nmi)
+{
+    struct vcpu *v = vv->vcpu;
+
+    if (vec >= 0 || nmi != NMI_NONE || vcpu_nmi_pending(v) ||
+        (vv->proc_ctl & (PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING)))
+        return VMX_FAST_NONE;
+    vv->cpuid_final = vm_cpuid_final_mask(v);
+    return (vv->pin_ctl & PIN_PREEMPTION_TIMER) || v->vm->exit_timing ? VMX_FAST_EXTRA
+                                                                      : VMX_FAST_PLAIN;
+}
+
+/*
+ * A stop (set, then fast_exits zeroed by its kick) racing with this store
+ * must still win: store, full fence, load, as KVM orders vcpu->mode
+ * against requests. Other kicks need no such care: their IPI makes the
+ * guest exit.
+ */
+static void fast_exits_set(struct vcpu *v, enum vmx_fast mode)
+{
+    v->fast_exits = (uint8_t)mode;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (v->stop)
+        v->fast_exits = VMX_FAST_NONE;
 }
 
 void vmx_prepare_entry(struct vmx_vcpu *vv)
@@ -183,14 +210,9 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
     }
     set_proc(vv, PROC_INTR_WINDOW_EXITING, vec >= 0 || nmi == NMI_WAIT_INTR_WINDOW);
     vapic_entry(vv, vec); /* VTPR and the TPR threshold */
+    /* A preemption timer restarts from its VMCS value at each entry: armed at every one. */
     arm_timer(vv);
-    /*
-     * The timer too: a preemption timer restarts from its VMCS value at
-     * each entry, so it must be armed again at every one.
-     */
-    vv->entry_quiet = vec < 0 && nmi == NMI_NONE && !vcpu_nmi_pending(vv->vcpu) &&
-                      !(vv->pin_ctl & PIN_PREEMPTION_TIMER) &&
-                      !(vv->proc_ctl & (PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING));
+    fast_exits_set(vv->vcpu, fast_mode(vv, vec, nmi));
 }
 
 bool vmx_halt(struct vmx_vcpu *vv)

@@ -7,6 +7,10 @@
 #include "vmm/decode/insn_cache.h"
 #include "vmm/vmx/ept.h"
 #include "vmm/vmx/vmx_public.h" /* struct guest_regs, vmx_enter, injection: public */
+#include "vmm/vmx/vmx.h"
+#include "vmm/vmx/vmx_asm.h"
+#include "vmm/vmx/vmx_hw.h"
+#include "kernel/x86/cpu.h"
 
 struct vcpu;
 
@@ -29,15 +33,8 @@ struct vmx_vcpu {
     uint32_t exit_reason;
     uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
-    /*
-     * Set by vmx_prepare_entry: it left nothing to do at the next entry (no
-     * interrupt or NMI pending, no window exit asked for, no timer armed).
-     * Until the vCPU's next full exit only a kick can change that, and a
-     * kick is a host interrupt, which exits (never a fast exit): so exits
-     * that cannot queue events themselves may resume the guest at once
-     * (vmx_fast_exit).
-     */
-    bool entry_quiet;
+    uint32_t cpuid_final;                        /* vm_cpuid_final_mask at the last full entry */
+    uint64_t timer_deadline;      /* the preemption timer's, TSC; UINT64_MAX: not armed */
     struct insn_cache insn_cache; /* MMIO instructions decoded (exit_mmio.c) */
 };
 
@@ -45,10 +42,27 @@ struct vmx_vm {
     struct ept ept;
 };
 
-/* vmm/vmx/entry.S: where VM exits land (the VMCS host RIP); vmx_enter is in vmx_public.h. */
+/*
+ * vcpu->fast_exits, set by vmx_prepare_entry: it left nothing to do at the
+ * next entry but, perhaps, the preemption timer (no interrupt or NMI
+ * pending, no window exit asked for). Until the vCPU's next full exit only
+ * a kick can change that, and a kick zeroes it and is a host interrupt,
+ * which exits (never a fast exit): so exits that cannot queue events
+ * themselves may resume the guest at once (vmx_fast_exit).
+ */
+enum vmx_fast {
+    VMX_FAST_NONE,  /* every exit takes the full path */
+    VMX_FAST_PLAIN, /* the hot exits resume at once */
+    VMX_FAST_EXTRA, /* the same, re-arming the preemption timer or timing the exit */
+};
+
+/*
+ * vmm/vmx/entry.S: where VM exits land (the VMCS host RIP); vmx_enter is in
+ * vmx_public.h. The backend's own vCPUs use the fast one: exits
+ * vmx_fast_exit handles resume in the stub.
+ */
 void vmx_exit_entry(void);
-/* vmx_enter for the backend's own vCPUs: exits vmx_fast_exit handles resume in the stub. */
-int vmx_enter_fast(struct vmx_vcpu *vv, int launched);
+void vmx_exit_fast_entry(void);
 
 /* vmm/vmx/vmcs.c */
 int vmcs_setup(struct vmx_vcpu *vv, uint64_t eptp, const void *start);
@@ -57,12 +71,12 @@ void vmcs_dump_entry_failure(struct vmx_vcpu *vv, bool vmfail);
 /* vmm/vmx/exit.c: handles one exit; false when the vCPU must stop. */
 bool vmx_handle_exit(struct vmx_vcpu *vv);
 /*
- * The hot exits (CPUID, VMCALL, unclaimed port I/O) when entry_quiet: true
- * when handled and the guest may be resumed without the entry path; false
- * (nothing done) sends the exit down vmx_handle_exit. Called by the exit
- * stub (entry.S) with the guest registers saved in vv->regs.
+ * vmm/vmx/exit_fast.c: the hot exits (CPUID, VMCALL, unclaimed port I/O)
+ * while vv->fast allows: the registers to resume the guest with when
+ * handled; NULL (nothing done) sends the exit down vmx_handle_exit. Called
+ * by the exit stub (entry.S) with the guest registers saved in vv->regs.
  */
-bool vmx_fast_exit(struct vmx_vcpu *vv);
+struct guest_regs *vmx_fast_exit(struct vmx_vcpu *vv);
 /*
  * hv completed the guest's instruction and moved RIP past it (rflags: as
  * the instruction started): STI / MOV SS blocking ends and the #DB due
@@ -90,6 +104,20 @@ void vmx_tpr_set(struct vmx_vcpu *vv, uint8_t tpr);
 bool vapic_vid_mode(struct vmx_vcpu *vv);
 int vapic_vid_push(struct vmx_vcpu *vv);
 bool vapic_eoi_exit(struct vmx_vcpu *vv);
+
+/*
+ * The VMX-preemption timer counts down only in VMX non-root operation and
+ * restarts from its VMCS field at each entry (SDM Vol. 3C, "VMX-Preemption
+ * Timer"): the
+ * field is the time left to the deadline, written before every entry.
+ */
+static inline void vmx_preemption_timer_set(uint64_t deadline)
+{
+    uint64_t now = rdtsc();
+    uint64_t ticks = deadline > now ? (deadline - now) >> VMX_MISC_PREEMPT_RATE(vmx_caps.misc) : 0;
+
+    vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffULL ? 0xffffffffULL : ticks);
+}
 
 /* vmm/vmx/vmx_events.c: interrupt injection, timers and HLT. */
 void vmx_save_idt_vectoring(struct vmx_vcpu *vv);

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The exit fast path (docs/performance.md). Exits that cannot queue an
+ * event for their own vCPU (CPUID, hypercalls that queue none, port I/O no
+ * device claims), taken while the last full entry left nothing pending
+ * (vcpu->fast_exits): the entry path would find nothing to do, so the exit
+ * stub (entry.S) resumes the guest at once. Everything else takes the full
+ * path:
+ * - these are instruction exits, never taken while an event is delivered,
+ *   so no IDT-vectoring information needs saving (SDM Vol. 3C,
+ *   "Information for VM Exits During Event Delivery");
+ * - a stop request, like every kick, zeroes fast_exits, and the kick's host
+ *   interrupt makes the guest exit;
+ * - port I/O a device claims, and the hypercalls that queue an interrupt or
+ *   end the VM, go the full way.
+ *
+ * Every cycle here counts, and Bochs counts instructions: the common case
+ * is a leaf path with no call, so GCC saves no register for it; rare cases
+ * are tail calls. Completing the instruction still ends an STI / MOV SS
+ * shadow and injects the single-step #DB (vmx_instruction_done): the
+ * injected #DB needs no entry path, nothing else being pending.
+ */
+#include "vmm/vmx/vmx_vcpu.h"
+#include "vmm/cpuid.h"
+#include "vmm/io.h"
+#include "vmm/vm.h"
+#include "kernel/x86/regs.h"
+
+_Static_assert(__builtin_offsetof(struct vmx_vcpu, regs) == 0, "entry.S passes regs as the vcpu");
+
+static __attribute__((noinline)) struct guest_regs *resume_after_shadow(struct vmx_vcpu *vv)
+{
+    vmx_instruction_done(vmread(VMCS_GUEST_RFLAGS));
+    return &vv->regs;
+}
+
+/* The instruction is done: RIP past it, then the guest resumes (entry.S). */
+static inline __attribute__((always_inline)) struct guest_regs *resume(struct vmx_vcpu *vv)
+{
+    vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN));
+    if (unlikely(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+                 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) ||
+        unlikely(vmread(VMCS_GUEST_RFLAGS) & RFLAGS_TF))
+        return resume_after_shadow(vv);
+    return &vv->regs;
+}
+
+static inline __attribute__((always_inline)) void count(struct vcpu *v, int cls)
+{
+    v->exits++;
+    v->exit_count[cls]++;
+}
+
+static inline __attribute__((always_inline)) void set_cpuid(struct vmx_vcpu *vv,
+                                                            const struct cpuid_regs *r)
+{
+    vv->regs.rax = r->eax;
+    vv->regs.rbx = r->ebx;
+    vv->regs.rcx = r->ecx;
+    vv->regs.rdx = r->edx;
+}
+
+/* The leaves vm_cpuid computes something for. */
+static __attribute__((noinline)) struct guest_regs *cpuid_computed(struct vmx_vcpu *vv)
+{
+    uint32_t leaf = (uint32_t)vv->regs.rax;
+    struct cpuid_regs r;
+
+    vm_cpuid(vv->vcpu, leaf, (uint32_t)vv->regs.rcx,
+             leaf == 1 || leaf == 7 ? vmread(VMCS_GUEST_CR4) : 0, &r);
+    set_cpuid(vv, &r);
+    count(vv->vcpu, VMEXIT_CPUID);
+    return resume(vv);
+}
+
+static inline __attribute__((always_inline)) struct guest_regs *fast_cpuid(struct vmx_vcpu *vv)
+{
+    const struct cpuid_regs *r =
+        vm_cpuid_final(&vv->vcpu->vm->cpuid_cache, vv->cpuid_final, (uint32_t)vv->regs.rax);
+
+    if (!r)
+        return cpuid_computed(vv);
+    set_cpuid(vv, r);
+    count(vv->vcpu, VMEXIT_CPUID);
+    return resume(vv);
+}
+
+static __attribute__((noinline)) struct guest_regs *fast_vmcall(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+
+    if (vm_hypercall_has_events(vv->regs.rax))
+        return NULL;
+    vv->regs.rax = vm_hypercall(v, vv->regs.rax, vv->regs.rbx, vv->regs.rcx);
+    count(v, VMEXIT_HYPERCALL);
+    return resume(vv);
+}
+
+/* Port I/O no device claims: reads float high, writes vanish (vm_pio_unclaimed). */
+static __attribute__((noinline)) struct guest_regs *fast_io(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+    unsigned size = (q & IO_QUAL_SIZE_MASK) + 1;
+    uint32_t val;
+
+    if ((q & IO_QUAL_STRING) || vm_io_pio_claimed(&v->vm->io, (uint16_t)(q >> IO_QUAL_PORT_SHIFT)))
+        return NULL;
+    vm_pio_unclaimed(v, size, q & IO_QUAL_IN, &val);
+    if (q & IO_QUAL_IN) /* all ones: a 32-bit IN zero-extends into RAX, 8/16-bit ones merge */
+        vv->regs.rax = size == 4 ? val : vv->regs.rax | val;
+    count(v, VMEXIT_IO);
+    return resume(vv);
+}
+
+static inline __attribute__((always_inline)) struct guest_regs *dispatch(struct vmx_vcpu *vv,
+                                                                         uint32_t reason)
+{
+    if (reason == EXIT_CPUID)
+        return fast_cpuid(vv);
+    if (reason == EXIT_VMCALL)
+        return fast_vmcall(vv);
+    if (reason == EXIT_IO)
+        return fast_io(vv);
+    return NULL;
+}
+
+static int exit_class(uint32_t reason)
+{
+    return reason == EXIT_CPUID    ? VMEXIT_CPUID
+           : reason == EXIT_VMCALL ? VMEXIT_HYPERCALL
+                                   : VMEXIT_IO;
+}
+
+/* The same with a preemption timer to re-arm (it restarts at each entry) or the exit timed. */
+static __attribute__((noinline)) struct guest_regs *fast_exit_extra(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON); /* full: an entry failure has bit 31 */
+    bool timed = v->vm->exit_timing;
+    uint64_t t0 = timed ? rdtsc() : 0;
+    struct guest_regs *regs = dispatch(vv, reason);
+
+    if (!regs)
+        return NULL;
+    if (vv->timer_deadline != UINT64_MAX)
+        vmx_preemption_timer_set(vv->timer_deadline);
+    if (timed) {
+        int cls = exit_class(reason);
+
+        v->exit_timed[cls]++;
+        v->exit_cycles[cls] += rdtsc() - t0;
+    }
+    return regs;
+}
+
+struct guest_regs *vmx_fast_exit(struct vmx_vcpu *vv)
+{
+    uint8_t mode = vv->vcpu->fast_exits;
+
+    if (likely(mode == VMX_FAST_PLAIN))
+        return dispatch(vv, (uint32_t)vmread(VMCS_EXIT_REASON));
+    return mode == VMX_FAST_EXTRA ? fast_exit_extra(vv) : NULL;
+}
