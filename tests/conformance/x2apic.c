@@ -5,7 +5,8 @@
  * x2APIC ID (== CPUID.0BH:EDX, == the xAPIC ID the CPU had); LDR is
  * derived from it; MSR-only rules (#GP for the reserved ICR2 0x831 and
  * DFR 0x80E, writes to the read-only ID, a non-zero EOI write, the
- * x2APIC -> xAPIC transition); self-IPI through MSR 0x83F; fixed IPIs with
+ * x2APIC -> xAPIC transition); self-IPI through MSR 0x83F, and an illegal
+ * vector (0-15) there only logged in ESR (SDM 11.5.3); fixed IPIs with
  * one 64-bit ICR write (0x830) to another CPU and by shorthand; one-shot
  * and periodic timer through the MSRs; back to xAPIC mode at the end.
  */
@@ -13,6 +14,7 @@
 
 #define VEC 0x60
 #define TIMER_VEC 0x50
+#define ILLEGAL_VEC 5 /* delivered, it would be an unexpected #BR: a FAIL */
 #define X2APIC_MSR(reg) (0x800 + ((reg) >> 4))
 
 static volatile int hits[MAX_CPUS], ticks;
@@ -87,6 +89,16 @@ static void test_ipis(void)
     udelay(1000);
     irq_disable();
     report(hits[0] == 1, "self-IPI (MSR 0x83F) delivered");
+
+    wrmsr(X2APIC_MSR(APIC_ESR), 0); /* latches (and so clears) what came before */
+    wrmsr(X2APIC_MSR(APIC_SELF_IPI), ILLEGAL_VEC);
+    irq_enable();
+    udelay(100);
+    irq_disable();
+    wrmsr(X2APIC_MSR(APIC_ESR), 0);
+    u32 esr = (u32)rdmsr(X2APIC_MSR(APIC_ESR));
+    report(esr & 0x60, "self-IPI (MSR 0x83F) of vector %d: ESR send/receive illegal vector (%#x)",
+           ILLEGAL_VEC, esr);
 
     if (nr_cpus() < 2) {
         report_skip("one CPU", "x2APIC IPIs to other CPUs");

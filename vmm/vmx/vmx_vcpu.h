@@ -90,6 +90,7 @@ void vmx_tpr_set(struct vmx_vcpu *vv, uint8_t tpr);
 bool vapic_vid_mode(struct vmx_vcpu *vv);
 int vapic_vid_push(struct vmx_vcpu *vv);
 bool vapic_eoi_exit(struct vmx_vcpu *vv);
+bool vapic_apic_write(struct vmx_vcpu *vv);
 
 /* vmm/vmx/vmx_events.c: interrupt injection, timers and HLT. */
 void vmx_save_idt_vectoring(struct vmx_vcpu *vv);
