@@ -143,11 +143,13 @@ static int highest(const uint32_t *v)
  * VIRR and VISR back to the chip: after every full exit while VID is on.
  * Through virtual-interrupt delivery, EOI virtualization and self-IPI
  * virtualization the CPU keeps RVI the highest VIRR vector and SVI the
- * highest VISR one (SDM 29.2.2, 29.1.2, 29.1.5): both 0 now, as at the
- * entry, mean the page is as pushed and the chip already holds the same.
- * An unchanged SVI above 0 does not: a guest that EOIs it, takes a
- * self-IPI of a lower vector and then one of the first vector again ends
- * with the same SVI over one more VISR bit.
+ * highest VISR one (SDM 29.2.2, 29.1.2, 29.1.5), so RVI and SVI 0 mean
+ * both are empty; and SVI was 0 at the last sync (push or give) only if
+ * the chip had nothing in service. Then giving back would change nothing:
+ * what the CPU delivered meanwhile was already retired. An unchanged SVI
+ * above 0 is no such proof: a guest that EOIs it, takes a self-IPI of a
+ * lower vector and then one of the first vector again ends with the same
+ * SVI over one more VISR bit.
  */
 static void vid_give(struct vmx_vcpu *vv)
 {
@@ -155,8 +157,10 @@ static void vid_give(struct vmx_vcpu *vv)
     uint32_t irr[8], isr[8];
     uint16_t st = (uint16_t)vmread(VMCS_GUEST_INTR_STATUS);
 
-    if (!st && !vv->intr_status)
+    if (!st && !(vv->intr_status & 0xFF00)) {
+        vv->intr_status = 0;
         return;
+    }
     vv->intr_status = st; /* RVI/SVI match the page again */
     for (unsigned i = 0; i < 8; i++) {
         irr[i] = *vapic_reg(vv, VAPIC_VIRR + 16 * i);
