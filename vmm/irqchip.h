@@ -68,12 +68,14 @@ struct irqchip_ops {
      * Optional (with x2apic_mode): virtual-interrupt delivery, on v's own
      * CPU. vid_take before an entry: v's requested vectors leave the chip
      * (irr; after running expired timers) for the CPU, with copies of the
-     * in-service and trigger-mode vectors (isr, tmr). vid_give after an
+     * in-service and trigger-mode vectors (isr, tmr); false, with nothing
+     * filled, when nothing changed since the last take or give (no vector
+     * requested, the same in-service and trigger-mode ones). vid_give after an
      * exit: the vectors the CPU has not delivered come back (irr) and the
      * in-service ones replace the chip's (isr). vid_eoi: the CPU retired
      * vector (EOI-induced exit): a level-triggered one's source learns it.
      */
-    void (*vid_take)(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8]);
+    bool (*vid_take)(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8]);
     void (*vid_give)(void *chip, struct vcpu *v, const uint32_t irr[8], const uint32_t isr[8]);
     void (*vid_eoi)(void *chip, struct vcpu *v, uint8_t vector);
     /*

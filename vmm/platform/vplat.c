@@ -290,15 +290,17 @@ static bool chip_x2apic_mode(void *chip, struct vcpu *v)
     return vlapic_x2apic_mode(&((struct vplat *)chip)->lapic[v->id]);
 }
 
-static void chip_vid_take(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8],
+static bool chip_vid_take(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8],
                           uint32_t tmr[8])
 {
     struct vplat *p = chip;
     uint64_t f = spin_lock_irqsave(&p->lock);
+    bool changed;
 
     vlapic_timer_update(&p->lapic[v->id], rdtsc());
-    vlapic_vid_take(&p->lapic[v->id], irr, isr, tmr);
+    changed = vlapic_vid_take(&p->lapic[v->id], irr, isr, tmr);
     spin_unlock_irqrestore(&p->lock, f);
+    return changed;
 }
 
 static void chip_vid_give(void *chip, struct vcpu *v, const uint32_t irr[8], const uint32_t isr[8])

@@ -173,18 +173,18 @@ static void vid_give(struct vmx_vcpu *vv)
  * Before an entry with VID on: the chip's requested vectors into VIRR, its
  * ISR into VISR, RVI and SVI from them (SDM 29.1.1, 29.2.1: the entry then
  * evaluates and delivers them); EOI exits for level-triggered vectors
- * (the EOI-exit bitmap, SDM 29.1.3). When the page already holds them
- * (RVI and SVI with it), nothing is written. Returns the highest requested
- * vector, -1 if none.
+ * (the EOI-exit bitmap, SDM 29.1.3). When the chip has nothing new, or the
+ * page already holds it (RVI and SVI with it), nothing is written.
  */
-int vapic_vid_push(struct vmx_vcpu *vv)
+void vapic_vid_push(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
     uint32_t irr[8], isr[8], tmr[8];
     uint32_t diff = 0;
     int rvi;
 
-    v->vm->irqchip->vid_take(v->vm->irqchip_ctx, v, irr, isr, tmr);
+    if (!v->vm->irqchip->vid_take(v->vm->irqchip_ctx, v, irr, isr, tmr))
+        return;
     for (unsigned i = 0; i < 8; i++)
         diff |= (*vapic_reg(vv, VAPIC_VIRR + 16 * i) ^ irr[i]) |
                 (*vapic_reg(vv, VAPIC_VISR + 16 * i) ^ isr[i]);
@@ -205,7 +205,6 @@ int vapic_vid_push(struct vmx_vcpu *vv)
         vv->intr_status = (uint16_t)(highest(isr) << 8 | rvi);
         vmwrite(VMCS_GUEST_INTR_STATUS, vv->intr_status);
     }
-    return rvi ? rvi : -1;
 }
 
 /*
