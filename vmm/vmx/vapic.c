@@ -173,21 +173,22 @@ static void vid_give(struct vmx_vcpu *vv)
  * Before an entry with VID on: the chip's requested vectors into VIRR, its
  * ISR into VISR, RVI and SVI from them (SDM 29.1.1, 29.2.1: the entry then
  * evaluates and delivers them); EOI exits for level-triggered vectors
- * (the EOI-exit bitmap, SDM 29.1.3). When the chip has nothing new, or the
- * page already holds it (RVI and SVI with it), nothing is written.
+ * (the EOI-exit bitmap, SDM 29.1.3). The chip's IRR holds all of VIRR
+ * (vid_give gave back what the CPU had not delivered yet; what it did
+ * deliver is gone from both), so only its non-zero words are written;
+ * VISR, SVI and the rest of VIRR only when the chip's ISR moved (an ack,
+ * EOI or reset in the model). When the chip has nothing new, nothing.
  */
 void vapic_vid_push(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
+    volatile uint32_t *virr = vapic_reg(vv, VAPIC_VIRR), *visr = vapic_reg(vv, VAPIC_VISR);
     uint32_t irr[8], isr[8], tmr[8];
-    uint32_t diff = 0;
-    int rvi;
+    bool isr_moved = false;
+    uint16_t st;
 
     if (!v->vm->irqchip->vid_take(v->vm->irqchip_ctx, v, irr, isr, tmr))
         return;
-    for (unsigned i = 0; i < 8; i++)
-        diff |= (*vapic_reg(vv, VAPIC_VIRR + 16 * i) ^ irr[i]) |
-                (*vapic_reg(vv, VAPIC_VISR + 16 * i) ^ isr[i]);
     for (unsigned i = 0; i < 4; i++) {
         uint64_t eoi_exit = ((uint64_t)tmr[2 * i + 1] << 32) | tmr[2 * i];
 
@@ -196,14 +197,18 @@ void vapic_vid_push(struct vmx_vcpu *vv)
             vmwrite(VMCS_EOI_EXIT_BITMAP0 + 2 * i, eoi_exit);
         }
     }
-    rvi = highest(irr);
-    if (diff) {
-        for (unsigned i = 0; i < 8; i++) {
-            *vapic_reg(vv, VAPIC_VIRR + 16 * i) = irr[i];
-            *vapic_reg(vv, VAPIC_VISR + 16 * i) = isr[i];
-        }
-        vv->intr_status = (uint16_t)(highest(isr) << 8 | rvi);
-        vmwrite(VMCS_GUEST_INTR_STATUS, vv->intr_status);
+    for (unsigned i = 0; i < 8; i++) /* registers 16 bytes apart: 4 words */
+        isr_moved |= visr[4 * i] != isr[i];
+    for (unsigned i = 0; i < 8; i++) {
+        if (irr[i] || isr_moved)
+            virr[4 * i] = irr[i];
+        if (isr_moved)
+            visr[4 * i] = isr[i];
+    }
+    st = (uint16_t)((isr_moved ? highest(isr) << 8 : vv->intr_status & 0xFF00) | highest(irr));
+    if (st != vv->intr_status) {
+        vv->intr_status = st;
+        vmwrite(VMCS_GUEST_INTR_STATUS, st);
     }
 }
 
