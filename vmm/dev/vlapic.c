@@ -212,21 +212,24 @@ void vlapic_eoi(struct vlapic *l)
         l->ops->eoi_level(l->ctx, (uint8_t)vector);
 }
 
-bool vlapic_vid_take(struct vlapic *l, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8])
+enum vlapic_vid vlapic_vid_take(struct vlapic *l, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8])
 {
+    bool all = l->vid_changed;
     uint32_t any = 0;
 
     for (unsigned i = 0; i < 8; i++)
         any |= l->irr[i];
     /* A TMR bit changes only with an IRR one (vlapic_set_irq). */
-    if (!any && !l->vid_changed)
-        return false;
+    if (!any && !all)
+        return VLAPIC_VID_NONE;
     l->vid_changed = false;
     vec_copy(irr, l->irr);
     __builtin_memset(l->irr, 0, sizeof(l->irr));
-    vec_copy(isr, l->isr);
     vec_copy(tmr, l->tmr);
-    return true;
+    if (!all)
+        return VLAPIC_VID_IRR;
+    vec_copy(isr, l->isr);
+    return VLAPIC_VID_ALL;
 }
 
 void vlapic_vid_give(struct vlapic *l, const uint32_t irr[8], const uint32_t isr[8])

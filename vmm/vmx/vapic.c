@@ -176,18 +176,18 @@ static void vid_give(struct vmx_vcpu *vv)
  * (the EOI-exit bitmap, SDM 29.1.3). The chip's IRR holds all of VIRR
  * (vid_give gave back what the CPU had not delivered yet; what it did
  * deliver is gone from both), so only its non-zero words are written;
- * VISR, SVI and the rest of VIRR only when the chip's ISR moved (an ack,
- * EOI or reset in the model). When the chip has nothing new, nothing.
+ * VISR, SVI and the rest of VIRR only when the chip's ISR changed on its
+ * own (VID_TAKE_ALL). When the chip has nothing new, nothing.
  */
 void vapic_vid_push(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
     volatile uint32_t *virr = vapic_reg(vv, VAPIC_VIRR), *visr = vapic_reg(vv, VAPIC_VISR);
     uint32_t irr[8], isr[8], tmr[8];
-    bool isr_moved = false;
+    int took = v->vm->irqchip->vid_take(v->vm->irqchip_ctx, v, irr, isr, tmr);
     uint16_t st;
 
-    if (!v->vm->irqchip->vid_take(v->vm->irqchip_ctx, v, irr, isr, tmr))
+    if (took == VID_TAKE_NONE)
         return;
     for (unsigned i = 0; i < 4; i++) {
         uint64_t eoi_exit = ((uint64_t)tmr[2 * i + 1] << 32) | tmr[2 * i];
@@ -198,14 +198,13 @@ void vapic_vid_push(struct vmx_vcpu *vv)
         }
     }
     for (unsigned i = 0; i < 8; i++) /* registers 16 bytes apart: 4 words */
-        isr_moved |= visr[4 * i] != isr[i];
-    for (unsigned i = 0; i < 8; i++) {
-        if (irr[i] || isr_moved)
+        if (irr[i] || took == VID_TAKE_ALL)
             virr[4 * i] = irr[i];
-        if (isr_moved)
+    if (took == VID_TAKE_ALL)
+        for (unsigned i = 0; i < 8; i++)
             visr[4 * i] = isr[i];
-    }
-    st = (uint16_t)((isr_moved ? highest(isr) << 8 : vv->intr_status & 0xFF00) | highest(irr));
+    st = (uint16_t)((took == VID_TAKE_ALL ? highest(isr) << 8 : vv->intr_status & 0xFF00) |
+                    highest(irr));
     if (st != vv->intr_status) {
         vv->intr_status = st;
         vmwrite(VMCS_GUEST_INTR_STATUS, st);
