@@ -13,6 +13,13 @@
 #include "lib/compiler.h"
 #include "vmm/vm.h"
 
+/* What an irqchip's vid_take handed over. */
+enum vid_take {
+    VID_TAKE_NONE, /* nothing changed since the last take or give: nothing filled */
+    VID_TAKE_IRR, /* requested vectors (irr) and trigger modes (tmr); the CPU's ISR is the chip's */
+    VID_TAKE_ALL, /* those and the in-service vectors (isr): the chip's ISR changed on its own */
+};
+
 struct irqchip_ops {
     const char *name;
     /* Each vCPU has a local APIC: CPUID shows x2APIC, TSC-deadline and the TSC leaves. */
@@ -68,12 +75,14 @@ struct irqchip_ops {
      * Optional (with x2apic_mode): virtual-interrupt delivery, on v's own
      * CPU. vid_take before an entry: v's requested vectors leave the chip
      * (irr; after running expired timers) for the CPU, with copies of the
-     * in-service and trigger-mode vectors (isr, tmr). vid_give after an
+     * trigger-mode vectors (tmr) and, when they changed other than by
+     * vid_give, of the in-service ones (isr); it returns what it filled
+     * (enum vid_take). vid_give after an
      * exit: the vectors the CPU has not delivered come back (irr) and the
      * in-service ones replace the chip's (isr). vid_eoi: the CPU retired
      * vector (EOI-induced exit): a level-triggered one's source learns it.
      */
-    void (*vid_take)(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8]);
+    int (*vid_take)(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8]);
     void (*vid_give)(void *chip, struct vcpu *v, const uint32_t irr[8], const uint32_t isr[8]);
     void (*vid_eoi)(void *chip, struct vcpu *v, uint8_t vector);
     /*

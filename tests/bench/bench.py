@@ -6,7 +6,8 @@ then prints one table (value, the figure before the exit-path work, the target, 
 In that boot (tigerlake, 3 CPUs, ips=50M, 512 MiB), from the shell, one after another:
   1. `launch bench`: tests/guests/bench.S, 10,000 CPUID / VMCALL / IN exits each;
   2. `launch perf cpus=2 initrd=env-cpus2`: tests/bench/perf.c (BENCH <name> <ticks> lines:
-     exits, CR8, xAPIC MMIO, EOI, self-IPI, IPI to the other vCPU, TSC-deadline round trip);
+     exits, CR8, xAPIC MMIO, EOI, self-IPI, IPI to the other vCPU, TSC-deadline round trip,
+     in xAPIC mode and then the interrupt ones again in x2APIC mode);
   3. Debian's kernel with 1 vCPU, then with 2 (tests/e2e/test_linux.py's command line):
      the guest's uptime at GUEST-LINUX-OK times ips (Bochs's TSC counts instructions; the
      kernel's clock starts early in its boot), `vms` (launch to power-off) and `stats`.
@@ -54,11 +55,17 @@ ROWS = [
     ("perf.cr8_read", "MOV from CR8", 317, None),
     ("perf.mmio_read", "xAPIC MMIO read (TPR)", 3181, None),
     ("perf.mmio_write", "xAPIC MMIO write (TPR)", 3181, None),
-    ("perf.eoi", "EOI in a handler (xAPIC MMIO)", 525, 50),
-    ("perf.eoi_idle", "EOI, nothing in service", None, None),
-    ("perf.self_ipi", "self-IPI round trip (ICR to handler, EOI)", 1737, 400),
-    ("perf.ipi", "IPI to the other vCPU, round trip", 1654, 800),
-    ("perf.tsc_deadline", "TSC-deadline timer round trip (deadline = now)", 4165, 1500),
+    ("perf.eoi", "EOI in a handler (xAPIC MMIO)", None, None),
+    ("perf.eoi_idle", "EOI, nothing in service (xAPIC MMIO)", None, None),
+    ("perf.self_ipi", "self-IPI round trip (xAPIC ICR to handler, EOI)", None, None),
+    ("perf.ipi", "IPI to the other vCPU, round trip (xAPIC)", None, None),
+    ("perf.tsc_deadline", "TSC-deadline timer round trip (xAPIC, deadline = now)", None, None),
+    ("perf.x2_eoi", "EOI in a handler (x2APIC MSR)", 525, 50),
+    ("perf.x2_eoi_idle", "EOI, nothing in service (x2APIC MSR)", None, None),
+    ("perf.x2_self_ipi", "self-IPI round trip (x2APIC SELF IPI MSR to handler, EOI)", 1737, 400),
+    ("perf.x2_self_ipi_icr", "self-IPI round trip (x2APIC ICR, shorthand self)", None, None),
+    ("perf.x2_ipi", "IPI to the other vCPU, round trip (x2APIC ICR)", 1654, 800),
+    ("perf.x2_tsc_deadline", "TSC-deadline timer round trip (x2APIC, deadline = now)", 4165, 1500),
     ("linux1.exits", "Linux boot, 1 vCPU: exits", 21453, 5000),
     ("linux1.mmio_exits", "Linux boot, 1 vCPU: APIC MMIO exits (ept-violation)", 6825, None),
     ("linux1.mmio_mean", "Linux boot, 1 vCPU: mean ticks per MMIO exit", 3181, None),
@@ -73,9 +80,26 @@ BEFORE_NOTES = {
     "perf.cr8_read": "CR8 access",
     "perf.mmio_read": "mean APIC MMIO exit in the Linux boot",
     "perf.mmio_write": "mean APIC MMIO exit in the Linux boot",
-    "perf.eoi": "in the timer round trip",
+    "perf.x2_eoi": "in the timer round trip",
     "linux1.marker": "25.90 s uptime",
     "linux2.exits": "non-quiet console",
+}
+# Why an x2APIC interrupt-path target is not met, for the docs' @UNMET@ (only rows missed).
+UNMET_WHY = {
+    "perf.x2_eoi": "EOIs exit: virtual-interrupt delivery is off (a CPU model without it?).",
+    "perf.x2_self_ipi": "SELF IPI MSR writes exit: self-IPI virtualization is off (a CPU model "
+                        "without virtual-interrupt delivery?).",
+    "perf.x2_ipi": "Bochs implements no posted interrupts, so an IPI to a vCPU running on another "
+                   "CPU needs a kick. The sender's WRMSR exit runs through the MSR gate, the local "
+                   "APIC model and the irqchip's routing to the host IPI (about 450 ticks from the "
+                   "exit); the target then takes an external-interrupt exit, runs the host's "
+                   "interrupt handler (about 250 ticks) and its entry path pushes the vector into "
+                   "the virtual-APIC page (about 450) before the CPU delivers it; the handler, its "
+                   "EOI and the sender's spin are the rest. Below 800 needs the ICR write handled "
+                   "in the exit fast path (`vmx_fast_exit`) and a cheaper kick (a kick vector whose "
+                   "handler only EOIs, or posted interrupts where the CPU has them).",
+    "perf.x2_tsc_deadline": "The WRMSR exit and the entry that pushes the timer's vector take "
+                            "longer than the target allows (see the figures of each step above).",
 }
 # measurement resolution: /proc/uptime has 0.01 s, so a marker figure is met within that
 TOLERANCE = {"linux1.marker": IPS // 100}
@@ -191,6 +215,17 @@ def table_rows(r):
     return rows
 
 
+def unmet_text(r):
+    """Markdown paragraphs: why each x2APIC target row this run missed is missed."""
+    out = []
+    for key, label, _, target in ROWS:
+        v = r.get(key)
+        if key in UNMET_WHY and v is not None and v > target:
+            out.append(f"**Not met: {label}, {fmt(v)} ticks (target ≤ {fmt(target)}).** "
+                       f"{UNMET_WHY[key]}")
+    return "\n\n".join(out) or "**Every x2APIC interrupt-path target is met.**"
+
+
 def reason_rows(r):
     keys = list(REASONS_BEFORE)
     for n in (1, 2):
@@ -245,6 +280,7 @@ def write_docs(r):
                                          capture_output=True, text=True).stdout.strip(),
         "TABLE": md_table(HEAD, table_rows(r)),
         "REASONS": md_table(RHEAD, reason_rows(r)),
+        "UNMET": unmet_text(r),
         "HV_READY": fmt(r.get("hv.ready")),
         "LINUX1_UPTIME": f"{r.get('linux1.uptime', 0):.2f}",
         "LINUX2_UPTIME": f"{r.get('linux2.uptime', 0):.2f}",

@@ -5,7 +5,11 @@
  * x2APIC ID (== CPUID.0BH:EDX, == the xAPIC ID the CPU had); LDR is
  * derived from it; MSR-only rules (#GP for the reserved ICR2 0x831 and
  * DFR 0x80E, writes to the read-only ID, a non-zero EOI write, the
- * x2APIC -> xAPIC transition); self-IPI through MSR 0x83F; fixed IPIs with
+ * x2APIC -> xAPIC transition); self-IPI through MSR 0x83F, and an illegal
+ * vector (0-15) there only logged in ESR (SDM 11.5.3); nested self-IPIs
+ * (a lower vector taken once the higher one's EOI is done, the higher one
+ * again on top of it) keep both in ISR, and after the inner EOI the lower
+ * one is still in service (ISR, PPR); fixed IPIs with
  * one 64-bit ICR write (0x830) to another CPU and by shorthand; one-shot
  * and periodic timer through the MSRs; back to xAPIC mode at the end.
  */
@@ -13,6 +17,9 @@
 
 #define VEC 0x60
 #define TIMER_VEC 0x50
+#define NEST_HI 0x90
+#define NEST_LO 0x70
+#define ILLEGAL_VEC 5 /* delivered, it would be an unexpected #BR: a FAIL */
 #define X2APIC_MSR(reg) (0x800 + ((reg) >> 4))
 
 static volatile int hits[MAX_CPUS], ticks;
@@ -29,6 +36,61 @@ static void timer_isr(struct ex_regs *r)
 {
     ticks++;
     wrmsr(X2APIC_MSR(APIC_EOI), 0);
+}
+
+static volatile int nest_step;
+static volatile bool nest_both, nest_lo_kept;
+static volatile u32 nest_ppr;
+
+static bool isr_bit(u8 vec)
+{
+    return (rdmsr(X2APIC_MSR(APIC_ISR) + vec / 32) >> (vec % 32)) & 1;
+}
+
+/*
+ * First run: with NEST_HI in service, raises NEST_LO (held) and EOIs, so
+ * NEST_LO's handler runs inside this one. Second run: inside NEST_LO's.
+ * The ID reads are exits under a hypervisor, taken with NEST_HI in service.
+ */
+static void nest_hi_isr(struct ex_regs *r)
+{
+    (void)rdmsr(X2APIC_MSR(APIC_ID));
+    if (++nest_step == 1) {
+        irq_enable();
+        wrmsr(X2APIC_MSR(APIC_SELF_IPI), NEST_LO);
+        wrmsr(X2APIC_MSR(APIC_EOI), 0);
+        irq_disable();
+        return;
+    }
+    nest_both = isr_bit(NEST_HI) && isr_bit(NEST_LO);
+    wrmsr(X2APIC_MSR(APIC_EOI), 0);
+}
+
+static void nest_lo_isr(struct ex_regs *r)
+{
+    irq_enable();
+    wrmsr(X2APIC_MSR(APIC_SELF_IPI), NEST_HI);
+    irq_disable();
+    nest_lo_kept = isr_bit(NEST_LO) && !isr_bit(NEST_HI);
+    nest_ppr = (u32)rdmsr(X2APIC_MSR(APIC_PPR));
+    wrmsr(X2APIC_MSR(APIC_EOI), 0);
+}
+
+static void test_nested_self_ipis(void)
+{
+    handle_irq(NEST_HI, nest_hi_isr);
+    handle_irq(NEST_LO, nest_lo_isr);
+    wrmsr(X2APIC_MSR(APIC_SELF_IPI), NEST_HI);
+    irq_enable();
+    udelay(100);
+    irq_disable();
+    report(nest_step == 2, "nested self-IPIs: %#x, %#x inside its handler, %#x again (%d)", NEST_HI,
+           NEST_LO, NEST_HI, nest_step);
+    report(nest_both, "nested self-IPIs: both in ISR in the inner handler");
+    report(nest_lo_kept && (nest_ppr & 0xf0) == NEST_LO,
+           "nested self-IPIs: %#x still in service after the inner EOI (PPR %#x)", NEST_LO,
+           nest_ppr);
+    report(!isr_bit(NEST_LO) && !isr_bit(NEST_HI), "nested self-IPIs: ISR clear at the end");
 }
 
 static void go_x2apic(void *arg)
@@ -87,6 +149,16 @@ static void test_ipis(void)
     udelay(1000);
     irq_disable();
     report(hits[0] == 1, "self-IPI (MSR 0x83F) delivered");
+
+    wrmsr(X2APIC_MSR(APIC_ESR), 0); /* latches (and so clears) what came before */
+    wrmsr(X2APIC_MSR(APIC_SELF_IPI), ILLEGAL_VEC);
+    irq_enable();
+    udelay(100);
+    irq_disable();
+    wrmsr(X2APIC_MSR(APIC_ESR), 0);
+    u32 esr = (u32)rdmsr(X2APIC_MSR(APIC_ESR));
+    report(esr & 0x60, "self-IPI (MSR 0x83F) of vector %d: ESR send/receive illegal vector (%#x)",
+           ILLEGAL_VEC, esr);
 
     if (nr_cpus() < 2) {
         report_skip("one CPU", "x2APIC IPIs to other CPUs");
@@ -160,6 +232,7 @@ int main(void)
     test_ids();
     test_msr_rules();
     test_ipis();
+    test_nested_self_ipis();
     test_timer();
     on_cpus(go_xapic, NULL);
     u64 b = rdmsr(MSR_IA32_APICBASE);

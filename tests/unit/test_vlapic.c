@@ -942,6 +942,74 @@ static void test_linux_xapic_setup_sequence(void **state)
     assert_int_equal(vlapic_pending_vector(&l), -1);
 }
 
+/* ---------------------------------------------- virtual-interrupt delivery */
+
+static uint32_t vid_irr[8], vid_isr[8], vid_tmr[8];
+
+static enum vlapic_vid vid_take(void)
+{
+    memset(vid_irr, 0xAA, sizeof(vid_irr)); /* untouched when nothing is taken */
+    memset(vid_isr, 0xAA, sizeof(vid_isr));
+    return vlapic_vid_take(&l, vid_irr, vid_isr, vid_tmr);
+}
+
+static bool bit(const uint32_t *v, unsigned vector)
+{
+    return v[vector / 32] & (1U << (vector % 32));
+}
+
+/* Everything is news once after a mode change; then only new requests are. */
+static void test_vid_take_reports_changes_only(void **state)
+{
+    assert_int_equal(vid_take(), VLAPIC_VID_ALL); /* entering x2APIC mode */
+    assert_int_equal(vid_take(), VLAPIC_VID_NONE);
+    assert_int_equal(vid_irr[0], 0xAAAAAAAA);
+    vlapic_set_irq(&l, 0x61, false);
+    vlapic_set_irq(&l, 0x90, true);
+    assert_int_equal(vid_take(), VLAPIC_VID_IRR);
+    assert_true(bit(vid_irr, 0x61) && bit(vid_irr, 0x90));
+    assert_true(bit(vid_tmr, 0x90) && !bit(vid_tmr, 0x61));
+    assert_int_equal(vid_isr[0], 0xAAAAAAAA); /* the ISR did not change */
+    assert_false(irr_bit(0x61));              /* moved out: the CPU holds it now */
+    assert_int_equal(vid_take(), VLAPIC_VID_NONE);
+}
+
+/* The CPU's ISR coming back is no news; the model's own ISR changes are. */
+static void test_vid_give_is_no_news_but_ack_and_eoi_are(void **state)
+{
+    uint32_t irr[8] = {0}, isr[8] = {0};
+
+    vid_take();
+    irr[0x61 / 32] = 1U << (0x61 % 32);
+    isr[0x90 / 32] = 1U << (0x90 % 32);
+    vlapic_vid_give(&l, irr, isr);
+    assert_int_equal(vid_take(), VLAPIC_VID_IRR); /* the undelivered 0x61 is requested again */
+    assert_true(bit(vid_irr, 0x61));
+    memset(irr, 0, sizeof(irr));
+    vlapic_vid_give(&l, irr, isr);
+    assert_int_equal(vid_take(), VLAPIC_VID_NONE);
+    assert_int_equal(wrmsr(X2(EOI), 0), 0);
+    assert_int_equal(vid_take(), VLAPIC_VID_ALL);
+    assert_false(bit(vid_isr, 0x90));
+    vlapic_set_irq(&l, 0x70, false);
+    vlapic_ack(&l, 0x70);
+    assert_int_equal(vid_take(), VLAPIC_VID_ALL);
+    assert_true(bit(vid_isr, 0x70) && !bit(vid_irr, 0x70));
+}
+
+static void test_vid_take_after_mode_change_and_reset(void **state)
+{
+    vid_take();
+    assert_int_equal(wrmsr(MSR_APIC_BASE, XAPIC_BASE & ~BASE_EN), 0); /* disabled: reset */
+    assert_int_equal(vid_take(), VLAPIC_VID_ALL);
+    assert_int_equal(vid_take(), VLAPIC_VID_NONE);
+    assert_int_equal(wrmsr(MSR_APIC_BASE, XAPIC_BASE), 0);
+    assert_int_equal(vid_take(), VLAPIC_VID_ALL);
+    assert_int_equal(vid_take(), VLAPIC_VID_NONE);
+    vlapic_init_reset(&l);
+    assert_int_equal(vid_take(), VLAPIC_VID_ALL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -992,6 +1060,9 @@ int main(void)
         cmocka_unit_test_setup(test_x2apic_icr_is_one_64bit_write, setup_x2apic),
         cmocka_unit_test_setup(test_x2apic_icr_reserved_bits_fault, setup_x2apic),
         cmocka_unit_test_setup(test_x2apic_self_ipi, setup_x2apic),
+        cmocka_unit_test_setup(test_vid_take_reports_changes_only, setup_x2apic),
+        cmocka_unit_test_setup(test_vid_give_is_no_news_but_ack_and_eoi_are, setup_x2apic),
+        cmocka_unit_test_setup(test_vid_take_after_mode_change_and_reset, setup_x2apic),
         cmocka_unit_test_setup(test_x2apic_timer_through_msrs, setup_x2apic),
         cmocka_unit_test_setup(test_icr_shorthands, setup),
         cmocka_unit_test_setup(test_icr_init_sipi_sequence, setup),

@@ -25,6 +25,12 @@ static void vec_clear(uint32_t *v, unsigned vector)
     v[vector / 32] &= ~(1U << (vector % 32));
 }
 
+/* 32 bytes in four moves: memcpy's REP MOVSB would be 32 steps, on every VM entry with VID. */
+static void vec_copy(uint32_t *dst, const uint32_t *src)
+{
+    __builtin_memcpy(dst, src, 32);
+}
+
 /* Highest set vector, or -1. */
 static int vec_highest(const uint32_t *v)
 {
@@ -53,6 +59,7 @@ void vlapic_reset_regs(struct vlapic *l)
     l->timer_icr = l->timer_dcr = 0;
     l->timer_armed = false;
     l->timer_next = 0;
+    l->vid_changed = true;
 }
 
 void vlapic_init(struct vlapic *l, uint32_t apic_id, bool bsp, const struct vlapic_ops *ops,
@@ -189,6 +196,7 @@ void vlapic_ack(struct vlapic *l, uint8_t vector)
         return;
     vec_clear(l->irr, vector);
     vec_set(l->isr, vector);
+    l->vid_changed = true;
 }
 
 /* EOI (SDM 11.8.5): retires the highest in-service vector. */
@@ -199,16 +207,29 @@ void vlapic_eoi(struct vlapic *l)
     if (vector < 0)
         return;
     vec_clear(l->isr, (unsigned)vector);
+    l->vid_changed = true;
     if (vec_test(l->tmr, (unsigned)vector) && l->ops && l->ops->eoi_level)
         l->ops->eoi_level(l->ctx, (uint8_t)vector);
 }
 
-void vlapic_vid_take(struct vlapic *l, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8])
+enum vlapic_vid vlapic_vid_take(struct vlapic *l, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8])
 {
-    memcpy(irr, l->irr, sizeof(l->irr));
-    memset(l->irr, 0, sizeof(l->irr));
-    memcpy(isr, l->isr, sizeof(l->isr));
-    memcpy(tmr, l->tmr, sizeof(l->tmr));
+    bool all = l->vid_changed;
+    uint32_t any = 0;
+
+    for (unsigned i = 0; i < 8; i++)
+        any |= l->irr[i];
+    /* A TMR bit changes only with an IRR one (vlapic_set_irq). */
+    if (!any && !all)
+        return VLAPIC_VID_NONE;
+    l->vid_changed = false;
+    vec_copy(irr, l->irr);
+    __builtin_memset(l->irr, 0, sizeof(l->irr));
+    vec_copy(tmr, l->tmr);
+    if (!all)
+        return VLAPIC_VID_IRR;
+    vec_copy(isr, l->isr);
+    return VLAPIC_VID_ALL;
 }
 
 void vlapic_vid_give(struct vlapic *l, const uint32_t irr[8], const uint32_t isr[8])

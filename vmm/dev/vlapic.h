@@ -74,6 +74,7 @@ struct vlapic {
     bool timer_armed;
     uint64_t timer_next; /* TSC of the next expiry while armed (the deadline in TSC mode) */
     bool wait_for_sipi;
+    bool vid_changed; /* ISR or TMR changed other than by vlapic_vid_give since the last take */
     const struct vlapic_ops *ops;
     void *ctx;
 };
@@ -130,8 +131,14 @@ void vlapic_ack(struct vlapic *l, uint8_t vector);
  * (the model's IRR is then empty) and copies the ISR and TMR; after an
  * exit vlapic_vid_give merges the vectors not yet delivered back and takes
  * the CPU's ISR, so between exit and entry the model is complete again.
+ * vlapic_vid_take fills nothing when the model has no requested vector and
+ * its ISR and TMR are as the last take or give left them (the CPU already
+ * holds all there is), and the ISR only when it changed otherwise (an ack,
+ * an EOI, a reset or a mode change).
  */
-void vlapic_vid_take(struct vlapic *l, uint32_t irr[8], uint32_t isr[8], uint32_t tmr[8]);
+enum vlapic_vid { VLAPIC_VID_NONE, VLAPIC_VID_IRR, VLAPIC_VID_ALL }; /* what was filled */
+enum vlapic_vid vlapic_vid_take(struct vlapic *l, uint32_t irr[8], uint32_t isr[8],
+                                uint32_t tmr[8]);
 void vlapic_vid_give(struct vlapic *l, const uint32_t irr[8], const uint32_t isr[8]);
 /* The CPU retired vector (an EOI-induced exit): a level-triggered one ends at the IOAPIC. */
 void vlapic_vid_eoi(struct vlapic *l, uint8_t vector);

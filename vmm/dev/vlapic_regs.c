@@ -351,6 +351,9 @@ static int write_apic_base(struct vlapic *l, uint64_t val)
     /* SDM 11.4.3: a globally disabled APIC loses its state. */
     if (to == MODE_DISABLED && from != MODE_DISABLED)
         vlapic_reset_regs(l);
+    /* A backend that virtualizes one mode only starts afresh: all of the state is news. */
+    if (to != from)
+        l->vid_changed = true;
     return 0;
 }
 

@@ -290,15 +290,21 @@ static bool chip_x2apic_mode(void *chip, struct vcpu *v)
     return vlapic_x2apic_mode(&((struct vplat *)chip)->lapic[v->id]);
 }
 
-static void chip_vid_take(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8],
-                          uint32_t tmr[8])
+_Static_assert((int)VLAPIC_VID_NONE == VID_TAKE_NONE && (int)VLAPIC_VID_IRR == VID_TAKE_IRR &&
+                   (int)VLAPIC_VID_ALL == VID_TAKE_ALL,
+               "vlapic_vid_take answers as vid_take");
+
+static int chip_vid_take(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t isr[8],
+                         uint32_t tmr[8])
 {
     struct vplat *p = chip;
     uint64_t f = spin_lock_irqsave(&p->lock);
+    int took;
 
     vlapic_timer_update(&p->lapic[v->id], rdtsc());
-    vlapic_vid_take(&p->lapic[v->id], irr, isr, tmr);
+    took = vlapic_vid_take(&p->lapic[v->id], irr, isr, tmr);
     spin_unlock_irqrestore(&p->lock, f);
+    return took;
 }
 
 static void chip_vid_give(void *chip, struct vcpu *v, const uint32_t irr[8], const uint32_t isr[8])

@@ -336,6 +336,7 @@ static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
     [EXIT_PREEMPTION_TIMER] = {h_reenter, VMEXIT_TIMER},
     [EXIT_TPR_BELOW] = {h_reenter, VMEXIT_WINDOW}, /* CR8 released a held vector (vapic.c) */
     [EXIT_EOI_INDUCED] = {vapic_eoi_exit, VMEXIT_MSR},
+    [EXIT_APIC_WRITE] = {vapic_apic_write, VMEXIT_MSR}, /* a SELF IPI of vector 0-15 */
     [EXIT_CPUID] = {h_cpuid, VMEXIT_CPUID},
     [EXIT_GETSEC] = {h_ud, VMEXIT_OTHER},
     [EXIT_HLT] = {h_hlt, VMEXIT_HLT},

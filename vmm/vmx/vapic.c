@@ -24,7 +24,10 @@
  * go into VIRR (RVI) and its ISR into VISR (SVI), and the CPU delivers
  * them as the guest's IF and VPPR allow (SDM 29.2); EOI (0x80B) writes do
  * not exit except for level-triggered vectors (EOI-exit bitmap = TMR, so
- * the IOAPIC's remote IRR is cleared: vapic_eoi_exit). At every full exit
+ * the IOAPIC's remote IRR is cleared: vapic_eoi_exit), and SELF IPI
+ * (0x83F) writes do not exit either: the CPU sets the vector in VIRR and
+ * raises RVI (self-IPI virtualization, SDM 29.1.5, 29.5), except for an
+ * illegal vector (0-15): an APIC-write exit, vapic_apic_write. At every full exit
  * VIRR/VISR go back to the irqchip, which is complete again until the next
  * entry (ISR/IRR/PPR reads, HLT, the MMIO page all exit). xAPIC mode, or a
  * CPU without the controls, keeps the injection path (vmx_events.c).
@@ -34,6 +37,7 @@
 #include "vmm/vmx/vmx_hw.h"
 #include "vmm/vmx/vmx_vcpu.h"
 #include "vmm/irqchip.h"
+#include "vmm/io.h"
 #include "vmm/vm.h"
 #include "kernel/layout.h"
 #include "kernel/page_alloc.h"
@@ -43,6 +47,8 @@
 #define VAPIC_VIRR 0x200
 #define X2APIC_TPR_MSR 0x808 /* SDM 11.12.1.2 table 11-6 */
 #define X2APIC_EOI_MSR 0x80B
+#define X2APIC_SELF_IPI_MSR 0x83F
+#define VAPIC_SELF_IPI 0x3F0 /* where WRMSR 0x83F leaves its value (SDM 29.5) */
 
 static volatile uint32_t *vtpr_reg(const struct vmx_vcpu *vv)
 {
@@ -103,6 +109,7 @@ uint32_t vapic_proc2_controls(struct vmx_vcpu *vv, uint32_t proc2)
         vmx_msr_bitmap_intercept(phys_to_virt(vv->msr_bitmap), X2APIC_TPR_MSR, true, true);
         vmx_msr_bitmap_intercept(phys_to_virt(vv->msr_bitmap), X2APIC_TPR_MSR, false, true);
         vmx_msr_bitmap_intercept(phys_to_virt(vv->msr_bitmap), X2APIC_EOI_MSR, false, true);
+        vmx_msr_bitmap_intercept(phys_to_virt(vv->msr_bitmap), X2APIC_SELF_IPI_MSR, false, true);
     }
     if (!vv->vcpu || !vv->vapic || !(chip = vv->vcpu->vm->irqchip)->x2apic_mode ||
         !(vmread(VMCS_PROC_CONTROLS) & PROC_TPR_SHADOW) ||
@@ -134,10 +141,15 @@ static int highest(const uint32_t *v)
 
 /*
  * VIRR and VISR back to the chip: after every full exit while VID is on.
- * Only virtual-interrupt delivery and EOI virtualization change them
- * (self-IPIs exit), and both change RVI or SVI (SDM 29.2.2, 29.1.2): with
- * nothing in VIRR at the entry (RVI 0, no delivery possible) and SVI as
- * written, the page is as pushed and the chip already holds the same.
+ * Through virtual-interrupt delivery, EOI virtualization and self-IPI
+ * virtualization the CPU keeps RVI the highest VIRR vector and SVI the
+ * highest VISR one (SDM 29.2.2, 29.1.2, 29.1.5), so RVI and SVI 0 mean
+ * both are empty; and SVI was 0 at the last sync (push or give) only if
+ * the chip had nothing in service. Then giving back would change nothing:
+ * what the CPU delivered meanwhile was already retired. An unchanged SVI
+ * above 0 is no such proof: a guest that EOIs it, takes a self-IPI of a
+ * lower vector and then one of the first vector again ends with the same
+ * SVI over one more VISR bit.
  */
 static void vid_give(struct vmx_vcpu *vv)
 {
@@ -145,8 +157,10 @@ static void vid_give(struct vmx_vcpu *vv)
     uint32_t irr[8], isr[8];
     uint16_t st = (uint16_t)vmread(VMCS_GUEST_INTR_STATUS);
 
-    if (st == vv->intr_status && !(st & 0xFF))
+    if (!st && !(vv->intr_status & 0xFF00)) {
+        vv->intr_status = 0;
         return;
+    }
     vv->intr_status = st; /* RVI/SVI match the page again */
     for (unsigned i = 0; i < 8; i++) {
         irr[i] = *vapic_reg(vv, VAPIC_VIRR + 16 * i);
@@ -159,21 +173,22 @@ static void vid_give(struct vmx_vcpu *vv)
  * Before an entry with VID on: the chip's requested vectors into VIRR, its
  * ISR into VISR, RVI and SVI from them (SDM 29.1.1, 29.2.1: the entry then
  * evaluates and delivers them); EOI exits for level-triggered vectors
- * (the EOI-exit bitmap, SDM 29.1.3). When the page already holds them
- * (RVI and SVI with it), nothing is written. Returns the highest requested
- * vector, -1 if none.
+ * (the EOI-exit bitmap, SDM 29.1.3). The chip's IRR holds all of VIRR
+ * (vid_give gave back what the CPU had not delivered yet; what it did
+ * deliver is gone from both), so only its non-zero words are written;
+ * VISR, SVI and the rest of VIRR only when the chip's ISR changed on its
+ * own (VID_TAKE_ALL). When the chip has nothing new, nothing.
  */
-int vapic_vid_push(struct vmx_vcpu *vv)
+void vapic_vid_push(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
+    volatile uint32_t *virr = vapic_reg(vv, VAPIC_VIRR), *visr = vapic_reg(vv, VAPIC_VISR);
     uint32_t irr[8], isr[8], tmr[8];
-    uint32_t diff = 0;
-    int rvi;
+    int took = v->vm->irqchip->vid_take(v->vm->irqchip_ctx, v, irr, isr, tmr);
+    uint16_t st;
 
-    v->vm->irqchip->vid_take(v->vm->irqchip_ctx, v, irr, isr, tmr);
-    for (unsigned i = 0; i < 8; i++)
-        diff |= (*vapic_reg(vv, VAPIC_VIRR + 16 * i) ^ irr[i]) |
-                (*vapic_reg(vv, VAPIC_VISR + 16 * i) ^ isr[i]);
+    if (took == VID_TAKE_NONE)
+        return;
     for (unsigned i = 0; i < 4; i++) {
         uint64_t eoi_exit = ((uint64_t)tmr[2 * i + 1] << 32) | tmr[2 * i];
 
@@ -182,16 +197,38 @@ int vapic_vid_push(struct vmx_vcpu *vv)
             vmwrite(VMCS_EOI_EXIT_BITMAP0 + 2 * i, eoi_exit);
         }
     }
-    rvi = highest(irr);
-    if (diff) {
-        for (unsigned i = 0; i < 8; i++) {
-            *vapic_reg(vv, VAPIC_VIRR + 16 * i) = irr[i];
-            *vapic_reg(vv, VAPIC_VISR + 16 * i) = isr[i];
-        }
-        vv->intr_status = (uint16_t)(highest(isr) << 8 | rvi);
-        vmwrite(VMCS_GUEST_INTR_STATUS, vv->intr_status);
+    for (unsigned i = 0; i < 8; i++) /* registers 16 bytes apart: 4 words */
+        if (irr[i] || took == VID_TAKE_ALL)
+            virr[4 * i] = irr[i];
+    if (took == VID_TAKE_ALL)
+        for (unsigned i = 0; i < 8; i++)
+            visr[4 * i] = isr[i];
+    st = (uint16_t)((took == VID_TAKE_ALL ? highest(isr) << 8 : vv->intr_status & 0xFF00) |
+                    highest(irr));
+    if (st != vv->intr_status) {
+        vv->intr_status = st;
+        vmwrite(VMCS_GUEST_INTR_STATUS, st);
     }
-    return rvi ? rvi : -1;
+}
+
+/*
+ * An APIC-write exit (SDM 29.4.3.3; trap-like, qualification: the page
+ * offset). With virtualized x2APIC mode and VID the only one is a SELF IPI
+ * write of vector 0-15 (SDM 29.5), its value on the page: the model logs
+ * the illegal vector as the APIC would (ESR, SDM 11.5.3).
+ */
+bool vapic_apic_write(struct vmx_vcpu *vv)
+{
+    uint64_t val = *vapic_reg(vv, VAPIC_SELF_IPI);
+
+    if ((vmread(VMCS_EXIT_QUALIFICATION) & 0xFFF) != VAPIC_SELF_IPI) {
+        vm_stop(vv->vcpu->vm, "APIC-write exit at offset %#lx",
+                vmread(VMCS_EXIT_QUALIFICATION) & 0xFFF);
+        return false;
+    }
+    /* Cannot fail: the CPU did the #GP checks (bits 63:8) and the APIC is in x2APIC mode. */
+    vm_msr(vv->vcpu, X2APIC_SELF_IPI_MSR, true, &val);
+    return true;
 }
 
 /* An EOI-induced exit (SDM 29.1.3; trap-like, qualification: the vector): VISR is already done. */
@@ -219,6 +256,7 @@ static void x2apic_virt(struct vmx_vcpu *vv, bool on)
     if (!vv->vid_ok)
         return;
     vmx_msr_bitmap_intercept(bm, X2APIC_EOI_MSR, false, !on);
+    vmx_msr_bitmap_intercept(bm, X2APIC_SELF_IPI_MSR, false, !on);
     for (unsigned i = 0; i < 8; i++)
         *vapic_reg(vv, VAPIC_VIRR + 16 * i) = *vapic_reg(vv, VAPIC_VISR + 16 * i) = 0;
     vv->intr_status = 0;

@@ -196,14 +196,17 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
     nmi = deliver_nmi(vv); /* NMIs before maskable interrupts (SDM 6.9) */
     if (nmi_window_usable(vv))
         set_proc(vv, PROC_NMI_WINDOW_EXITING, nmi == NMI_WAIT_NMI_WINDOW);
-    vec = vcpu_irq_pending(vv->vcpu);
     if (vid) {
-        /* The CPU delivers them (vapic.c); one ends HLT as an injection would. */
-        vapic_vid_push(vv);
-        if (vec >= 0 && (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
+        /*
+         * The CPU delivers them (vapic.c); one ends HLT as an injection
+         * would. The chip is asked only then: the push empties its IRR.
+         */
+        if (vmread(VMCS_GUEST_ACTIVITY) == ACTIVITY_HLT && vcpu_irq_pending(vv->vcpu) >= 0 &&
+            (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
             vmwrite(VMCS_GUEST_ACTIVITY, ACTIVITY_ACTIVE);
+        vapic_vid_push(vv);
         vec = -1;
-    } else if (vec >= 0 && can_take_interrupt()) {
+    } else if ((vec = vcpu_irq_pending(vv->vcpu)) >= 0 && can_take_interrupt()) {
         inject_extint((uint8_t)vec);
         vcpu_irq_ack(vv->vcpu, (uint8_t)vec);
         vec = vcpu_irq_pending(vv->vcpu); /* another one waits for the next window */

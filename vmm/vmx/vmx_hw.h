@@ -279,6 +279,7 @@ enum vmcs_field {
     X(EXIT_INVVPID, 53, "INVVPID")                                        \
     X(EXIT_WBINVD, 54, "WBINVD")                                          \
     X(EXIT_XSETBV, 55, "XSETBV")                                          \
+    X(EXIT_APIC_WRITE, 56, "APIC write")                                  \
     X(EXIT_RDRAND, 57, "RDRAND")                                          \
     X(EXIT_INVPCID, 58, "INVPCID")                                        \
     X(EXIT_VMFUNC, 59, "VMFUNC")                                          \

@@ -102,8 +102,9 @@ void vapic_free(struct vmx_vcpu *vv);
 uint8_t vmx_tpr_get(struct vmx_vcpu *vv);
 void vmx_tpr_set(struct vmx_vcpu *vv, uint8_t tpr);
 bool vapic_vid_mode(struct vmx_vcpu *vv);
-int vapic_vid_push(struct vmx_vcpu *vv);
+void vapic_vid_push(struct vmx_vcpu *vv);
 bool vapic_eoi_exit(struct vmx_vcpu *vv);
+bool vapic_apic_write(struct vmx_vcpu *vv);
 
 /*
  * The VMX-preemption timer counts down only in VMX non-root operation and
