@@ -26,8 +26,9 @@
  * not exit except for level-triggered vectors (EOI-exit bitmap = TMR, so
  * the IOAPIC's remote IRR is cleared: vapic_eoi_exit). At every full exit
  * VIRR/VISR go back to the irqchip, which is complete again until the next
- * entry (ISR/IRR/PPR reads, HLT, the MMIO page all exit). xAPIC mode, or a
- * CPU without the controls, keeps the injection path (vmx_events.c).
+ * entry (ISR/IRR/PPR reads, HLT, the MMIO page all exit). xAPIC mode has
+ * its counterpart in apic_access.c, which leaves the other modes to
+ * vapic_vid_mode; a CPU without the controls keeps the injection path.
  */
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_asm.h"
