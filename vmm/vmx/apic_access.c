@@ -128,6 +128,7 @@ static void xapic_controls(struct vmx_vcpu *vv, bool on)
     uint32_t *page = vapic_page(vv);
 
     vv->xapic_virt = on;
+    vv->xapic_icr_hi = page[APIC_ICR_HI / 4]; /* xapic_sync just filled it from the model */
     for (unsigned i = 0; i < 8; i++)
         page[(APIC_IRR + 16 * i) / 4] = page[(APIC_ISR + 16 * i) / 4] = 0;
     vv->intr_status = 0;
@@ -197,10 +198,24 @@ bool apic_access_exit(struct vmx_vcpu *vv)
 }
 
 /*
+ * The ICR high the guest stored in the page, which did not exit, into the
+ * model before an ICR write sends: only when it changed, as only this
+ * changes the model's while the page is virtualized.
+ */
+static int model_icr_high(struct vmx_vcpu *vv, uint64_t base, const uint32_t *page)
+{
+    uint64_t val = page[APIC_ICR_HI / 4];
+
+    if (val == vv->xapic_icr_hi)
+        return 0;
+    vv->xapic_icr_hi = (uint32_t)val;
+    return vm_mmio(vv->vcpu, base + APIC_ICR_HI, 4, true, &val);
+}
+
+/*
  * An APIC-write exit (trap-like, the instruction is done): the guest's
  * write is in the virtual-APIC page; the model acts on it as on an MMIO
- * write. An ICR write sends to the ICR high the guest stored before, which
- * did not exit.
+ * write.
  */
 bool apic_write_exit(struct vmx_vcpu *vv)
 {
@@ -216,10 +231,8 @@ bool apic_write_exit(struct vmx_vcpu *vv)
                 off, vmread(VMCS_GUEST_RIP));
         return false;
     }
-    if (off == APIC_ICR_LO) {
-        val = page[APIC_ICR_HI / 4];
-        err = vm_mmio(v, base + APIC_ICR_HI, 4, true, &val);
-    }
+    if (off == APIC_ICR_LO || off == APIC_ICR_HI)
+        err = model_icr_high(vv, base, page);
     val = page[off / 4];
     if (!err)
         err = vm_mmio(v, base + off, 4, true, &val);

@@ -31,6 +31,7 @@ struct vmx_vcpu {
     bool xapic_virt;        /* on: the CPU virtualizes the guest's xAPIC page */
     bool x2_ctl;            /* vapic.c asked for "virtualize x2APIC mode" (off while xapic_virt) */
     uint32_t xapic_gen;     /* the APIC model's register generation the virtual-APIC page shows */
+    uint32_t xapic_icr_hi;  /* the model's ICR high while xapic_virt (the guest's is in the page) */
     uint32_t exit_reason;
     uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
