@@ -86,6 +86,16 @@ struct irqchip_ops {
     void (*vid_give)(void *chip, struct vcpu *v, const uint32_t irr[8], const uint32_t isr[8]);
     void (*vid_eoi)(void *chip, struct vcpu *v, uint8_t vector);
     /*
+     * Optional (local APICs): xAPIC register virtualization
+     * (vmm/vmx/apic_access.c). xapic_page is the guest-physical address of
+     * the xAPIC MMIO page (every vCPU's, never moved). xapic_sync is
+     * vlapic_xapic_sync (vmm/dev/vlapic.h) for v, on v's own CPU before
+     * each entry: whether v's APIC is in xAPIC mode, after its registers
+     * went into page (the virtual-APIC page) when needed.
+     */
+    uint64_t xapic_page;
+    bool (*xapic_sync)(void *chip, struct vcpu *v, uint32_t *page, uint32_t *gen, bool fill);
+    /*
      * Optional (a chip without them has no NMI source). An NMI is latched
      * for the vCPU (an NMI IPI, an IOAPIC entry in NMI mode): nmi_pending
      * says so without consuming it, nmi_take consumes it (true if there was

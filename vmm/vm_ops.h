@@ -41,6 +41,8 @@ enum vm_exit_class {
     VMEXIT_HYPERCALL,
     VMEXIT_WINDOW,
     VMEXIT_TIMER,
+    VMEXIT_APIC_ACCESS, /* an access to the xAPIC page the CPU did not virtualize */
+    VMEXIT_APIC_WRITE,  /* a virtualized xAPIC register write the model must act on */
     VMEXIT_OTHER,
     VMEXIT_CLASSES,
 };

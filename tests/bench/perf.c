@@ -15,8 +15,8 @@
  *   io_in      IN from an unclaimed port (0x6F0)
  *   cr8_write  MOV to CR8 (0)
  *   cr8_read   MOV from CR8
- *   mmio_read  xAPIC TPR read (MMIO)
- *   mmio_write xAPIC TPR write (MMIO, 0)
+ *   mmio_read  xAPIC TPR read (the MMIO page, virtualized where the CPU can)
+ *   mmio_write xAPIC TPR write (0)
  *   eoi        xAPIC EOI write inside an interrupt handler (an ISR bit set)
  *   eoi_idle   xAPIC EOI write with nothing in service
  *   self_ipi   ICR write (shorthand self) until the handler ran (handler and EOI included)

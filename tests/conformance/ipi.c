@@ -6,7 +6,9 @@
  * vector 2 handler on the target; IRR/ISR/EOI: a pending interrupt sits in
  * IRR with IF=0, is in ISR while its handler runs and leaves it on EOI;
  * the higher-priority vector is delivered first; TPR holds back a lower
- * priority class until lowered.
+ * priority class until lowered; ICR2 keeps its destination across writes of
+ * other registers, each ICR write goes to the ICR2 written last, and the
+ * ICR reads back what was written after a self-IPI.
  */
 #include "conf.h"
 
@@ -121,6 +123,42 @@ static void test_to_one(void)
     report(!(apic_read(APIC_ICR) & APIC_ICR_BUSY), "ICR delivery status idle after sending");
 }
 
+/* the ICR's two halves written apart, other registers in between */
+static void send_parts(int cpu, const char *what)
+{
+    u32 dest = cpu_apic_id(cpu) << 24;
+
+    clear_hits();
+    apic_write(APIC_ICR2, dest);
+    apic_write(APIC_LVTERR, APIC_LVT_MASKED | 0x7e);
+    apic_write(APIC_ESR, 0);
+    u32 icr2 = apic_read(APIC_ICR2);
+    apic_write(APIC_ICR, APIC_DM_FIXED | APIC_INT_ASSERT | VEC);
+    if (cpu == 0)
+        drain(); /* the sender takes it with IF=1 */
+    bool ok = wait_for(hits[cpu] == 1, 100000);
+    udelay(1000);
+    report(icr2 == dest && ok && total_hits() == 1,
+           "ICR2 %s (%#x) kept across other register writes: the IPI reaches only cpu %d", what,
+           icr2, cpu);
+}
+
+static void test_icr_parts(void)
+{
+    int t = nr_cpus() - 1;
+
+    send_parts(t, "to another CPU");
+    send_parts(0, "to the sender");
+    send_parts(t, "to another CPU again");
+    apic_write(APIC_LVTERR, APIC_LVT_MASKED);
+    clear_hits();
+    apic_self_ipi(VEC);
+    u32 icr = apic_read(APIC_ICR);
+    drain();
+    report(hits[0] == 1 && (icr & 0xff) == VEC && ((icr >> 18) & 3) == 1,
+           "ICR reads back the self-IPI written (%#x)", icr);
+}
+
 static void test_shorthands(void)
 {
     int n = nr_cpus();
@@ -202,6 +240,7 @@ int main(void)
         return 0;
     }
     test_to_one();
+    test_icr_parts();
     test_shorthands();
     test_logical();
     test_nmi();

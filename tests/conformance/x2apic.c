@@ -11,7 +11,8 @@
  * again on top of it) keep both in ISR, and after the inner EOI the lower
  * one is still in service (ISR, PPR); fixed IPIs with
  * one 64-bit ICR write (0x830) to another CPU and by shorthand; one-shot
- * and periodic timer through the MSRs; back to xAPIC mode at the end.
+ * and periodic timer through the MSRs; back to xAPIC mode at the end, where
+ * a self-IPI through the xAPIC ICR and its EOI work again on every CPU.
  */
 #include "conf.h"
 
@@ -20,11 +21,13 @@
 #define NEST_HI 0x90
 #define NEST_LO 0x70
 #define ILLEGAL_VEC 5 /* delivered, it would be an unexpected #BR: a FAIL */
+#define XAPIC_VEC 0x68
 #define X2APIC_MSR(reg) (0x800 + ((reg) >> 4))
 
 static volatile int hits[MAX_CPUS], ticks;
 static u32 x2ids[MAX_CPUS], ldrs[MAX_CPUS];
 static bool enabled_ok[MAX_CPUS];
+static volatile bool xapic_ok[MAX_CPUS];
 
 static void ipi_isr(struct ex_regs *r)
 {
@@ -103,9 +106,24 @@ static void go_x2apic(void *arg)
     ldrs[c] = (u32)rdmsr(X2APIC_MSR(APIC_LDR));
 }
 
+static void xapic_isr(struct ex_regs *r)
+{
+    __atomic_add_fetch(&hits[smp_id()], 1, __ATOMIC_SEQ_CST);
+    apic_eoi();
+}
+
+/* back to xAPIC mode, then one self-IPI through the MMIO page */
 static void go_xapic(void *arg)
 {
+    int c = smp_id();
+
     disable_x2apic();
+    hits[c] = 0;
+    apic_self_ipi(XAPIC_VEC);
+    irq_enable();
+    udelay(500);
+    irq_disable();
+    xapic_ok[c] = hits[c] == 1 && !apic_vector_bit(APIC_ISR, XAPIC_VEC);
 }
 
 static void test_ids(void)
@@ -228,6 +246,7 @@ int main(void)
     }
     handle_irq(VEC, ipi_isr);
     handle_irq(TIMER_VEC, timer_isr);
+    handle_irq(XAPIC_VEC, xapic_isr);
     on_cpus(go_x2apic, NULL);
     test_ids();
     test_msr_rules();
@@ -239,5 +258,7 @@ int main(void)
     report(!(b & MSR_IA32_APICBASE_EXTD) && (b & MSR_IA32_APICBASE_ENABLE),
            "back in xAPIC mode through the disabled state");
     report(apic_id() == cpu_apic_id(0), "xAPIC ID register readable again (%u)", apic_id());
+    for (int i = 0; i < nr_cpus(); i++)
+        report(xapic_ok[i], "cpu %d: xAPIC self-IPI delivered and EOIed after the round trip", i);
     return 0;
 }

@@ -15,7 +15,9 @@
  * MSR selector: 0xFF IA32_APIC_BASE, 0xFE IA32_TSC_DEADLINE, 0xFD an MSR the
  * model does not own, 0xFC the x2APIC ICR, anything else 0x800 + sel.
  * Fixed IPIs the model sends come back to it when they name it, as the
- * lead's routing would do. Invariants are checked after every operation.
+ * lead's routing would do. Invariants are checked after every operation,
+ * among them that a virtual-APIC page kept by vlapic_xapic_sync reads as
+ * the MMIO page (every change of a copied register moves regs_gen).
  */
 #include <string.h>
 #include "vmm/dev/vlapic.h"
@@ -34,6 +36,9 @@ struct fuzz_state {
     uint64_t now;
     bool bsp;
     unsigned ipis;
+    uint32_t page[1024]; /* vmm/vmx/apic_access.c's virtual-APIC page */
+    uint32_t gen;
+    bool mirrored;
 };
 
 static void send_ipi(void *ctx, const struct vlapic_ipi *ipi)
@@ -188,6 +193,23 @@ static void check_state(struct fuzz_state *s)
     check_timer(s);
 }
 
+/* The registers vlapic_xapic_sync copies: not TPR, ISR, IRR (others'), nor the ICR (the page's). */
+static bool copied(unsigned reg)
+{
+    return reg == 0x20 || reg == 0x30 || reg == 0xB0 || reg == 0xD0 || reg == 0xE0 || reg == 0xF0 ||
+           (reg >= 0x180 && reg <= 0x1F0) || reg == 0x280 || (reg >= 0x320 && reg <= 0x380) ||
+           reg == 0x3E0;
+}
+
+/* After check_state: its reads have run the timers up to now, so these reads change nothing. */
+static void check_mirror(struct fuzz_state *s)
+{
+    s->mirrored = vlapic_xapic_sync(&s->l, s->page, &s->gen, !s->mirrored);
+    for (unsigned reg = 0; s->mirrored && reg < 0x400; reg += 16)
+        if (copied(reg))
+            CHECK(s->page[reg / 4] == vlapic_mmio_read(&s->l, reg, s->now));
+}
+
 static void step(struct fuzz_state *s, struct fuzz_input *in)
 {
     uint8_t op = (uint8_t)fuzz_take(in, 1);
@@ -237,6 +259,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (in.pos < in.size) {
         step(&s, &in);
         check_state(&s);
+        check_mirror(&s);
     }
     return 0;
 }

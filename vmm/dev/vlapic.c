@@ -60,6 +60,7 @@ void vlapic_reset_regs(struct vlapic *l)
     l->timer_armed = false;
     l->timer_next = 0;
     l->vid_changed = true;
+    l->regs_gen++;
 }
 
 void vlapic_init(struct vlapic *l, uint32_t apic_id, bool bsp, const struct vlapic_ops *ops,
@@ -136,10 +137,13 @@ void vlapic_set_irq(struct vlapic *l, uint8_t vector, bool level)
     }
     vec_set(l->irr, vector);
     /* SDM 11.8.4: TMR follows the trigger mode of the interrupt accepted last. */
+    if (vec_test(l->tmr, vector) == level)
+        return;
     if (level)
         vec_set(l->tmr, vector);
     else
         vec_clear(l->tmr, vector);
+    l->regs_gen++;
 }
 
 /* PPR (SDM 11.8.3.1): the TPR, or the in-service class if that is higher. */

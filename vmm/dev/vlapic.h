@@ -75,6 +75,11 @@ struct vlapic {
     uint64_t timer_next; /* TSC of the next expiry while armed (the deadline in TSC mode) */
     bool wait_for_sipi;
     bool vid_changed; /* ISR or TMR changed other than by vlapic_vid_give since the last take */
+    /*
+     * Counts changes of the registers vlapic_xapic_sync copies (not TPR,
+     * ISR, IRR, EOI or ICR): other CPUs bump it (TMR) before they kick.
+     */
+    uint32_t regs_gen;
     const struct vlapic_ops *ops;
     void *ctx;
 };
@@ -142,6 +147,21 @@ enum vlapic_vid vlapic_vid_take(struct vlapic *l, uint32_t irr[8], uint32_t isr[
 void vlapic_vid_give(struct vlapic *l, const uint32_t irr[8], const uint32_t isr[8]);
 /* The CPU retired vector (an EOI-induced exit): a level-triggered one ends at the IOAPIC. */
 void vlapic_vid_eoi(struct vlapic *l, uint8_t vector);
+/*
+ * xAPIC register virtualization (vmm/vmx/apic_access.c): while the guest
+ * runs, the CPU answers reads of most xAPIC registers from page (the
+ * virtual-APIC page, laid out as the MMIO page) and stores the guest's
+ * writes there (SDM Vol. 3C 29.4). Before each entry: when the APIC is in
+ * xAPIC mode, its registers go into page (fill: all of them, the page
+ * holds nothing of this APIC yet; else only after they changed since
+ * *gen); true. TPR, ISR and IRR are left to the TPR shadow and
+ * virtual-interrupt delivery, PPR to the CPU. The ICR is the page's while
+ * xAPIC mode lasts: its writes (ICR high, self-IPIs) need not exit, so it
+ * is written only by fill, and taken back into the model when the APIC
+ * left for x2APIC mode (a disabled APIC was reset). False outside xAPIC
+ * mode.
+ */
+bool vlapic_xapic_sync(struct vlapic *l, uint32_t page[1024], uint32_t *gen, bool fill);
 /* True if this APIC is a target of dest in the given destination mode (no shorthand). */
 bool vlapic_match_dest(const struct vlapic *l, uint32_t dest, bool logical);
 

@@ -252,10 +252,18 @@ static int write_self_ipi(struct vlapic *l, uint32_t val)
     return 0;
 }
 
+/* Registers whose writes leave what vlapic_xapic_sync copies alone (its ICR is the page's). */
+static bool sync_ignores(unsigned off)
+{
+    return off == APIC_TPR || off == APIC_EOI || off == APIC_ICR_LO || off == APIC_ICR_HI;
+}
+
 static int write_reg(struct vlapic *l, unsigned off, uint32_t val, bool x2, uint64_t now_tsc)
 {
     int lvt = reg_index(off, APIC_LVT_TIMER, VLAPIC_NR_LVT);
 
+    if (!sync_ignores(off))
+        l->regs_gen++;
     if (lvt >= 0)
         return write_lvt(l, (unsigned)lvt, val, x2);
     switch (off) {
@@ -309,6 +317,57 @@ void vlapic_mmio_write(struct vlapic *l, unsigned offset, uint32_t val, uint64_t
     vlapic_timer_update(l, now_tsc);
     write_reg(l, offset, val, false, now_tsc);
     vlapic_timer_update(l, now_tsc);
+}
+
+static void page_set(uint32_t *page, unsigned off, uint32_t val)
+{
+    page[off / 4] = val;
+}
+
+/* What reads of the xAPIC page show, except TPR, PPR, ISR and IRR (vlapic_xapic_sync). */
+static void store_regs(const struct vlapic *l, uint32_t *page)
+{
+    uint32_t ver;
+
+    read_reg(l, APIC_VER, false, &ver, 0);
+    page_set(page, APIC_ID, l->xapic_id);
+    page_set(page, APIC_VER, ver);
+    page_set(page, APIC_EOI, 0);
+    page_set(page, APIC_LDR, l->ldr);
+    page_set(page, APIC_DFR, l->dfr);
+    page_set(page, APIC_SVR, l->svr);
+    page_set(page, APIC_ESR, l->esr);
+    for (unsigned i = 0; i < NR_VECTOR_REGS; i++)
+        page_set(page, APIC_TMR + 16 * i, l->tmr[i]);
+    for (unsigned i = 0; i < VLAPIC_NR_LVT; i++)
+        page_set(page, APIC_LVT_TIMER + 16 * i, l->lvt[i]);
+    page_set(page, APIC_TMICT, l->timer_icr);
+    page_set(page, APIC_TDCR, l->timer_dcr);
+}
+
+/* The ICR the guest wrote into the page, as an MMIO write would have stored it. */
+static void load_icr(struct vlapic *l, const uint32_t *page)
+{
+    l->icr_lo = page[APIC_ICR_LO / 4] & APIC_ICR_LO_WRITABLE;
+    l->icr_hi = page[APIC_ICR_HI / 4] & APIC_LDR_XAPIC_MASK;
+}
+
+bool vlapic_xapic_sync(struct vlapic *l, uint32_t page[1024], uint32_t *gen, bool fill)
+{
+    if (!vlapic_xapic_mode(l)) {
+        if (!fill && vlapic_x2apic_mode(l))
+            load_icr(l, page);
+        return false;
+    }
+    if (fill) {
+        page_set(page, APIC_ICR_LO, l->icr_lo);
+        page_set(page, APIC_ICR_HI, l->icr_hi);
+    } else if (*gen == l->regs_gen) {
+        return true;
+    }
+    store_regs(l, page);
+    *gen = l->regs_gen;
+    return true;
 }
 
 uint64_t vlapic_mmio_base(const struct vlapic *l)

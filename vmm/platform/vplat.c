@@ -325,6 +325,25 @@ static void chip_vid_eoi(void *chip, struct vcpu *v, uint8_t vector)
     unlock_and_kick(p, f, v); /* the IOAPIC may deliver the still-asserted line again */
 }
 
+/*
+ * Lock-free when nothing is due: only v changes its own mode, and other
+ * CPUs bump regs_gen (a TMR bit) under the lock before they kick v.
+ */
+static bool chip_xapic_sync(void *chip, struct vcpu *v, uint32_t *page, uint32_t *gen, bool fill)
+{
+    struct vplat *p = chip;
+    struct vlapic *l = &p->lapic[v->id];
+    uint64_t f;
+    bool on = vlapic_xapic_mode(l);
+
+    if (fill ? !on : on && *gen == __atomic_load_n(&l->regs_gen, __ATOMIC_RELAXED))
+        return on;
+    f = spin_lock_irqsave(&p->lock);
+    on = vlapic_xapic_sync(l, page, gen, fill);
+    spin_unlock_irqrestore(&p->lock, f);
+    return on;
+}
+
 static const struct irqchip_ops pc_irqchip_ops = {
     .name = "pc",
     .apic_enabled = chip_apic_enabled,
@@ -342,6 +361,8 @@ static const struct irqchip_ops pc_irqchip_ops = {
     .vid_take = chip_vid_take,
     .vid_give = chip_vid_give,
     .vid_eoi = chip_vid_eoi,
+    .xapic_page = GUEST_LAPIC_ADDR,
+    .xapic_sync = chip_xapic_sync,
     .nmi_pending = chip_nmi_pending,
     .nmi_take = chip_nmi_take,
 };

@@ -21,6 +21,7 @@
 #include "kernel/x86/regs.h"
 
 #define PAGE_MASK_LOW 0xfffULL
+#define MMIO_LA_UNKNOWN 1ULL /* not a page address: found by the first walk that reaches the page */
 
 struct guest_ctx {
     struct vmx_vcpu *vv;
@@ -29,7 +30,7 @@ struct guest_ctx {
     struct guest_mem mem;
     struct guest_fault fault;
     unsigned user;              /* GW_USER when the guest runs at CPL 3 */
-    uint64_t mmio_la, mmio_gpa; /* the page the EPT violation named */
+    uint64_t mmio_la, mmio_gpa; /* the page the exit named (linear: or MMIO_LA_UNKNOWN) */
 };
 
 static int read_gpa(void *ctx, uint64_t gpa, void *dst, size_t len)
@@ -121,7 +122,13 @@ static int mmio_access(struct vcpu *v, uint64_t gpa, unsigned size, bool write, 
 static int mem_access(struct guest_ctx *c, uint64_t la, unsigned size, bool write, uint64_t *val)
 {
     unsigned access = (write ? GW_WRITE : 0) | c->user;
+    uint64_t gpa;
 
+    /* An APIC-access exit names no linear address: the operand that translates to the page is it. */
+    if (c->mmio_la == MMIO_LA_UNKNOWN &&
+        !guest_walk(&c->pg, &c->mem, la, access, &gpa, &c->fault) &&
+        (gpa & ~PAGE_MASK_LOW) == c->mmio_gpa)
+        c->mmio_la = la & ~PAGE_MASK_LOW;
     if ((la & ~PAGE_MASK_LOW) == c->mmio_la && ((la + size - 1) & ~PAGE_MASK_LOW) == c->mmio_la)
         return mmio_access(c->vv->vcpu, c->mmio_gpa | (la & PAGE_MASK_LOW), size, write, val);
     if (write)
@@ -183,41 +190,59 @@ static bool stop_outside(struct vmx_vcpu *vv, uint64_t q, uint64_t gpa, const ch
     return false;
 }
 
-bool vmx_ept_violation(struct vmx_vcpu *vv)
+/*
+ * Emulates the instruction at RIP, whose memory operand is on the device
+ * page at guest-physical mmio_gpa (linear mmio_la, or MMIO_LA_UNKNOWN).
+ * 0 when done (or a #PF injected), -EOPNOTSUPP for an instruction the
+ * decoder does not emulate, another error when the access is impossible.
+ */
+static int emulate(struct vmx_vcpu *vv, uint64_t mmio_la, uint64_t mmio_gpa)
 {
-    uint64_t q = vmread(VMCS_EXIT_QUALIFICATION), gpa = vmread(VMCS_GUEST_PHYS_ADDR);
-    enum insn_mode mode;
+    enum insn_mode mode = guest_mode();
     struct guest_ctx c;
     struct insn_regs r;
     struct insn in;
     int err;
 
-    /* Unclaimed addresses are emulated too (all-ones reads), unless strict-mem=on. */
-    bool emulate = !vv->vcpu->vm->strict_mem || vm_mmio_claimed(vv->vcpu->vm, gpa);
+    ctx_init(&c, vv);
+    c.mmio_la = mmio_la;
+    c.mmio_gpa = mmio_gpa;
+    regs_load(vv, &r);
+    err = fetch_and_decode(&c, &r, mode, &in);
+    if (err >= 0)
+        err = insn_emulate(&in, &r, &mmio_ops, &c);
+    else if (err != -EFAULT || !c.fault.error)
+        return -EOPNOTSUPP;
+    if (err == -EFAULT && c.fault.error) {
+        inject_pf(&c.fault);
+        return 0;
+    }
+    if (!err)
+        regs_store(vv, &r);
+    return err;
+}
 
-    if (!emulate || (q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_LA_VALID) ||
+int vmx_mmio_emulate(struct vmx_vcpu *vv, uint64_t page_gpa)
+{
+    return emulate(vv, MMIO_LA_UNKNOWN, page_gpa & ~PAGE_MASK_LOW);
+}
+
+bool vmx_ept_violation(struct vmx_vcpu *vv)
+{
+    uint64_t q = vmread(VMCS_EXIT_QUALIFICATION), gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+    int err;
+
+    /* Unclaimed addresses are emulated too (all-ones reads), unless strict-mem=on. */
+    bool emulate_it = !vv->vcpu->vm->strict_mem || vm_mmio_claimed(vv->vcpu->vm, gpa);
+
+    if (!emulate_it || (q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_LA_VALID) ||
         !(q & EPT_QUAL_LA_TRANSLATED))
         return stop_outside(vv, q, gpa, "");
-    ctx_init(&c, vv);
-    c.mmio_la = vmread(VMCS_GUEST_LINEAR_ADDR) & ~PAGE_MASK_LOW;
-    c.mmio_gpa = gpa & ~PAGE_MASK_LOW;
-    regs_load(vv, &r);
-    mode = guest_mode();
-    err = fetch_and_decode(&c, &r, mode, &in);
-    if (err == -EFAULT && c.fault.error) {
-        inject_pf(&c.fault);
-        return true;
-    }
-    if (err < 0)
+    err = emulate(vv, vmread(VMCS_GUEST_LINEAR_ADDR) & ~PAGE_MASK_LOW, gpa & ~PAGE_MASK_LOW);
+    if (err == -EOPNOTSUPP)
         return stop_outside(vv, q, gpa, " (instruction not emulated)");
-    err = insn_emulate(&in, &r, &mmio_ops, &c);
-    if (err == -EFAULT && c.fault.error) {
-        inject_pf(&c.fault);
-        return true;
-    }
     if (err)
         return stop_outside(vv, q, gpa, "");
-    regs_store(vv, &r);
     return !vv->vcpu->stop;
 }
 

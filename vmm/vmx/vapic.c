@@ -29,8 +29,9 @@
  * raises RVI (self-IPI virtualization, SDM 29.1.5, 29.5), except for an
  * illegal vector (0-15): an APIC-write exit, vapic_apic_write. At every full exit
  * VIRR/VISR go back to the irqchip, which is complete again until the next
- * entry (ISR/IRR/PPR reads, HLT, the MMIO page all exit). xAPIC mode, or a
- * CPU without the controls, keeps the injection path (vmx_events.c).
+ * entry (ISR/IRR/PPR reads, HLT, the MMIO page all exit). xAPIC mode has
+ * its counterpart in apic_access.c, which leaves the other modes to
+ * vapic_vid_mode; a CPU without the controls keeps the injection path.
  */
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_asm.h"

@@ -63,7 +63,8 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
                                                  PROC_MONITOR_EXITING | PROC_CR8_LOAD_EXITING |
                                                  PROC_CR8_STORE_EXITING)));
     vapic_vmcs_setup(vv);
-    vv->proc2_ctl = vmx_adjust_ctl(&c->proc2, vapic_proc2_controls(vv, proc2));
+    vv->proc2_ctl =
+        vmx_adjust_ctl(&c->proc2, apic_access_proc2_controls(vv, vapic_proc2_controls(vv, proc2)));
     w(VMCS_PROC2_CONTROLS, vv->proc2_ctl);
     w(VMCS_EXIT_CONTROLS,
       vmx_adjust_ctl(&c->exit, EXIT_HOST_ADDR64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |

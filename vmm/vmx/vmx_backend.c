@@ -88,6 +88,7 @@ static void vmx_vm_destroy(struct vm *vm)
 
     if (!xv)
         return;
+    apic_access_vm_free(vm);
     ept_destroy(&xv->ept);
     page_free(virt_to_phys(xv), 1);
     vm->arch = NULL;
@@ -135,7 +136,8 @@ static int vmx_vcpu_create(struct vcpu *v, const struct vcpu_start *start)
     vmx_msr_bitmap_init(phys_to_virt(vv->msr_bitmap));
     if (vmx_caps.proc2.may1 & PROC2_VPID)
         vv->vpid = vpid_alloc();
-    return 0;
+    /* The VM's board is attached and no vCPU runs yet: its xAPIC page can be mapped. */
+    return v->id == 0 ? apic_access_vm_init(v->vm) : 0;
 }
 
 static int vmx_vcpu_reset(struct vcpu *v, const struct vcpu_start *start)
@@ -244,6 +246,8 @@ static const char *const class_names[VMEXIT_CLASSES] = {
     [VMEXIT_HYPERCALL] = "vmcall",
     [VMEXIT_WINDOW] = "interrupt-window",
     [VMEXIT_TIMER] = "preemption-timer",
+    [VMEXIT_APIC_ACCESS] = "apic-access",
+    [VMEXIT_APIC_WRITE] = "apic-write",
     [VMEXIT_OTHER] = "other",
 };
 

@@ -189,7 +189,7 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
 {
     int vec;
     enum nmi_wait nmi;
-    bool vid = vapic_vid_mode(vv); /* virtual-interrupt delivery, in x2APIC mode */
+    bool vid = apic_access_entry(vv); /* virtual-interrupt delivery (vapic.c, apic_access.c) */
 
     if (vv->idt_info & INTR_INFO_VALID)
         reinject(vv);      /* then pending interrupts see a queued event and wait for a window */

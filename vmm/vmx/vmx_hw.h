@@ -70,6 +70,11 @@
 #define PROC_SECONDARY (1U << 31)
 
 /* Secondary processor-based controls (SDM 25.6.2) */
+/*
+ * Virtualize APIC accesses: accesses to the APIC-access page (VMCS APIC-access
+ * address) exit or are virtualized through the virtual-APIC page (SDM 29.4)
+ */
+#define PROC2_VIRT_APIC_ACCESSES (1U << 0)
 #define PROC2_EPT (1U << 1)
 #define PROC2_RDTSCP (1U << 3)
 /* Virtualize x2APIC mode: RDMSR/WRMSR 0x800-0x8FF the MSR bitmap lets through use the virtual-APIC page (SDM 29.5) */
@@ -77,6 +82,8 @@
 #define PROC2_VPID (1U << 5)
 #define PROC2_WBINVD_EXITING (1U << 6)
 #define PROC2_UNRESTRICTED (1U << 7)
+/* APIC-register virtualization: reads of most xAPIC registers come from the virtual-APIC page (SDM 29.4.2) */
+#define PROC2_APIC_REG_VIRT (1U << 8)
 /* Virtual-interrupt delivery: RVI/SVI, VIRR/VISR, EOI virtualization (SDM 29.1.3, 29.2, 29.4.3) */
 #define PROC2_VID (1U << 9)
 #define PROC2_INVPCID (1U << 12)
@@ -124,6 +131,7 @@ enum vmcs_field {
     VMCS_ENTRY_MSR_LOAD_ADDR = 0x200A,
     VMCS_TSC_OFFSET = 0x2010,
     VMCS_VIRTUAL_APIC_ADDR = 0x2012, /* SDM Vol. 3D B.2.1 */
+    VMCS_APIC_ACCESS_ADDR = 0x2014,  /* SDM Vol. 3D B.2.1, 25.6.8 */
     VMCS_EOI_EXIT_BITMAP0 = 0x201C,  /* ..3 at 0x201E, 0x2020, 0x2022 (SDM 25.6.8, B.2.1) */
     VMCS_EPT_POINTER = 0x201A,
     VMCS_GUEST_PHYS_ADDR = 0x2400,
@@ -364,6 +372,25 @@ enum vmx_exit_reason { VMX_EXIT_REASONS(VMX_EXIT_ENUM) EXIT_REASON_MAX = 80 };
 #define EPT_QUAL_FETCH (1ULL << 2)
 #define EPT_QUAL_LA_VALID (1ULL << 7)      /* guest linear-address field valid */
 #define EPT_QUAL_LA_TRANSLATED (1ULL << 8) /* the access was to that address, not a paging entry */
+
+/*
+ * Exit qualification for APIC-access VM exits (SDM 28.2.1 table 28-6): the
+ * page offset (linear accesses only), the access type, and bit 16 for
+ * accesses asynchronous to instruction execution.
+ */
+#define APIC_ACCESS_QUAL_OFFSET 0xfffULL
+#define APIC_ACCESS_QUAL_TYPE_SHIFT 12
+#define APIC_ACCESS_QUAL_TYPE_MASK 0xfULL
+#define APIC_ACCESS_QUAL_ASYNC (1ULL << 16)
+#define APIC_ACCESS_LINEAR_READ 0  /* data read during instruction execution */
+#define APIC_ACCESS_LINEAR_WRITE 1 /* data write during instruction execution */
+#define APIC_ACCESS_LINEAR_FETCH 2 /* instruction fetch */
+#define APIC_ACCESS_LINEAR_EVENT 3 /* read or write during event delivery */
+#define APIC_ACCESS_PHYS_EVENT 10  /* guest-physical access during event delivery */
+#define APIC_ACCESS_PHYS_INSN 15   /* guest-physical access: fetch or instruction execution */
+
+/* Exit qualification for APIC-write VM exits (SDM 28.2.1): the page offset of the write */
+#define APIC_WRITE_QUAL_OFFSET 0xfffULL
 
 /* Segment access rights (SDM 25.4.1 table 25-2) */
 #define AR_L (1U << 13)

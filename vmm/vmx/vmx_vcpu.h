@@ -13,6 +13,7 @@
 #include "kernel/x86/cpu.h"
 
 struct vcpu;
+struct vm;
 
 struct vmx_vcpu {
     struct guest_regs regs; /* first: vmx_enter() takes its address */
@@ -30,6 +31,11 @@ struct vmx_vcpu {
     bool vid_ok;            /* virtual-interrupt delivery usable: on while x2_virt */
     uint64_t eoi_exit[4];   /* EOI-exit bitmap as written */
     uint16_t intr_status;   /* guest interrupt status (SVI:RVI) as written or last read */
+    bool xapic_ok;          /* apic_access.c: xAPIC register virtualization usable */
+    bool xapic_virt;        /* on: the CPU virtualizes the guest's xAPIC page */
+    bool x2_ctl;            /* vapic.c asked for "virtualize x2APIC mode" (off while xapic_virt) */
+    uint32_t xapic_gen;     /* the APIC model's register generation the virtual-APIC page shows */
+    uint32_t xapic_icr_hi;  /* the model's ICR high while xapic_virt (the guest's is in the page) */
     uint32_t exit_reason;
     uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
@@ -40,6 +46,7 @@ struct vmx_vcpu {
 
 struct vmx_vm {
     struct ept ept;
+    uint64_t apic_access; /* host-physical APIC-access page at the guest's xAPIC page, 0 without */
 };
 
 /*
@@ -88,6 +95,12 @@ void vmx_instruction_done(uint64_t rflags);
 /* vmm/vmx/exit_mmio.c: platform MMIO (EPT violations) and INS/OUTS; false: stop. */
 bool vmx_ept_violation(struct vmx_vcpu *vv);
 bool vmx_string_io(struct vmx_vcpu *vv, uint64_t qual);
+/*
+ * The instruction at RIP accesses the device page at guest-physical
+ * page_gpa (an APIC-access exit): emulated with the decoder. 0 when done
+ * (or a #PF injected); -EOPNOTSUPP when the decoder cannot; else impossible.
+ */
+int vmx_mmio_emulate(struct vmx_vcpu *vv, uint64_t page_gpa);
 
 /* vmm/vmx/exit_msr.c */
 void vmx_msr_bitmap_intercept(uint8_t *bm, uint32_t msr, bool read, bool exit);
@@ -119,6 +132,20 @@ static inline void vmx_preemption_timer_set(uint64_t deadline)
 
     vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffULL ? 0xffffffffULL : ticks);
 }
+
+/*
+ * vmm/vmx/apic_access.c: xAPIC register virtualization. apic_access_vm_init
+ * when the VM's first vCPU is created (0, or -ENOMEM); apic_access_vm_free
+ * at its end; apic_access_proc2_controls after vapic_proc2_controls;
+ * apic_access_entry instead of vapic_vid_mode, true when VID is on; the
+ * APIC-access and APIC-write exits.
+ */
+int apic_access_vm_init(struct vm *vm);
+void apic_access_vm_free(struct vm *vm);
+uint32_t apic_access_proc2_controls(struct vmx_vcpu *vv, uint32_t proc2);
+bool apic_access_entry(struct vmx_vcpu *vv);
+bool apic_access_exit(struct vmx_vcpu *vv);
+bool apic_write_exit(struct vmx_vcpu *vv);
 
 /* vmm/vmx/vmx_events.c: interrupt injection, timers and HLT. */
 void vmx_save_idt_vectoring(struct vmx_vcpu *vv);
