@@ -227,6 +227,23 @@ static void ref_vm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t g
 }
 
 static struct vm vm;
+static unsigned finals;
+
+/* The exit fast path's answer (vm_cpuid_final), where it has one, is vm_cpuid's. */
+static void check_final(struct vcpu *v, uint32_t leaf, const struct cpuid_regs *got)
+{
+    const struct cpuid_regs *fin =
+        vm_cpuid_final(&v->vm->cpuid_cache, vm_cpuid_final_mask(v), leaf);
+
+    if (!fin)
+        return;
+    finals++;
+    if (memcmp(fin, got, sizeof(*got)))
+        fail_msg("leaf %#x vcpu %u limit %d: final %08x %08x %08x %08x, vm_cpuid %08x %08x %08x "
+                 "%08x",
+                 leaf, v->id, !!(v->msrs.misc_enable & MISC_ENABLE_LIMIT_CPUID), fin->eax, fin->ebx,
+                 fin->ecx, fin->edx, got->eax, got->ebx, got->ecx, got->edx);
+}
 
 static void check_vm(void)
 {
@@ -253,6 +270,7 @@ static void check_vm(void)
                                          leaf, subs[s], (unsigned long)cr4s[c], i, lim, got.eax,
                                          got.ebx, got.ecx, got.edx, want.eax, want.ebx, want.ecx,
                                          want.edx);
+                            check_final(v, leaf, &got);
                         }
                     }
 }
@@ -286,6 +304,31 @@ static void test_cache_matches(void **state)
                     checked++;
                 }
     assert_int_equal(checked, 3 * ARRAY_SIZE(specs) * 3 * 3);
+    assert_true(finals > 0);
+}
+
+/* Leaf 0 is final unless MISC_ENABLE limits it; the leaves with per-vCPU bits never are. */
+static void test_final_mask(void **state)
+{
+    static const uint32_t never[] = {1, 4, 7, 0xB, 0xD, 0x1F, HV_CPUID_BASE, 0x80000009};
+    const char *err;
+    struct vcpu *v = &vm.vcpus[0];
+
+    (void)state;
+    host_kind = 0;
+    memset(&vm, 0, sizeof(vm));
+    assert_int_equal(cpu_model_parse("host", &vm.cpu_model, &err), 0);
+    vm.ops = &vmx_vm_ops;
+    vm.irqchip = &chip_lapic;
+    vm.nvcpus = 1;
+    v->vm = &vm;
+    vm_cpuid_init(&vm);
+    assert_non_null(vm_cpuid_final(&vm.cpuid_cache, vm_cpuid_final_mask(v), 0));
+    assert_non_null(vm_cpuid_final(&vm.cpuid_cache, vm_cpuid_final_mask(v), 0x80000001));
+    for (unsigned i = 0; i < ARRAY_SIZE(never); i++)
+        assert_null(vm_cpuid_final(&vm.cpuid_cache, vm_cpuid_final_mask(v), never[i]));
+    v->msrs.misc_enable = MISC_ENABLE_LIMIT_CPUID;
+    assert_null(vm_cpuid_final(&vm.cpuid_cache, vm_cpuid_final_mask(v), 0));
 }
 
 /* The leaves the exit fast path asks most are answered without the CPUID instruction. */
@@ -319,6 +362,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_matches),
         cmocka_unit_test(test_cached_leaves_skip_cpuid),
+        cmocka_unit_test(test_final_mask),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
