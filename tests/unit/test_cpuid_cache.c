@@ -307,22 +307,29 @@ static void test_cache_matches(void **state)
     assert_true(finals > 0);
 }
 
-/* Leaf 0 is final unless MISC_ENABLE limits it; the leaves with per-vCPU bits never are. */
-static void test_final_mask(void **state)
+/* vm: one vCPU, the host model on the first host CPU, vmx, local APICs. */
+static void one_vcpu_host_vm(void)
 {
-    static const uint32_t never[] = {1, 4, 7, 0xB, 0xD, 0x1F, HV_CPUID_BASE, 0x80000009};
     const char *err;
-    struct vcpu *v = &vm.vcpus[0];
 
-    (void)state;
     host_kind = 0;
     memset(&vm, 0, sizeof(vm));
     assert_int_equal(cpu_model_parse("host", &vm.cpu_model, &err), 0);
     vm.ops = &vmx_vm_ops;
     vm.irqchip = &chip_lapic;
     vm.nvcpus = 1;
-    v->vm = &vm;
+    vm.vcpus[0].vm = &vm;
     vm_cpuid_init(&vm);
+}
+
+/* Leaf 0 is final unless MISC_ENABLE limits it; the leaves with per-vCPU bits never are. */
+static void test_final_mask(void **state)
+{
+    static const uint32_t never[] = {1, 4, 7, 0xB, 0xD, 0x1F, HV_CPUID_BASE, 0x80000009};
+    struct vcpu *v = &vm.vcpus[0];
+
+    (void)state;
+    one_vcpu_host_vm();
     assert_non_null(vm_cpuid_final(&vm.cpuid_cache, vm_cpuid_final_mask(v), 0));
     assert_non_null(vm_cpuid_final(&vm.cpuid_cache, vm_cpuid_final_mask(v), 0x80000001));
     for (unsigned i = 0; i < ARRAY_SIZE(never); i++)
@@ -337,18 +344,10 @@ static void test_cached_leaves_skip_cpuid(void **state)
     static const uint32_t leaves[] = {
         0,          1,          7,         0x15, 0x16, HV_CPUID_BASE, HV_CPUID_MAX, KVM_CPUID_BASE,
         0x80000000, 0x80000001, 0x80000008};
-    const char *err;
     struct cpuid_regs r;
 
     (void)state;
-    host_kind = 0;
-    memset(&vm, 0, sizeof(vm));
-    assert_int_equal(cpu_model_parse("host", &vm.cpu_model, &err), 0);
-    vm.ops = &vmx_vm_ops;
-    vm.irqchip = &chip_lapic;
-    vm.nvcpus = 1;
-    vm.vcpus[0].vm = &vm;
-    vm_cpuid_init(&vm);
+    one_vcpu_host_vm();
     cpuid_calls = 0;
     for (unsigned i = 0; i < ARRAY_SIZE(leaves); i++)
         vm_cpuid(&vm.vcpus[0], leaves[i], 0, 0, &r);
