@@ -105,6 +105,13 @@ struct irqchip_ops {
      */
     bool (*nmi_pending)(void *chip, struct vcpu *v);
     bool (*nmi_take)(void *chip, struct vcpu *v);
+    /*
+     * Optional (x2APIC): the exit fast path's WRMSR of the x2APIC ICR
+     * (vmm/vmx/exit_fast.c). A fixed IPI to one other vCPU
+     * (vlapic_x2apic_icr_to_other) is sent as the full path's WRMSR would
+     * send it: true. Anything else is left alone for the full path: false.
+     */
+    bool (*icr_to_other)(void *chip, struct vcpu *v, uint64_t icr);
 };
 
 /* Does nothing, delivers nothing: a VM's chip before its board attaches and after it left. */

@@ -344,6 +344,23 @@ static bool chip_xapic_sync(void *chip, struct vcpu *v, uint32_t *page, uint32_t
     return on;
 }
 
+/*
+ * The ICR write of lapic_msr without its timer updates: they concern v's
+ * own APIC, whose expiry its preemption timer brings anyway.
+ */
+static bool chip_icr_to_other(void *chip, struct vcpu *v, uint64_t icr)
+{
+    struct vplat *p = chip;
+    struct vlapic *l = &p->lapic[v->id];
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    bool other = (uint32_t)(icr >> 32) < p->vm->nvcpus && vlapic_x2apic_icr_to_other(l, icr);
+
+    if (other)
+        vlapic_x2apic_icr_write(l, icr);
+    unlock_and_kick(p, f, v);
+    return other;
+}
+
 static const struct irqchip_ops pc_irqchip_ops = {
     .name = "pc",
     .apic_enabled = chip_apic_enabled,
@@ -365,6 +382,7 @@ static const struct irqchip_ops pc_irqchip_ops = {
     .xapic_sync = chip_xapic_sync,
     .nmi_pending = chip_nmi_pending,
     .nmi_take = chip_nmi_take,
+    .icr_to_other = chip_icr_to_other,
 };
 
 /* ---------------------------------------------------------------- registers */

@@ -12,7 +12,9 @@
  * - a stop request, like every kick, zeroes fast_exits, and the kick's host
  *   interrupt makes the guest exit;
  * - port I/O a device claims, and the hypercalls that queue an interrupt or
- *   end the VM, go the full way.
+ *   end the VM, go the full way, as do the ICR writes that could reach
+ *   this vCPU (self, broadcast, shorthands, logical, other delivery modes,
+ *   illegal vectors: those set its ESR).
  *
  * Every cycle here counts, and Bochs counts instructions: the common case
  * is a leaf path with no call, so GCC saves no register for it; rare cases
@@ -24,6 +26,9 @@
 #include "vmm/cpuid.h"
 #include "vmm/io.h"
 #include "vmm/vm.h"
+#include "vmm/irqchip.h"
+#include "vmm/dev/apic_regs.h"
+#include "vmm/vmx/exit_msr.h"
 #include "kernel/x86/regs.h"
 
 _Static_assert(__builtin_offsetof(struct vmx_vcpu, regs) == 0, "entry.S passes regs as the vcpu");
@@ -113,6 +118,27 @@ static __attribute__((noinline)) struct guest_regs *fast_io(struct vmx_vcpu *vv)
     return resume(vv);
 }
 
+/*
+ * WRMSR of the x2APIC ICR with a fixed IPI to another vCPU: the target is
+ * kicked as by the full path, nothing is queued here (irqchip icr_to_other).
+ * The MSR gate first, as h_wrmsr: a CPU model without x2APIC gets its #GP.
+ */
+/* Shorthands, logical destinations and other delivery modes: a cheap first filter. */
+#define ICR_NOT_TO_ONE (APIC_ICR_DM_MASK | APIC_ICR_LOGICAL | APIC_ICR_SH_MASK)
+
+static __attribute__((noinline)) struct guest_regs *fast_wrmsr(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    const struct irqchip_ops *chip = v->vm->irqchip;
+    uint64_t icr = (vv->regs.rdx << 32) | (uint32_t)vv->regs.rax;
+
+    if ((uint32_t)vv->regs.rcx != X2APIC_ICR_MSR || (icr & ICR_NOT_TO_ONE) || !chip->icr_to_other ||
+        vmx_msr_gate(vv, X2APIC_ICR_MSR) || !chip->icr_to_other(v->vm->irqchip_ctx, v, icr))
+        return NULL;
+    count(v, VMEXIT_MSR);
+    return resume(vv);
+}
+
 static inline __attribute__((always_inline)) struct guest_regs *dispatch(struct vmx_vcpu *vv,
                                                                          uint32_t reason)
 {
@@ -122,6 +148,8 @@ static inline __attribute__((always_inline)) struct guest_regs *dispatch(struct 
         return fast_vmcall(vv);
     if (reason == EXIT_IO)
         return fast_io(vv);
+    if (reason == EXIT_WRMSR)
+        return fast_wrmsr(vv);
     return NULL;
 }
 
@@ -129,6 +157,7 @@ static int exit_class(uint32_t reason)
 {
     return reason == EXIT_CPUID    ? VMEXIT_CPUID
            : reason == EXIT_VMCALL ? VMEXIT_HYPERCALL
+           : reason == EXIT_WRMSR  ? VMEXIT_MSR
                                    : VMEXIT_IO;
 }
 
