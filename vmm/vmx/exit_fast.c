@@ -30,6 +30,7 @@
 #include "vmm/dev/apic_regs.h"
 #include "vmm/vmx/exit_msr.h"
 #include "kernel/x86/regs.h"
+#include "kernel/idt.h"
 
 _Static_assert(__builtin_offsetof(struct vmx_vcpu, regs) == 0, "entry.S passes regs as the vcpu");
 
@@ -183,11 +184,45 @@ static __attribute__((noinline)) struct guest_regs *fast_exit_extra(struct vmx_v
     return regs;
 }
 
+/*
+ * The external interrupt of a kick (fast_exits zeroed) after a full entry
+ * that left nothing pending, with virtual-interrupt delivery on: when the
+ * kick brought only newly requested vectors, they join VIRR
+ * (vapic_vid_add) and the CPU delivers them after the resume. The host
+ * takes its interrupt first, so a stop or an NMI it brought is seen. An
+ * event the exit interrupted, HLT (the full path ends it), a stop, an NMI
+ * or a changed ISR go the full way; its h_extint finds no interrupt left.
+ */
+static __attribute__((noinline)) struct guest_regs *fast_kick(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    bool timed = v->vm->exit_timing;
+    uint64_t t0 = timed ? rdtsc() : 0;
+
+    if ((uint32_t)vmread(VMCS_EXIT_REASON) != EXIT_EXTERNAL_INTERRUPT ||
+        (vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID) ||
+        vmread(VMCS_GUEST_ACTIVITY) != ACTIVITY_ACTIVE)
+        return NULL;
+    irq_take_exit_interrupt(0);
+    if (v->stop || vcpu_nmi_pending(v) || !vapic_vid_add(vv))
+        return NULL;
+    if (vv->timer_deadline != UINT64_MAX)
+        vmx_preemption_timer_set(vv->timer_deadline);
+    count(v, VMEXIT_EXTINT);
+    if (timed) {
+        v->exit_timed[VMEXIT_EXTINT]++;
+        v->exit_cycles[VMEXIT_EXTINT] += rdtsc() - t0;
+    }
+    return &vv->regs;
+}
+
 struct guest_regs *vmx_fast_exit(struct vmx_vcpu *vv)
 {
     uint8_t mode = vv->vcpu->fast_exits;
 
     if (likely(mode == VMX_FAST_PLAIN))
         return dispatch(vv, (uint32_t)vmread(VMCS_EXIT_REASON));
-    return mode == VMX_FAST_EXTRA ? fast_exit_extra(vv) : NULL;
+    if (mode == VMX_FAST_EXTRA)
+        return fast_exit_extra(vv);
+    return vv->kick_fast ? fast_kick(vv) : NULL;
 }

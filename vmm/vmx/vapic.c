@@ -180,6 +180,19 @@ static void vid_give(struct vmx_vcpu *vv)
  * VISR, SVI and the rest of VIRR only when the chip's ISR changed on its
  * own (VID_TAKE_ALL). When the chip has nothing new, nothing.
  */
+/* Level-triggered vectors exit at their EOI (the EOI-exit bitmap, SDM 29.1.3). */
+static void eoi_exits(struct vmx_vcpu *vv, const uint32_t tmr[8])
+{
+    for (unsigned i = 0; i < 4; i++) {
+        uint64_t eoi_exit = ((uint64_t)tmr[2 * i + 1] << 32) | tmr[2 * i];
+
+        if (eoi_exit != vv->eoi_exit[i]) {
+            vv->eoi_exit[i] = eoi_exit;
+            vmwrite(VMCS_EOI_EXIT_BITMAP0 + 2 * i, eoi_exit);
+        }
+    }
+}
+
 void vapic_vid_push(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
@@ -190,14 +203,7 @@ void vapic_vid_push(struct vmx_vcpu *vv)
 
     if (took == VID_TAKE_NONE)
         return;
-    for (unsigned i = 0; i < 4; i++) {
-        uint64_t eoi_exit = ((uint64_t)tmr[2 * i + 1] << 32) | tmr[2 * i];
-
-        if (eoi_exit != vv->eoi_exit[i]) {
-            vv->eoi_exit[i] = eoi_exit;
-            vmwrite(VMCS_EOI_EXIT_BITMAP0 + 2 * i, eoi_exit);
-        }
-    }
+    eoi_exits(vv, tmr);
     for (unsigned i = 0; i < 8; i++) /* registers 16 bytes apart: 4 words */
         if (irr[i] || took == VID_TAKE_ALL)
             virr[4 * i] = irr[i];
@@ -210,6 +216,39 @@ void vapic_vid_push(struct vmx_vcpu *vv)
         vv->intr_status = st;
         vmwrite(VMCS_GUEST_INTR_STATUS, st);
     }
+}
+
+/*
+ * The kick fast path (exit_fast.c): the chip's new requested vectors join
+ * VIRR and RVI as the CPU left them, with no give-back first: the CPU
+ * still holds what it had. VISR, SVI and vv->intr_status stay as they are
+ * (vid_give's shortcut relies on the SVI of the last sync). False, with
+ * nothing taken, when the chip's ISR changed on its own or the xAPIC
+ * page is out of date: the full path.
+ */
+bool vapic_vid_add(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    const struct irqchip_ops *chip = v->vm->irqchip;
+    volatile uint32_t *virr = vapic_reg(vv, VAPIC_VIRR);
+    uint32_t irr[8], tmr[8];
+    uint16_t st;
+    int took, top;
+
+    if (!(vv->proc2_ctl & PROC2_VID) || !chip->vid_add)
+        return false;
+    took = chip->vid_add(v->vm->irqchip_ctx, v, vv->xapic_gen, irr, tmr);
+    if (took != VID_TAKE_IRR)
+        return took == VID_TAKE_NONE;
+    eoi_exits(vv, tmr);
+    for (unsigned i = 0; i < 8; i++)
+        if (irr[i])
+            virr[4 * i] |= irr[i];
+    st = (uint16_t)vmread(VMCS_GUEST_INTR_STATUS);
+    top = highest(irr);
+    if (top > (st & 0xFF))
+        vmwrite(VMCS_GUEST_INTR_STATUS, (st & 0xFF00) | (uint16_t)top);
+    return true;
 }
 
 /*
