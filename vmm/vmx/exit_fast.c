@@ -120,9 +120,10 @@ static __attribute__((noinline)) struct guest_regs *fast_io(struct vmx_vcpu *vv)
 }
 
 /*
- * WRMSR of the x2APIC ICR with a fixed IPI to another vCPU: the target is
- * kicked as by the full path, nothing is queued here (irqchip icr_to_other).
- * The MSR gate first, as h_wrmsr: a CPU model without x2APIC gets its #GP.
+ * WRMSR of the x2APIC ICR (dispatch checked RCX) with a fixed IPI to another
+ * vCPU: the target is kicked as by the full path, nothing is queued here
+ * (irqchip icr_to_other). The MSR gate first, as h_wrmsr: a CPU model
+ * without x2APIC gets its #GP.
  */
 /* Shorthands, logical destinations and other delivery modes: a cheap first filter. */
 #define ICR_NOT_TO_ONE (APIC_ICR_DM_MASK | APIC_ICR_LOGICAL | APIC_ICR_SH_MASK)
@@ -133,8 +134,8 @@ static __attribute__((noinline)) struct guest_regs *fast_wrmsr(struct vmx_vcpu *
     const struct irqchip_ops *chip = v->vm->irqchip;
     uint64_t icr = (vv->regs.rdx << 32) | (uint32_t)vv->regs.rax;
 
-    if ((uint32_t)vv->regs.rcx != X2APIC_ICR_MSR || (icr & ICR_NOT_TO_ONE) || !chip->icr_to_other ||
-        vmx_msr_gate(vv, X2APIC_ICR_MSR) || !chip->icr_to_other(v->vm->irqchip_ctx, v, icr))
+    if ((icr & ICR_NOT_TO_ONE) || !chip->icr_to_other || vmx_msr_gate(vv, X2APIC_ICR_MSR) ||
+        !chip->icr_to_other(v->vm->irqchip_ctx, v, icr))
         return NULL;
     count(v, VMEXIT_MSR);
     return resume(vv);
@@ -149,8 +150,8 @@ static inline __attribute__((always_inline)) struct guest_regs *dispatch(struct 
         return fast_vmcall(vv);
     if (reason == EXIT_IO)
         return fast_io(vv);
-    if (reason == EXIT_WRMSR)
-        return fast_wrmsr(vv);
+    if (reason == EXIT_WRMSR && (uint32_t)vv->regs.rcx == X2APIC_ICR_MSR)
+        return fast_wrmsr(vv); /* other MSRs: no call on their full path */
     return NULL;
 }
 
@@ -199,8 +200,7 @@ static __attribute__((noinline)) struct guest_regs *fast_kick(struct vmx_vcpu *v
     bool timed = v->vm->exit_timing;
     uint64_t t0 = timed ? rdtsc() : 0;
 
-    if ((uint32_t)vmread(VMCS_EXIT_REASON) != EXIT_EXTERNAL_INTERRUPT ||
-        (vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID) ||
+    if ((vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID) ||
         vmread(VMCS_GUEST_ACTIVITY) != ACTIVITY_ACTIVE)
         return NULL;
     irq_take_exit_interrupt(0);
@@ -224,5 +224,7 @@ struct guest_regs *vmx_fast_exit(struct vmx_vcpu *vv)
         return dispatch(vv, (uint32_t)vmread(VMCS_EXIT_REASON));
     if (mode == VMX_FAST_EXTRA)
         return fast_exit_extra(vv);
-    return vv->kick_fast ? fast_kick(vv) : NULL;
+    return vv->kick_fast && (uint32_t)vmread(VMCS_EXIT_REASON) == EXIT_EXTERNAL_INTERRUPT
+               ? fast_kick(vv)
+               : NULL;
 }
