@@ -86,6 +86,16 @@ struct irqchip_ops {
     void (*vid_give)(void *chip, struct vcpu *v, const uint32_t irr[8], const uint32_t isr[8]);
     void (*vid_eoi)(void *chip, struct vcpu *v, uint8_t vector);
     /*
+     * Optional: vid_take for the kick fast path (vmm/vmx/exit_fast.c),
+     * which gives nothing back first: only while the in-service vectors
+     * did not change other than by vid_give (VID_TAKE_NONE or
+     * VID_TAKE_IRR) and, in xAPIC mode, the registers the virtual-APIC
+     * page shows are those of generation gen (xapic_sync's); else -1 with
+     * nothing taken. No timer update: the vCPU's preemption timer brings
+     * its expiry.
+     */
+    int (*vid_add)(void *chip, struct vcpu *v, uint32_t gen, uint32_t irr[8], uint32_t tmr[8]);
+    /*
      * Optional (local APICs): xAPIC register virtualization
      * (vmm/vmx/apic_access.c). xapic_page is the guest-physical address of
      * the xAPIC MMIO page (every vCPU's, never moved). xapic_sync is
@@ -105,6 +115,13 @@ struct irqchip_ops {
      */
     bool (*nmi_pending)(void *chip, struct vcpu *v);
     bool (*nmi_take)(void *chip, struct vcpu *v);
+    /*
+     * Optional (x2APIC): the exit fast path's WRMSR of the x2APIC ICR
+     * (vmm/vmx/exit_fast.c). A fixed IPI to one other vCPU
+     * (vlapic_x2apic_icr_to_other) is sent as the full path's WRMSR would
+     * send it: true. Anything else is left alone for the full path: false.
+     */
+    bool (*icr_to_other)(void *chip, struct vcpu *v, uint64_t icr);
 };
 
 /* Does nothing, delivers nothing: a VM's chip before its board attaches and after it left. */

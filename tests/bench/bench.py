@@ -90,14 +90,14 @@ UNMET_WHY = {
     "perf.x2_self_ipi": "SELF IPI MSR writes exit: self-IPI virtualization is off (a CPU model "
                         "without virtual-interrupt delivery?).",
     "perf.x2_ipi": "Bochs implements no posted interrupts, so an IPI to a vCPU running on another "
-                   "CPU needs a kick. The sender's WRMSR exit runs through the MSR gate, the local "
-                   "APIC model and the irqchip's routing to the host IPI (about 450 ticks from the "
-                   "exit); the target then takes an external-interrupt exit, runs the host's "
-                   "interrupt handler (about 250 ticks) and its entry path pushes the vector into "
-                   "the virtual-APIC page (about 450) before the CPU delivers it; the handler, its "
-                   "EOI and the sender's spin are the rest. Below 800 needs the ICR write handled "
-                   "in the exit fast path (`vmx_fast_exit`) and a cheaper kick (a kick vector whose "
-                   "handler only EOIs, or posted interrupts where the CPU has them).",
+                   "CPU needs a kick. Both ends take the exit fast path (docs/performance.md, "
+                   "IPIs to another vCPU); the target's kick exit still costs about 400 ticks "
+                   "(host interrupt about 85, the chip's vid_add under its lock about 140, the "
+                   "EOI-exit bitmap check about 50, VIRR/RVI update and checks the rest), "
+                   "the sender's ICR write through the MSR gate, the model and the routing to the "
+                   "host IPI, the VM exits and entries, the handler with its EOI and the sender's "
+                   "spin make up the remainder. Below 800 needs a cheaper kick (posted interrupts "
+                   "where the CPU has them).",
     "linux1.exits": "Most exits are the guest's timer tick: Debian's kernel (HZ=250) programs "
                     "IA32_TSC_DEADLINE once per tick, about 6,400 times in the boot's 25.7 s of "
                     "guest time, and each tick is two exits, the WRMSR (msr row) and the "

@@ -162,6 +162,17 @@ static bool wait_seen(u64 want)
     return true;
 }
 
+/* CPU 1's handler acknowledged IPI number i (false: it never did). */
+static bool wait_ack(u64 i)
+{
+    for (u64 spin = 0; READ_ONCE(ack) != i; spin++) {
+        if (spin > 100000000ull)
+            return false;
+        cpu_relax();
+    }
+    return true;
+}
+
 static void interrupts(void)
 {
     u64 t0, t1;
@@ -216,13 +227,7 @@ static void interrupts(void)
             WRITE_ONCE(seen, i);
             lapic_w(APIC_ICR2, dest << 24);
             lapic_w(APIC_ICR, APIC_DM_FIXED | APIC_INT_ASSERT | VEC_IPI);
-            for (u64 spin = 0; READ_ONCE(ack) != i; spin++) {
-                if (spin > 100000000ull) {
-                    ok = false;
-                    break;
-                }
-                cpu_relax();
-            }
+            ok = wait_ack(i);
         }
         t1 = tsc();
         report(ok, "%d IPIs to CPU 1 acknowledged (%lu)", N, (unsigned long)ack);
@@ -294,13 +299,7 @@ static void x2_ipi(void)
     for (u64 i = 1; i <= N && ok; i++) {
         WRITE_ONCE(seen, i);
         wrmsr(X2APIC_MSR(APIC_ICR), dest | APIC_DM_FIXED | APIC_INT_ASSERT | VEC_IPI);
-        for (u64 spin = 0; READ_ONCE(ack) != i; spin++) {
-            if (spin > 100000000ull) {
-                ok = false;
-                break;
-            }
-            cpu_relax();
-        }
+        ok = wait_ack(i);
     }
     t1 = tsc();
     report(ok, "%d x2APIC IPIs to CPU 1 acknowledged (%lu)", N, (unsigned long)ack);

@@ -720,6 +720,63 @@ static void test_pc_irqchip_deadline(void **state)
     assert_int_equal(vcpu_irq_pending(v1), 0x30);
 }
 
+static void x2apic_on(unsigned cpu)
+{
+    uint64_t val = GUEST_LAPIC_ADDR | APIC_BASE_EN | APIC_BASE_EXTD | (cpu ? 0 : APIC_BASE_BSP);
+
+    assert_int_equal(vm_msr(&vm.vcpus[cpu], MSR_IA32_APIC_BASE, true, &val), 0);
+    val = APIC_SVR_ENABLE | 0xff;
+    assert_int_equal(vm_msr(&vm.vcpus[cpu], X2APIC_MSR_BASE + (APIC_SVR >> 4), true, &val), 0);
+}
+
+/* The exit fast path's ICR write: a fixed IPI to another vCPU only, else nothing done. */
+static void test_pc_irqchip_icr_to_other(void **state)
+{
+    struct vcpu *v0 = &vm.vcpus[0], *v1 = &vm.vcpus[1];
+    void *chip;
+
+    assert_int_equal(board_attach(&vm, &board_pc), 0);
+    chip = vm.irqchip_ctx;
+    x2apic_on(0);
+    x2apic_on(1);
+    k.kicked = 0;
+    assert_false(vm.irqchip->icr_to_other(chip, v0, 0x62));                   /* itself */
+    assert_false(vm.irqchip->icr_to_other(chip, v0, (1ULL << 32) | 0x40062)); /* shorthand */
+    assert_false(vm.irqchip->icr_to_other(chip, v0, (2ULL << 32) | 0x62));    /* no such vCPU */
+    assert_int_equal(k.kicked, 0);
+    assert_true(vm.irqchip->icr_to_other(chip, v0, (1ULL << 32) | 0x4062));
+    assert_int_equal(k.kicked, 1U << 1);
+    assert_int_equal(vcpu_irq_pending(v0), -1);
+    assert_int_equal(vcpu_irq_pending(v1), 0x62);
+    assert_int_equal(rdmsr_g(0, X2APIC_ICR_MSR, 0), (1ULL << 32) | 0x4062); /* as WRMSR left it */
+    assert_int_equal(k.locks, 0);
+}
+
+/* The kick fast path's vid_add: new requested vectors only, while the ISR is the CPU's. */
+static void test_pc_irqchip_vid_add(void **state)
+{
+    struct vcpu *v0 = &vm.vcpus[0], *v1 = &vm.vcpus[1];
+    uint32_t irr[8], isr[8], tmr[8];
+    void *chip;
+
+    assert_int_equal(board_attach(&vm, &board_pc), 0);
+    chip = vm.irqchip_ctx;
+    x2apic_on(0);
+    x2apic_on(1);
+    assert_int_equal(vm.irqchip->vid_add(chip, v1, 0, irr, tmr), -1); /* mode changed: full path */
+    assert_int_equal(vm.irqchip->vid_take(chip, v1, irr, isr, tmr), VID_TAKE_ALL);
+    assert_int_equal(vm.irqchip->vid_add(chip, v1, 0, irr, tmr), VID_TAKE_NONE);
+    assert_true(vm.irqchip->icr_to_other(chip, v0, (1ULL << 32) | 0x62));
+    assert_int_equal(vm.irqchip->vid_add(chip, v1, 0, irr, tmr), VID_TAKE_IRR);
+    assert_int_equal(irr[0x62 / 32], 1U << (0x62 % 32));
+    assert_int_equal(vcpu_irq_pending(v1), -1); /* moved out: the CPU's VIRR has it */
+    assert_int_equal(vm.irqchip->vid_add(chip, v1, 0, irr, tmr), VID_TAKE_NONE);
+    assert_true(vm.irqchip->icr_to_other(chip, v0, (1ULL << 32) | 0x63));
+    vcpu_irq_ack(v1, 0x63); /* the ISR changed without the CPU */
+    assert_int_equal(vm.irqchip->vid_add(chip, v1, 0, irr, tmr), -1);
+    assert_int_equal(k.locks, 0);
+}
+
 /* After the board: nothing is routed, the pages are back, late console input is harmless. */
 static void test_detach(void **state)
 {
@@ -793,6 +850,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pc_board_devices, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_routes_com1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_deadline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pc_irqchip_icr_to_other, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pc_irqchip_vid_add, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
         cmocka_unit_test_setup_teardown(test_board_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_device, setup, teardown),

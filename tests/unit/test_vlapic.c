@@ -711,6 +711,38 @@ static void test_x2apic_icr_is_one_64bit_write(void **state)
     assert_int_equal(msr(MSR_ICR), (0x12345678ULL << 32) | ICR_LOGICAL | 0x40);
 }
 
+/* The exit fast path's condition: a fixed IPI to one other APIC (this one's ID is 3). */
+static void test_x2apic_icr_to_other(void **state)
+{
+    assert_true(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0x4062));         /* assert bit */
+    assert_true(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0xC062));         /* level */
+    assert_false(vlapic_x2apic_icr_to_other(&l, (3ULL << 32) | 0x62));          /* self */
+    assert_false(vlapic_x2apic_icr_to_other(&l, (0xFFFFFFFFULL << 32) | 0x62)); /* broadcast */
+    assert_false(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0x40062));       /* shorthand self */
+    assert_false(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0xC0062));       /* all but self */
+    assert_false(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0x862));         /* logical */
+    assert_false(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0x162));  /* lowest priority */
+    assert_false(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0x400));  /* NMI */
+    assert_false(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0x0F));   /* illegal vector */
+    assert_false(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0x2062)); /* reserved bit */
+    assert_int_equal(lg.nipi, 0); /* a predicate: nothing sent */
+}
+
+static void test_x2apic_icr_to_other_needs_x2apic_mode(void **state)
+{
+    assert_false(vlapic_x2apic_icr_to_other(&l, (1ULL << 32) | 0x62));
+}
+
+static void test_x2apic_icr_write_sends(void **state)
+{
+    assert_int_equal(vlapic_x2apic_icr_write(&l, (1ULL << 32) | 0x62), 0);
+    assert_int_equal(lg.nipi, 1);
+    assert_int_equal(lg.ipi[0].dest, 1);
+    assert_int_equal(lg.ipi[0].vector, 0x62);
+    assert_int_equal(vlapic_x2apic_icr_write(&l, 0x2062), -EINVAL);
+    assert_int_equal(lg.nipi, 1);
+}
+
 static void test_x2apic_icr_reserved_bits_fault(void **state)
 {
     assert_int_equal(wrmsr(MSR_ICR, 0x2040), -EINVAL);     /* bit 13 */
@@ -1058,6 +1090,9 @@ int main(void)
         cmocka_unit_test_setup(test_x2apic_eoi_and_esr_must_be_zero, setup_x2apic),
         cmocka_unit_test_setup(test_x2apic_reserved_bits_fault, setup_x2apic),
         cmocka_unit_test_setup(test_x2apic_icr_is_one_64bit_write, setup_x2apic),
+        cmocka_unit_test_setup(test_x2apic_icr_to_other, setup_x2apic),
+        cmocka_unit_test_setup(test_x2apic_icr_to_other_needs_x2apic_mode, setup),
+        cmocka_unit_test_setup(test_x2apic_icr_write_sends, setup_x2apic),
         cmocka_unit_test_setup(test_x2apic_icr_reserved_bits_fault, setup_x2apic),
         cmocka_unit_test_setup(test_x2apic_self_ipi, setup_x2apic),
         cmocka_unit_test_setup(test_vid_take_reports_changes_only, setup_x2apic),

@@ -23,6 +23,7 @@
 /* x2APIC MSR window (SDM 11.12.1.2, 11.12.2: 0x800-0xBFF #GP outside x2APIC mode). */
 #define X2APIC_MSR_BASE 0x800
 #define X2APIC_MSR_LAST 0xBFF
+#define X2APIC_ICR_MSR 0x830 /* X2APIC_MSR_BASE + (APIC_ICR_LO >> 4), table 11-6 */
 
 /* Register address map (SDM table 11-1). */
 #define APIC_ID 0x020

@@ -116,6 +116,13 @@ bool vlapic_x2apic_mode(const struct vlapic *l);
  */
 int vlapic_msr_read(struct vlapic *l, uint32_t msr, uint64_t *val, uint64_t now_tsc);
 int vlapic_msr_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t now_tsc);
+/* A WRMSR of the x2APIC ICR, as vlapic_msr_write does it (-EINVAL: reserved bits, #GP). */
+int vlapic_x2apic_icr_write(struct vlapic *l, uint64_t icr);
+/*
+ * Whether that write is a fixed IPI to one other APIC and no one else:
+ * it can queue nothing for this vCPU (the exit fast path's condition).
+ */
+bool vlapic_x2apic_icr_to_other(const struct vlapic *l, uint64_t icr);
 
 /* A fixed interrupt arrives (IPI, IOAPIC, MSI); level sets its TMR bit. */
 void vlapic_set_irq(struct vlapic *l, uint8_t vector, bool level);

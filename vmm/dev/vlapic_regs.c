@@ -439,18 +439,38 @@ static int x2apic_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t n
 
     if (!vlapic_x2apic_mode(l) || off >= APIC_REG_END)
         return -EINVAL;
-    if (off == APIC_ICR_LO) {
-        if (val & ICR_X2APIC_RSVD)
-            return -EINVAL;
-        l->icr_lo = (uint32_t)val & APIC_ICR_LO_WRITABLE;
-        l->icr_hi = (uint32_t)(val >> 32);
-        send_icr(l, l->icr_hi);
-        return 0;
-    }
+    if (off == APIC_ICR_LO)
+        return vlapic_x2apic_icr_write(l, val);
     /* Only the ICR is 64 bits wide; bits 63:32 of the rest are reserved. */
     if (val >> 32)
         return -EINVAL;
     return write_reg(l, off, (uint32_t)val, true, now_tsc);
+}
+
+int vlapic_x2apic_icr_write(struct vlapic *l, uint64_t icr)
+{
+    if (icr & ICR_X2APIC_RSVD)
+        return -EINVAL;
+    l->icr_lo = (uint32_t)icr & APIC_ICR_LO_WRITABLE;
+    l->icr_hi = (uint32_t)(icr >> 32);
+    send_icr(l, l->icr_hi);
+    return 0;
+}
+
+/*
+ * Fixed, physical, no shorthand, a legal vector (an illegal one sets this
+ * APIC's ESR and may raise its error LVT), and a destination that is
+ * neither this APIC nor the broadcast ID: the write changes no state of
+ * this APIC that needs an entry (only its ICR).
+ */
+bool vlapic_x2apic_icr_to_other(const struct vlapic *l, uint64_t icr)
+{
+    uint32_t lo = (uint32_t)icr, dest = (uint32_t)(icr >> 32);
+
+    return vlapic_x2apic_mode(l) && !(icr & ICR_X2APIC_RSVD) &&
+           (lo & (APIC_ICR_DM_MASK | APIC_ICR_LOGICAL | APIC_ICR_SH_MASK)) == 0 &&
+           (lo & APIC_ICR_VECTOR) >= APIC_FIRST_VECTOR && dest != l->apic_id &&
+           dest != APIC_X2APIC_BROADCAST;
 }
 
 static bool is_x2apic_msr(uint32_t msr)

@@ -307,6 +307,20 @@ static int chip_vid_take(void *chip, struct vcpu *v, uint32_t irr[8], uint32_t i
     return took;
 }
 
+/* A TMR bit another CPU changed bumps regs_gen: xapic_sync must copy it to the page first. */
+static int chip_vid_add(void *chip, struct vcpu *v, uint32_t gen, uint32_t irr[8], uint32_t tmr[8])
+{
+    struct vplat *p = chip;
+    struct vlapic *l = &p->lapic[v->id];
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    uint32_t isr[8];
+    bool stale = l->vid_changed || (vlapic_xapic_mode(l) && l->regs_gen != gen);
+    int took = stale ? -1 : (int)vlapic_vid_take(l, irr, isr, tmr);
+
+    spin_unlock_irqrestore(&p->lock, f);
+    return took;
+}
+
 static void chip_vid_give(void *chip, struct vcpu *v, const uint32_t irr[8], const uint32_t isr[8])
 {
     struct vplat *p = chip;
@@ -344,6 +358,23 @@ static bool chip_xapic_sync(void *chip, struct vcpu *v, uint32_t *page, uint32_t
     return on;
 }
 
+/*
+ * The ICR write of lapic_msr without its timer updates: they concern v's
+ * own APIC, whose expiry its preemption timer brings anyway.
+ */
+static bool chip_icr_to_other(void *chip, struct vcpu *v, uint64_t icr)
+{
+    struct vplat *p = chip;
+    struct vlapic *l = &p->lapic[v->id];
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    bool other = (uint32_t)(icr >> 32) < p->vm->nvcpus && vlapic_x2apic_icr_to_other(l, icr);
+
+    if (other)
+        vlapic_x2apic_icr_write(l, icr);
+    unlock_and_kick(p, f, v);
+    return other;
+}
+
 static const struct irqchip_ops pc_irqchip_ops = {
     .name = "pc",
     .apic_enabled = chip_apic_enabled,
@@ -361,10 +392,12 @@ static const struct irqchip_ops pc_irqchip_ops = {
     .vid_take = chip_vid_take,
     .vid_give = chip_vid_give,
     .vid_eoi = chip_vid_eoi,
+    .vid_add = chip_vid_add,
     .xapic_page = GUEST_LAPIC_ADDR,
     .xapic_sync = chip_xapic_sync,
     .nmi_pending = chip_nmi_pending,
     .nmi_take = chip_nmi_take,
+    .icr_to_other = chip_icr_to_other,
 };
 
 /* ---------------------------------------------------------------- registers */

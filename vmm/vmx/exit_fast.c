@@ -12,7 +12,9 @@
  * - a stop request, like every kick, zeroes fast_exits, and the kick's host
  *   interrupt makes the guest exit;
  * - port I/O a device claims, and the hypercalls that queue an interrupt or
- *   end the VM, go the full way.
+ *   end the VM, go the full way, as do the ICR writes that could reach
+ *   this vCPU (self, broadcast, shorthands, logical, other delivery modes,
+ *   illegal vectors: those set its ESR).
  *
  * Every cycle here counts, and Bochs counts instructions: the common case
  * is a leaf path with no call, so GCC saves no register for it; rare cases
@@ -24,7 +26,11 @@
 #include "vmm/cpuid.h"
 #include "vmm/io.h"
 #include "vmm/vm.h"
+#include "vmm/irqchip.h"
+#include "vmm/dev/apic_regs.h"
+#include "vmm/vmx/exit_msr.h"
 #include "kernel/x86/regs.h"
+#include "kernel/idt.h"
 
 _Static_assert(__builtin_offsetof(struct vmx_vcpu, regs) == 0, "entry.S passes regs as the vcpu");
 
@@ -113,6 +119,28 @@ static __attribute__((noinline)) struct guest_regs *fast_io(struct vmx_vcpu *vv)
     return resume(vv);
 }
 
+/*
+ * WRMSR of the x2APIC ICR (dispatch checked RCX) with a fixed IPI to another
+ * vCPU: the target is kicked as by the full path, nothing is queued here
+ * (irqchip icr_to_other). The MSR gate first, as h_wrmsr: a CPU model
+ * without x2APIC gets its #GP.
+ */
+/* Shorthands, logical destinations and other delivery modes: a cheap first filter. */
+#define ICR_NOT_TO_ONE (APIC_ICR_DM_MASK | APIC_ICR_LOGICAL | APIC_ICR_SH_MASK)
+
+static __attribute__((noinline)) struct guest_regs *fast_wrmsr(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    const struct irqchip_ops *chip = v->vm->irqchip;
+    uint64_t icr = (vv->regs.rdx << 32) | (uint32_t)vv->regs.rax;
+
+    if ((icr & ICR_NOT_TO_ONE) || !chip->icr_to_other || vmx_msr_gate(vv, X2APIC_ICR_MSR) ||
+        !chip->icr_to_other(v->vm->irqchip_ctx, v, icr))
+        return NULL;
+    count(v, VMEXIT_MSR);
+    return resume(vv);
+}
+
 static inline __attribute__((always_inline)) struct guest_regs *dispatch(struct vmx_vcpu *vv,
                                                                          uint32_t reason)
 {
@@ -122,6 +150,8 @@ static inline __attribute__((always_inline)) struct guest_regs *dispatch(struct 
         return fast_vmcall(vv);
     if (reason == EXIT_IO)
         return fast_io(vv);
+    if (reason == EXIT_WRMSR && (uint32_t)vv->regs.rcx == X2APIC_ICR_MSR)
+        return fast_wrmsr(vv); /* other MSRs: no call on their full path */
     return NULL;
 }
 
@@ -129,6 +159,7 @@ static int exit_class(uint32_t reason)
 {
     return reason == EXIT_CPUID    ? VMEXIT_CPUID
            : reason == EXIT_VMCALL ? VMEXIT_HYPERCALL
+           : reason == EXIT_WRMSR  ? VMEXIT_MSR
                                    : VMEXIT_IO;
 }
 
@@ -154,11 +185,46 @@ static __attribute__((noinline)) struct guest_regs *fast_exit_extra(struct vmx_v
     return regs;
 }
 
+/*
+ * The external interrupt of a kick (fast_exits zeroed) after a full entry
+ * that left nothing pending, with virtual-interrupt delivery on: when the
+ * kick brought only newly requested vectors, they join VIRR
+ * (vapic_vid_add) and the CPU delivers them after the resume. The host
+ * takes its interrupt first, so a stop or an NMI it brought is seen. An
+ * event the exit interrupted, HLT (the full path ends it), a stop, an NMI
+ * or a changed ISR go the full way; its h_extint finds no interrupt left.
+ */
+static __attribute__((noinline)) struct guest_regs *fast_kick(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    bool timed = v->vm->exit_timing;
+    uint64_t t0 = timed ? rdtsc() : 0;
+
+    if ((vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID) ||
+        vmread(VMCS_GUEST_ACTIVITY) != ACTIVITY_ACTIVE)
+        return NULL;
+    irq_take_exit_interrupt(0);
+    if (v->stop || vcpu_nmi_pending(v) || !vapic_vid_add(vv))
+        return NULL;
+    if (vv->timer_deadline != UINT64_MAX)
+        vmx_preemption_timer_set(vv->timer_deadline);
+    count(v, VMEXIT_EXTINT);
+    if (timed) {
+        v->exit_timed[VMEXIT_EXTINT]++;
+        v->exit_cycles[VMEXIT_EXTINT] += rdtsc() - t0;
+    }
+    return &vv->regs;
+}
+
 struct guest_regs *vmx_fast_exit(struct vmx_vcpu *vv)
 {
     uint8_t mode = vv->vcpu->fast_exits;
 
     if (likely(mode == VMX_FAST_PLAIN))
         return dispatch(vv, (uint32_t)vmread(VMCS_EXIT_REASON));
-    return mode == VMX_FAST_EXTRA ? fast_exit_extra(vv) : NULL;
+    if (mode == VMX_FAST_EXTRA)
+        return fast_exit_extra(vv);
+    return vv->kick_fast && (uint32_t)vmread(VMCS_EXIT_REASON) == EXIT_EXTERNAL_INTERRUPT
+               ? fast_kick(vv)
+               : NULL;
 }

@@ -180,6 +180,23 @@ static void vid_give(struct vmx_vcpu *vv)
  * VISR, SVI and the rest of VIRR only when the chip's ISR changed on its
  * own (VID_TAKE_ALL). When the chip has nothing new, nothing.
  */
+/* Level-triggered vectors exit at their EOI (the EOI-exit bitmap, SDM 29.1.3): field i. */
+static void eoi_exit_field(struct vmx_vcpu *vv, unsigned i, const uint32_t tmr[8])
+{
+    uint64_t eoi_exit = ((uint64_t)tmr[2 * i + 1] << 32) | tmr[2 * i];
+
+    if (eoi_exit != vv->eoi_exit[i]) {
+        vv->eoi_exit[i] = eoi_exit;
+        vmwrite(VMCS_EOI_EXIT_BITMAP0 + 2 * i, eoi_exit);
+    }
+}
+
+static void eoi_exits(struct vmx_vcpu *vv, const uint32_t tmr[8])
+{
+    for (unsigned i = 0; i < 4; i++)
+        eoi_exit_field(vv, i, tmr);
+}
+
 void vapic_vid_push(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
@@ -190,14 +207,7 @@ void vapic_vid_push(struct vmx_vcpu *vv)
 
     if (took == VID_TAKE_NONE)
         return;
-    for (unsigned i = 0; i < 4; i++) {
-        uint64_t eoi_exit = ((uint64_t)tmr[2 * i + 1] << 32) | tmr[2 * i];
-
-        if (eoi_exit != vv->eoi_exit[i]) {
-            vv->eoi_exit[i] = eoi_exit;
-            vmwrite(VMCS_EOI_EXIT_BITMAP0 + 2 * i, eoi_exit);
-        }
-    }
+    eoi_exits(vv, tmr);
     for (unsigned i = 0; i < 8; i++) /* registers 16 bytes apart: 4 words */
         if (irr[i] || took == VID_TAKE_ALL)
             virr[4 * i] = irr[i];
@@ -210,6 +220,42 @@ void vapic_vid_push(struct vmx_vcpu *vv)
         vv->intr_status = st;
         vmwrite(VMCS_GUEST_INTR_STATUS, st);
     }
+}
+
+/*
+ * The kick fast path (exit_fast.c): the chip's new requested vectors join
+ * VIRR and RVI as the CPU left them, with no give-back first: the CPU
+ * still holds what it had. VISR, SVI and vv->intr_status stay as they are
+ * (vid_give's shortcut relies on the SVI of the last sync). False, with
+ * nothing taken, when the chip's ISR changed on its own or the xAPIC
+ * page is out of date: the full path.
+ */
+bool vapic_vid_add(struct vmx_vcpu *vv)
+{
+    struct vcpu *v = vv->vcpu;
+    const struct irqchip_ops *chip = v->vm->irqchip;
+    volatile uint32_t *virr = vapic_reg(vv, VAPIC_VIRR);
+    uint32_t irr[8], tmr[8];
+    uint16_t st;
+    int took, top = 0;
+
+    if (!(vv->proc2_ctl & PROC2_VID) || !chip->vid_add)
+        return false;
+    took = chip->vid_add(v->vm->irqchip_ctx, v, vv->xapic_gen, irr, tmr);
+    if (took != VID_TAKE_IRR)
+        return took == VID_TAKE_NONE;
+    /* A TMR bit changes only with its IRR bit (vlapic_set_irq): only those words' fields. */
+    for (int i = 7; i >= 0; i--) {
+        if (!irr[i])
+            continue;
+        virr[4 * i] |= irr[i];
+        top = top ? top : i * 32 + 31 - __builtin_clz(irr[i]);
+        eoi_exit_field(vv, (unsigned)i / 2, tmr);
+    }
+    st = (uint16_t)vmread(VMCS_GUEST_INTR_STATUS);
+    if (top > (st & 0xFF))
+        vmwrite(VMCS_GUEST_INTR_STATUS, (st & 0xFF00) | (uint16_t)top);
+    return true;
 }
 
 /*

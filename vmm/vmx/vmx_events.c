@@ -189,6 +189,7 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
 {
     int vec;
     enum nmi_wait nmi;
+    enum vmx_fast mode;
     bool vid = apic_access_entry(vv); /* virtual-interrupt delivery (vapic.c, apic_access.c) */
 
     if (vv->idt_info & INTR_INFO_VALID)
@@ -215,7 +216,9 @@ void vmx_prepare_entry(struct vmx_vcpu *vv)
     vapic_entry(vv, vec); /* VTPR and the TPR threshold */
     /* A preemption timer restarts from its VMCS value at each entry: armed at every one. */
     arm_timer(vv);
-    fast_exits_set(vv->vcpu, fast_mode(vv, vec, nmi));
+    mode = fast_mode(vv, vec, nmi);
+    vv->kick_fast = mode != VMX_FAST_NONE && vid; /* kicks zero fast_exits, not this */
+    fast_exits_set(vv->vcpu, mode);
 }
 
 bool vmx_halt(struct vmx_vcpu *vv)

@@ -40,6 +40,7 @@ struct vmx_vcpu {
     uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
     uint32_t cpuid_final;                        /* vm_cpuid_final_mask at the last full entry */
+    bool kick_fast; /* the last full entry left nothing pending, VID on: exit_fast.c fast_kick */
     uint64_t timer_deadline;      /* the preemption timer's, TSC; UINT64_MAX: not armed */
     struct insn_cache insn_cache; /* MMIO instructions decoded (exit_mmio.c) */
 };
@@ -116,6 +117,7 @@ uint8_t vmx_tpr_get(struct vmx_vcpu *vv);
 void vmx_tpr_set(struct vmx_vcpu *vv, uint8_t tpr);
 bool vapic_vid_mode(struct vmx_vcpu *vv);
 void vapic_vid_push(struct vmx_vcpu *vv);
+bool vapic_vid_add(struct vmx_vcpu *vv);
 bool vapic_eoi_exit(struct vmx_vcpu *vv);
 bool vapic_apic_write(struct vmx_vcpu *vv);
 
