@@ -234,7 +234,8 @@ def unmet_text(r):
     for key, label, _, target in ROWS:
         v = r.get(key)
         if key in UNMET_WHY and v is not None and v > target:
-            out.append(f"**Not met: {label}, {fmt(v)} ticks (target ≤ {fmt(target)}).** "
+            unit = "exits" if key.endswith(".exits") else "ticks"
+            out.append(f"**Not met: {label}, {fmt(v)} {unit} (target ≤ {fmt(target)}).** "
                        f"{UNMET_WHY[key]}")
     return "\n\n".join(out) or "**Every interrupt-path and Linux target is met.**"
 
