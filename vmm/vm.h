@@ -194,15 +194,20 @@ static inline void vm_pio_unclaimed(struct vcpu *v, unsigned size, bool in, uint
         *val = size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
 }
 
+/* Exit timing for `stats` (only while the VM's exit_timing is on): one exit of class cls took ticks. */
+static inline void vcpu_account_time(struct vcpu *v, int cls, uint64_t ticks)
+{
+    v->exit_timed[cls]++;
+    v->exit_cycles[cls] += ticks;
+}
+
 /* Exit statistics for `stats`: one exit of class cls whose handling began at TSC t0. */
 static inline void vcpu_account_exit(struct vcpu *v, int cls, uint64_t t0, uint64_t now)
 {
     v->exits++;
     v->exit_count[cls]++;
-    if (v->vm->exit_timing) {
-        v->exit_timed[cls]++;
-        v->exit_cycles[cls] += now - t0;
-    }
+    if (v->vm->exit_timing)
+        vcpu_account_time(v, cls, now - t0);
 }
 /*
  * Console output of the VM (UART or hypercall print), with vm->lock held:

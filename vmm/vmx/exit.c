@@ -135,7 +135,7 @@ static bool h_reenter(struct vmx_vcpu *vv)
     return !vv->vcpu->stop;
 }
 
-static bool h_cpuid(struct vmx_vcpu *vv)
+void vmx_cpuid_to_regs(struct vmx_vcpu *vv)
 {
     uint32_t leaf = (uint32_t)vv->regs.rax;
     struct cpuid_regs r;
@@ -143,10 +143,12 @@ static bool h_cpuid(struct vmx_vcpu *vv)
     /* Only leaves 1 and 7 mirror CR4 bits: spare the hot path a VMREAD otherwise. */
     vm_cpuid(vv->vcpu, leaf, (uint32_t)vv->regs.rcx,
              leaf == 1 || leaf == 7 ? vmread(VMCS_GUEST_CR4) : 0, &r);
-    vv->regs.rax = r.eax;
-    vv->regs.rbx = r.ebx;
-    vv->regs.rcx = r.ecx;
-    vv->regs.rdx = r.edx;
+    vmx_set_cpuid_regs(vv, &r);
+}
+
+static bool h_cpuid(struct vmx_vcpu *vv)
+{
+    vmx_cpuid_to_regs(vv);
     vmx_skip_instruction();
     return true;
 }

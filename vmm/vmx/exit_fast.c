@@ -57,24 +57,10 @@ static inline __attribute__((always_inline)) void count(struct vcpu *v, int cls)
     v->exit_count[cls]++;
 }
 
-static inline __attribute__((always_inline)) void set_cpuid(struct vmx_vcpu *vv,
-                                                            const struct cpuid_regs *r)
-{
-    vv->regs.rax = r->eax;
-    vv->regs.rbx = r->ebx;
-    vv->regs.rcx = r->ecx;
-    vv->regs.rdx = r->edx;
-}
-
 /* The leaves vm_cpuid computes something for. */
 static __attribute__((noinline)) struct guest_regs *cpuid_computed(struct vmx_vcpu *vv)
 {
-    uint32_t leaf = (uint32_t)vv->regs.rax;
-    struct cpuid_regs r;
-
-    vm_cpuid(vv->vcpu, leaf, (uint32_t)vv->regs.rcx,
-             leaf == 1 || leaf == 7 ? vmread(VMCS_GUEST_CR4) : 0, &r);
-    set_cpuid(vv, &r);
+    vmx_cpuid_to_regs(vv);
     count(vv->vcpu, VMEXIT_CPUID);
     return resume(vv);
 }
@@ -86,7 +72,7 @@ static inline __attribute__((always_inline)) struct guest_regs *fast_cpuid(struc
 
     if (!r)
         return cpuid_computed(vv);
-    set_cpuid(vv, r);
+    vmx_set_cpuid_regs(vv, r);
     count(vv->vcpu, VMEXIT_CPUID);
     return resume(vv);
 }
@@ -119,14 +105,15 @@ static __attribute__((noinline)) struct guest_regs *fast_io(struct vmx_vcpu *vv)
     return resume(vv);
 }
 
+/* Shorthands, logical destinations and other delivery modes: a cheap first filter. */
+#define ICR_NOT_TO_ONE (APIC_ICR_DM_MASK | APIC_ICR_LOGICAL | APIC_ICR_SH_MASK)
+
 /*
  * WRMSR of the x2APIC ICR (dispatch checked RCX) with a fixed IPI to another
  * vCPU: the target is kicked as by the full path, nothing is queued here
  * (irqchip icr_to_other). The MSR gate first, as h_wrmsr: a CPU model
  * without x2APIC gets its #GP.
  */
-/* Shorthands, logical destinations and other delivery modes: a cheap first filter. */
-#define ICR_NOT_TO_ONE (APIC_ICR_DM_MASK | APIC_ICR_LOGICAL | APIC_ICR_SH_MASK)
 
 static __attribute__((noinline)) struct guest_regs *fast_wrmsr(struct vmx_vcpu *vv)
 {
@@ -163,6 +150,13 @@ static int exit_class(uint32_t reason)
                                    : VMEXIT_IO;
 }
 
+/* An armed preemption timer restarts from its field at the resume: set it to the time left. */
+static void keep_timer(struct vmx_vcpu *vv)
+{
+    if (vv->timer_deadline != UINT64_MAX)
+        vmx_preemption_timer_set(vv->timer_deadline);
+}
+
 /* The same with a preemption timer to re-arm (it restarts at each entry) or the exit timed. */
 static __attribute__((noinline)) struct guest_regs *fast_exit_extra(struct vmx_vcpu *vv)
 {
@@ -174,14 +168,9 @@ static __attribute__((noinline)) struct guest_regs *fast_exit_extra(struct vmx_v
 
     if (!regs)
         return NULL;
-    if (vv->timer_deadline != UINT64_MAX)
-        vmx_preemption_timer_set(vv->timer_deadline);
-    if (timed) {
-        int cls = exit_class(reason);
-
-        v->exit_timed[cls]++;
-        v->exit_cycles[cls] += rdtsc() - t0;
-    }
+    keep_timer(vv);
+    if (timed)
+        vcpu_account_time(v, exit_class(reason), rdtsc() - t0);
     return regs;
 }
 
@@ -206,13 +195,10 @@ static __attribute__((noinline)) struct guest_regs *fast_kick(struct vmx_vcpu *v
     irq_take_exit_interrupt(0);
     if (v->stop || vcpu_nmi_pending(v) || !vapic_vid_add(vv))
         return NULL;
-    if (vv->timer_deadline != UINT64_MAX)
-        vmx_preemption_timer_set(vv->timer_deadline);
+    keep_timer(vv);
     count(v, VMEXIT_EXTINT);
-    if (timed) {
-        v->exit_timed[VMEXIT_EXTINT]++;
-        v->exit_cycles[VMEXIT_EXTINT] += rdtsc() - t0;
-    }
+    if (timed)
+        vcpu_account_time(v, VMEXIT_EXTINT, rdtsc() - t0);
     return &vv->regs;
 }
 

@@ -76,6 +76,17 @@ void vmx_exit_fast_entry(void);
 int vmcs_setup(struct vmx_vcpu *vv, uint64_t eptp, const void *start);
 void vmcs_dump_entry_failure(struct vmx_vcpu *vv, bool vmfail);
 
+/* CPUID's answer into the guest's registers (a 32-bit result zero-extends). */
+static inline void vmx_set_cpuid_regs(struct vmx_vcpu *vv, const struct cpuid_regs *r)
+{
+    vv->regs.rax = r->eax;
+    vv->regs.rbx = r->ebx;
+    vv->regs.rcx = r->ecx;
+    vv->regs.rdx = r->edx;
+}
+
+/* vmm/vmx/exit.c: the guest's CPUID (leaf RAX, subleaf RCX) answered in its registers. */
+void vmx_cpuid_to_regs(struct vmx_vcpu *vv);
 /* vmm/vmx/exit.c: handles one exit; false when the vCPU must stop. */
 bool vmx_handle_exit(struct vmx_vcpu *vv);
 /*
