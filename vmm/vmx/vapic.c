@@ -51,9 +51,9 @@
 #define X2APIC_SELF_IPI_MSR 0x83F
 #define VAPIC_SELF_IPI 0x3F0 /* where WRMSR 0x83F leaves its value (SDM 29.5) */
 
-static volatile uint32_t *vtpr_reg(const struct vmx_vcpu *vv)
+static volatile uint32_t *vapic_reg(const struct vmx_vcpu *vv, unsigned off)
 {
-    return (volatile uint32_t *)((uint8_t *)phys_to_virt(vv->vapic) + VAPIC_VTPR);
+    return (volatile uint32_t *)((uint8_t *)phys_to_virt(vv->vapic) + off);
 }
 
 /* The primary controls to ask for: with a TPR shadow, no CR8 exits. */
@@ -125,11 +125,6 @@ uint32_t vapic_proc2_controls(struct vmx_vcpu *vv, uint32_t proc2)
                  (vmread(VMCS_PIN_CONTROLS) & PIN_EXT_INT_EXITING) && chip->vid_take &&
                  chip->vid_give && chip->vid_eoi;
     return proc2 | PROC2_VIRT_X2APIC;
-}
-
-static volatile uint32_t *vapic_reg(const struct vmx_vcpu *vv, unsigned off)
-{
-    return (volatile uint32_t *)((uint8_t *)phys_to_virt(vv->vapic) + off);
 }
 
 static int highest(const uint32_t *v)
@@ -337,7 +332,7 @@ void vapic_vmcs_setup(struct vmx_vcpu *vv)
     if (!vv->vapic || !(vmread(VMCS_PROC_CONTROLS) & PROC_TPR_SHADOW))
         return;
     vv->vtpr = vmx_tpr_get(vv);
-    *vtpr_reg(vv) = vv->vtpr;
+    *vapic_reg(vv, VAPIC_VTPR) = vv->vtpr;
     vv->vtpr_thr = 0;
     vmwrite(VMCS_VIRTUAL_APIC_ADDR, vv->vapic);
     vmwrite(VMCS_TPR_THRESHOLD, 0);
@@ -352,7 +347,7 @@ void vapic_exit(struct vmx_vcpu *vv)
         return;
     if (vv->proc2_ctl & PROC2_VID)
         vid_give(vv);
-    if ((vtpr = (uint8_t)*vtpr_reg(vv)) == vv->vtpr)
+    if ((vtpr = (uint8_t)*vapic_reg(vv, VAPIC_VTPR)) == vv->vtpr)
         return;
     vv->vtpr = vtpr;
     vmx_tpr_set(vv, vtpr);
@@ -371,7 +366,7 @@ void vapic_entry(struct vmx_vcpu *vv, int pending)
     tpr = vmx_tpr_get(vv);
     if (tpr != vv->vtpr) {
         vv->vtpr = tpr;
-        *vtpr_reg(vv) = tpr;
+        *vapic_reg(vv, VAPIC_VTPR) = tpr;
     }
     /* With VID a TPR write re-evaluates VIRR itself (SDM 29.1.2): no threshold. */
     if (pending < 0 && (tpr >> 4) && chip->tpr_threshold && !(vv->proc2_ctl & PROC2_VID))
