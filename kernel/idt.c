@@ -108,5 +108,10 @@ void irq_take_exit_interrupt(uint32_t exit_intr_info)
         pr_warn("irq: VM exit reported external interrupt vector %u; ignored", v);
         return;
     }
+    if (v == VEC_IPI_KICK) { /* its handler does nothing: the exit was its work */
+        this_cpu()->irq_count++;
+        lapic_eoi();
+        return;
+    }
     irq_run_vector(v);
 }

@@ -120,7 +120,11 @@ void smp_kick(unsigned cpu)
 
 static void kick_handler(struct irq_frame *f)
 {
-    /* Nothing to do: the interrupt itself ended HLT or the guest's run. */
+    /*
+     * Nothing to do: the interrupt itself ended HLT or the guest's run.
+     * A kick a VM exit acknowledged skips the IDT stub and this handler
+     * (irq_take_exit_interrupt).
+     */
 }
 
 void ap_entry(struct percpu *pc);

@@ -752,6 +752,36 @@ static void test_pc_irqchip_icr_to_other(void **state)
     assert_int_equal(k.locks, 0);
 }
 
+/*
+ * Mixed modes: the fast path's direct delivery must reach every APIC the
+ * routing loop would. An xAPIC-mode APIC answers to its 8-bit ID, which
+ * its guest may move (SDM 11.4.6), and a target still in xAPIC mode is
+ * the loop's to judge: both refused, then routed by the full path.
+ */
+static void test_pc_irqchip_icr_to_other_mixed(void **state)
+{
+    struct vcpu *v0 = &vm.vcpus[0], *v2 = &vm.vcpus[2];
+    uint64_t to1 = (1ULL << 32) | 0x62;
+    void *chip;
+
+    vm_reset(3);
+    assert_int_equal(board_attach(&vm, &board_pc), 0);
+    chip = vm.irqchip_ctx;
+    x2apic_on(0);
+    assert_false(vm.irqchip->icr_to_other(chip, v0, to1)); /* APIC 1 is in xAPIC mode */
+    x2apic_on(1);
+    mmio_wr(2, GUEST_LAPIC_ADDR + APIC_SVR, APIC_SVR_ENABLE | 0xff);
+    mmio_wr(2, GUEST_LAPIC_ADDR + APIC_ID, 1U << 24); /* APIC 2 moves to xAPIC ID 1 */
+    assert_false(vm.irqchip->icr_to_other(chip, v0, to1));
+    assert_int_equal(vcpu_irq_pending(&vm.vcpus[1]), -1);        /* refused: nothing sent */
+    assert_int_equal(vm_msr(v0, X2APIC_ICR_MSR, true, &to1), 0); /* the full path */
+    assert_int_equal(vcpu_irq_pending(&vm.vcpus[1]), 0x62);
+    assert_int_equal(vcpu_irq_pending(v2), 0x62);
+    mmio_wr(2, GUEST_LAPIC_ADDR + APIC_ID, 2U << 24); /* back: APIC 1 alone */
+    assert_true(vm.irqchip->icr_to_other(chip, v0, (1ULL << 32) | 0x63));
+    assert_int_equal(k.locks, 0);
+}
+
 /* The kick fast path's vid_add: new requested vectors only, while the ISR is the CPU's. */
 static void test_pc_irqchip_vid_add(void **state)
 {
@@ -851,6 +881,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pc_irqchip_routes_com1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_deadline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_icr_to_other, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pc_irqchip_icr_to_other_mixed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_vid_add, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
         cmocka_unit_test_setup_teardown(test_board_conflict, setup, teardown),

@@ -118,6 +118,8 @@ int vlapic_msr_read(struct vlapic *l, uint32_t msr, uint64_t *val, uint64_t now_
 int vlapic_msr_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t now_tsc);
 /* A WRMSR of the x2APIC ICR, as vlapic_msr_write does it (-EINVAL: reserved bits, #GP). */
 int vlapic_x2apic_icr_write(struct vlapic *l, uint64_t icr);
+/* The register part of that write alone (the value read back), for a caller that delivers it. */
+void vlapic_x2apic_icr_latch(struct vlapic *l, uint64_t icr);
 /*
  * Whether that write is a fixed IPI to one other APIC and no one else:
  * it can queue nothing for this vCPU (the exit fast path's condition).

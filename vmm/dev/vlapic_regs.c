@@ -447,12 +447,17 @@ static int x2apic_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t n
     return write_reg(l, off, (uint32_t)val, true, now_tsc);
 }
 
+void vlapic_x2apic_icr_latch(struct vlapic *l, uint64_t icr)
+{
+    l->icr_lo = (uint32_t)icr & APIC_ICR_LO_WRITABLE;
+    l->icr_hi = (uint32_t)(icr >> 32);
+}
+
 int vlapic_x2apic_icr_write(struct vlapic *l, uint64_t icr)
 {
     if (icr & ICR_X2APIC_RSVD)
         return -EINVAL;
-    l->icr_lo = (uint32_t)icr & APIC_ICR_LO_WRITABLE;
-    l->icr_hi = (uint32_t)(icr >> 32);
+    vlapic_x2apic_icr_latch(l, icr);
     send_icr(l, l->icr_hi);
     return 0;
 }

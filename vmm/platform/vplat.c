@@ -359,18 +359,39 @@ static bool chip_xapic_sync(void *chip, struct vcpu *v, uint32_t *page, uint32_t
 }
 
 /*
- * The ICR write of lapic_msr without its timer updates: they concern v's
- * own APIC, whose expiry its preemption timer brings anyway.
+ * Whether a physical x2APIC destination reaches lapic[dest] alone, as
+ * lapic_send_ipi's loop would find: x2APIC IDs are the vCPU indices and
+ * read-only (SDM 11.12.5.1), but an APIC still in xAPIC mode answers to
+ * its 8-bit ID, which its guest may have moved (SDM 11.4.6).
+ */
+static bool sole_x2apic_target(struct vplat *p, uint32_t dest)
+{
+    for (unsigned i = 0; i < p->vm->nvcpus; i++)
+        if (i != dest && vlapic_xapic_mode(&p->lapic[i]) &&
+            vlapic_match_dest(&p->lapic[i], dest, false))
+            return false;
+    return vlapic_x2apic_mode(&p->lapic[dest]);
+}
+
+/*
+ * The ICR write of lapic_msr without its timer updates (they concern v's
+ * own APIC, whose expiry its preemption timer brings anyway), delivered
+ * straight to its one target: the routing loop costs this hot path more
+ * than the rest of it.
  */
 static bool chip_icr_to_other(void *chip, struct vcpu *v, uint64_t icr)
 {
     struct vplat *p = chip;
     struct vlapic *l = &p->lapic[v->id];
+    uint32_t dest = (uint32_t)(icr >> 32);
     uint64_t f = spin_lock_irqsave(&p->lock);
-    bool other = (uint32_t)(icr >> 32) < p->vm->nvcpus && vlapic_x2apic_icr_to_other(l, icr);
+    bool other =
+        dest < p->vm->nvcpus && vlapic_x2apic_icr_to_other(l, icr) && sole_x2apic_target(p, dest);
 
-    if (other)
-        vlapic_x2apic_icr_write(l, icr);
+    if (other) {
+        vlapic_x2apic_icr_latch(l, icr);
+        deliver_fixed(p, dest, icr & APIC_ICR_VECTOR, icr & APIC_ICR_LEVEL);
+    }
     unlock_and_kick(p, f, v);
     return other;
 }

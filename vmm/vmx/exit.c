@@ -113,10 +113,15 @@ static bool h_exception_nmi(struct vmx_vcpu *vv)
     return h_unhandled(vv);
 }
 
-/* The VMCS does not acknowledge interrupts on exit: the host takes it right here. */
+/*
+ * The VMCS acknowledges interrupts on exit where the CPU can (SDM 25.7.1:
+ * the vector is in the exit's interruption information, the interrupt in
+ * service); otherwise the information is invalid and the host takes the
+ * interrupt itself (irq_take_exit_interrupt).
+ */
 static bool h_extint(struct vmx_vcpu *vv)
 {
-    return vcpu_host_interrupt(vv->vcpu, 0);
+    return vcpu_host_interrupt(vv->vcpu, (uint32_t)vmread(VMCS_EXIT_INTR_INFO));
 }
 
 static bool h_triple_fault(struct vmx_vcpu *vv)

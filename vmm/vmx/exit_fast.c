@@ -179,7 +179,8 @@ static __attribute__((noinline)) struct guest_regs *fast_exit_extra(struct vmx_v
  * that left nothing pending, with virtual-interrupt delivery on: when the
  * kick brought only newly requested vectors, they join VIRR
  * (vapic_vid_add) and the CPU delivers them after the resume. The host
- * takes its interrupt first, so a stop or an NMI it brought is seen. An
+ * takes its interrupt first (acknowledged on exit, a kick needs only its
+ * EOI), so a stop or an NMI it brought is seen. An
  * event the exit interrupted, HLT (the full path ends it), a stop, an NMI
  * or a changed ISR go the full way; its h_extint finds no interrupt left.
  */
@@ -192,7 +193,7 @@ static __attribute__((noinline)) struct guest_regs *fast_kick(struct vmx_vcpu *v
     if ((vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID) ||
         vmread(VMCS_GUEST_ACTIVITY) != ACTIVITY_ACTIVE)
         return NULL;
-    irq_take_exit_interrupt(0);
+    irq_take_exit_interrupt((uint32_t)vmread(VMCS_EXIT_INTR_INFO));
     if (v->stop || vcpu_nmi_pending(v) || !vapic_vid_add(vv))
         return NULL;
     keep_timer(vv);
