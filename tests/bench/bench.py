@@ -91,13 +91,11 @@ UNMET_WHY = {
                         "without virtual-interrupt delivery?).",
     "perf.x2_ipi": "Bochs implements no posted interrupts, so an IPI to a vCPU running on another "
                    "CPU needs a kick. Both ends take the exit fast path (docs/performance.md, "
-                   "IPIs to another vCPU); the target's kick exit still costs about 400 ticks "
-                   "(host interrupt about 85, the chip's vid_add under its lock about 140, the "
-                   "EOI-exit bitmap check about 50, VIRR/RVI update and checks the rest), "
-                   "the sender's ICR write through the MSR gate, the model and the routing to the "
-                   "host IPI, the VM exits and entries, the handler with its EOI and the sender's "
-                   "spin make up the remainder. Below 800 needs a cheaper kick (posted interrupts "
-                   "where the CPU has them).",
+                   "IPIs to another vCPU): the sender's ICR write goes straight to its one "
+                   "target, the target's kick is acknowledged on exit and its vectors join VIRR. "
+                   "Over the target here means one of those steps fell back to the full path "
+                   "(mixed xAPIC/x2APIC modes, no virtual-interrupt delivery, no "
+                   "acknowledge-interrupt-on-exit).",
     "linux1.exits": "Most exits are the guest's timer tick: Debian's kernel (HZ=250) programs "
                     "IA32_TSC_DEADLINE once per tick, about 6,400 times in the boot's 25.7 s of "
                     "guest time, and each tick is two exits, the WRMSR (msr row) and the "

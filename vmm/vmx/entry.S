@@ -6,8 +6,11 @@
  * return style: vmx_enter() returns to its caller after the next VM exit,
  * so the exit handler is plain C on the vCPU thread's stack.
  *
- *   int vmx_enter(struct guest_regs *regs, int launched)
+ *   int vmx_enter(struct guest_regs *regs, int launched, uint64_t *host_rsp)
  *   return 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed (VMfail).
+ *   *host_rsp: the HOST_RSP the current VMCS holds, written only when it
+ *   changes (as KVM's vmx_update_host_rsp): a run loop enters from the
+ *   same stack depth every time.
  *
  * Two host RIPs: vmx_exit_entry, which always returns to vmx_enter's
  * caller, and vmx_exit_fast_entry, the vmx backend's (regs is the first
@@ -49,9 +52,14 @@ vmx_enter:
     push %rbp /* padding */
     push %rbp /* padding */
     push %rdi /* the exit path finds regs at (%rsp) */
+    test %esi, %esi /* a VMCS never launched: its HOST_RSP is unknown */
+    jz 4f
+    cmp %rsp, (%rdx) /* the same stack depth as last time: already there */
+    je 5f
+4:  mov %rsp, (%rdx)
     mov $VMCS_HOST_RSP, %eax
     vmwrite %rsp, %rax
-    test %esi, %esi /* flags survive the movs below */
+5:  test %esi, %esi /* flags survive the movs below */
     mov R_RAX(%rdi), %rax
     mov R_RCX(%rdi), %rcx
     mov R_RDX(%rdi), %rdx

@@ -190,7 +190,7 @@ static int vmcs_activate(struct vmx_vcpu *vv, uint64_t eptp)
 /* Runs the guest until an exit the fast path leaves alone; false when VM entry failed (VM stopped). */
 static bool enter(struct vmx_vcpu *vv, int launched)
 {
-    if (!vmx_enter(&vv->regs, launched))
+    if (!vmx_enter(&vv->regs, launched, &vv->host_rsp))
         return true;
     vmcs_dump_entry_failure(vv, true);
     vm_stop(vv->vcpu->vm, "VM entry failed (VM-instruction error %lu)", vmread(VMCS_INSTR_ERROR));

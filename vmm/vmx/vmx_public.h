@@ -38,7 +38,7 @@ struct guest_regs {
  * exit; 0 = exited, 1 = VM entry failed. Public: it is the only way to
  * enter a guest, whoever owns the VMCS.
  */
-int vmx_enter(struct guest_regs *regs, int launched);
+int vmx_enter(struct guest_regs *regs, int launched, uint64_t *host_rsp);
 
 /*
  * VMCS setup for a vCPU whose state lives outside vmm/vmx/: the current

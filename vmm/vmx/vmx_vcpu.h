@@ -22,6 +22,7 @@ struct vmx_vcpu {
     uint64_t msr_bitmap; /* host-physical */
     uint16_t vpid;
     bool launched;
+    uint64_t host_rsp; /* as the VMCS holds it (vmx_enter) */
     uint64_t cr0_shadow, cr4_shadow;
     uint8_t tpr;            /* the guest's CR8: virtual, never the real APIC's */
     uint64_t vapic;         /* host-physical virtual-APIC page (TPR shadow), 0 without */

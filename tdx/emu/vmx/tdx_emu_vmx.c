@@ -120,7 +120,7 @@ static int run_vcpu(void *ctx, const struct tdxemu_vcpu *vc, struct tdxemu_exit 
 
     while (!err && resume) {
         td_msrs_load(st);
-        err = vmx_enter((struct guest_regs *)vc->gprs, st->launched) ? -EIO : 0;
+        err = vmx_enter((struct guest_regs *)vc->gprs, st->launched, &st->host_rsp) ? -EIO : 0;
         td_msrs_save_and_scrub(st);
         if (err) {
             vmx_dump_entry_failure(true);

@@ -25,8 +25,9 @@ struct tdxemu_vmx {
     uint64_t msr_bitmap; /* host-physical: TDCX page TDXEMU_TDCX_MSR_BITMAP */
     bool set_up;         /* the VMCS holds the TD's guest state */
     bool launched;
-    unsigned host_lp; /* 1 + the LP whose host state the VMCS holds; 0 = none */
-    uint8_t tpr;      /* the TD's CR8 (virtual, never the real APIC's) */
+    uint64_t host_rsp; /* as the VMCS holds it (vmx_enter) */
+    unsigned host_lp;  /* 1 + the LP whose host state the VMCS holds; 0 = none */
+    uint8_t tpr;       /* the TD's CR8 (virtual, never the real APIC's) */
     uint64_t native_msr[TDXEMU_NATIVE_MSRS];
 };
 
