@@ -66,9 +66,7 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t eptp)
     vv->proc2_ctl =
         vmx_adjust_ctl(&c->proc2, apic_access_proc2_controls(vv, vapic_proc2_controls(vv, proc2)));
     w(VMCS_PROC2_CONTROLS, vv->proc2_ctl);
-    w(VMCS_EXIT_CONTROLS,
-      vmx_adjust_ctl(&c->exit, EXIT_HOST_ADDR64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |
-                                   EXIT_LOAD_PAT | EXIT_SAVE_DEBUG | EXIT_ACK_INTR));
+    w(VMCS_EXIT_CONTROLS, vmx_exit_controls(&c->exit));
     /*
      * Debug controls: DR7 and IA32_DEBUGCTL are the guest's (VMCS guest
      * fields, saved at exit, loaded at entry: SDM 28.3.1, 27.3.2.1); a VM

@@ -36,6 +36,8 @@ bool vmx_cpu_usable(unsigned cpu);
 uint32_t vmx_adjust_ctl(const struct vmx_ctl *c, uint32_t want);
 /* Reads a control MSR pair: allowed-0 in the low half, allowed-1 in the high half. */
 struct vmx_ctl vmx_ctl_from_msr(uint64_t msr);
+/* The VM-exit controls a backend vCPU runs with, from the capability MSR's. */
+uint32_t vmx_exit_controls(const struct vmx_ctl *exit);
 
 /* Called once after every CPU is in VMX operation (TDX module init goes here). */
 typedef void (*vmx_post_enable_hook_t)(void);
