@@ -42,14 +42,28 @@ static int table_insert(struct vm *vm, struct io_table *t, const struct io_range
     return 0;
 }
 
+static int register_pio(struct vm *vm, const struct io_range *r)
+{
+    int e = table_insert(vm, &vm->io.pio, r, 0);
+
+    for (uint64_t p = r->first; !e && p <= r->last; p++)
+        vm->io.pio_claimed[p >> 6] |= 1ULL << (p & 63);
+    return e;
+}
+
 int vm_io_register_pio(struct vm *vm, uint16_t first, uint16_t last, vm_pio_handler fn, void *ctx)
 {
     struct io_range r = {.first = first, .last = last, .fn.pio = fn, .ctx = ctx};
-    int e = table_insert(vm, &vm->io.pio, &r, 0);
 
-    for (unsigned p = first; !e && p <= last; p++)
-        vm->io.pio_claimed[p >> 6] |= 1ULL << (p & 63);
-    return e;
+    return register_pio(vm, &r);
+}
+
+int vm_io_register_pio_fast(struct vm *vm, uint16_t first, uint16_t last, vm_pio_handler fn,
+                            void *ctx)
+{
+    struct io_range r = {.first = first, .last = last, .fn.pio = fn, .ctx = ctx, .fast = true};
+
+    return register_pio(vm, &r);
 }
 
 int vm_io_register_mmio(struct vm *vm, uint64_t gpa_first, uint64_t gpa_last, vm_mmio_handler fn,

@@ -46,6 +46,13 @@ struct io_range {
         vm_msr_handler msr;
     } fn;
     void *ctx;
+    /*
+     * The exit fast path may call fn (vm_io_register_pio_fast): it reads
+     * and writes no guest register but *val, and what it makes pending
+     * for the calling vCPU comes through vm_irq_line or a kick, which end
+     * that vCPU's fast exits.
+     */
+    bool fast;
 };
 
 struct io_table {
@@ -66,6 +73,8 @@ struct vm_io {
  * VM's name.
  */
 int vm_io_register_pio(struct vm *vm, uint16_t first, uint16_t last, vm_pio_handler fn, void *ctx);
+int vm_io_register_pio_fast(struct vm *vm, uint16_t first, uint16_t last, vm_pio_handler fn,
+                            void *ctx);
 int vm_io_register_mmio(struct vm *vm, uint64_t gpa_first, uint64_t gpa_last, vm_mmio_handler fn,
                         void *ctx);
 int vm_io_register_msr(struct vm *vm, uint32_t first, uint32_t last, vm_msr_handler fn, void *ctx);

@@ -153,8 +153,14 @@ static inline int vcpu_irq_raise(struct vcpu *v, uint8_t vector)
     return v->vm->irqchip->raise(v->vm->irqchip_ctx, v, vector);
 }
 
+/*
+ * self: the vCPU whose access moved the line, or NULL. A line it raises
+ * may interrupt it: its next entry must look (no fast exits until then).
+ */
 static inline void vm_irq_line(struct vm *vm, unsigned line, bool level, struct vcpu *self)
 {
+    if (level && self)
+        self->fast_exits = 0;
     vm->irqchip->set_line(vm->irqchip_ctx, line, level, self);
 }
 

@@ -673,6 +673,34 @@ static void test_pc_board_devices(void **state)
     assert_int_equal(vm.unhandled_io, 0);
 }
 
+/*
+ * The exit fast path calls COM1 itself (io_range.fast) and counts on the
+ * vCPU's fast_exits ending when its access raises the line: THR writes
+ * with the THRE interrupt off keep them; enabling it, and a THR write
+ * that raises the line again, end them. Other devices take the full path.
+ */
+static void test_com1_fast_ports(void **state)
+{
+    struct vcpu *v0 = &vm.vcpus[0];
+    const struct io_range *r;
+
+    assert_int_equal(board_attach(&vm, &board_pc), 0);
+    r = vm_io_find(&vm.io.pio, 0x3f8);
+    assert_true(r && r->fast);
+    assert_false(vm_io_find(&vm.io.pio, GUEST_RESET_PORT)->fast);
+    assert_false(vm_io_find(&vm.io.pio, 0xf4)->fast); /* debug exit */
+    v0->fast_exits = 1;
+    out(0, 0x3f8, 1, 'a');
+    assert_int_equal(in(0, 0x3fd, 1) & 0x60, 0x60); /* LSR: THR and line empty */
+    assert_int_equal(v0->fast_exits, 1);
+    out(0, 0x3f9, 1, 2); /* IER: THR empty, which it is: the line goes up */
+    assert_int_equal(v0->fast_exits, 0);
+    assert_int_equal(in(0, 0x3fa, 1) & 0xf, 2); /* IIR: THRE; reading it drops the line */
+    v0->fast_exits = 1;
+    out(0, 0x3f8, 1, 'b'); /* sent at once: THRE again, the line up again */
+    assert_int_equal(v0->fast_exits, 0);
+}
+
 /* COM1's line is IOAPIC pin 4: through the redirection entry to the local APIC it names. */
 static void test_pc_irqchip_routes_com1(void **state)
 {
@@ -880,6 +908,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pc_board_devices, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_routes_com1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_deadline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_com1_fast_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_icr_to_other, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_icr_to_other_mixed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pc_irqchip_vid_add, setup, teardown),

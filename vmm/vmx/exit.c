@@ -378,6 +378,16 @@ static const struct exit_entry exit_table[EXIT_REASON_MAX] = {
     [EXIT_VMFUNC] = {h_ud, VMEXIT_OTHER},
 };
 
+/*
+ * The fast path carried out the instruction (a device's port) but what it
+ * did may have queued an event for this vCPU: only the entry path is left.
+ */
+static bool exit_done(struct vmx_vcpu *vv)
+{
+    vv->exit_done = false;
+    return !vv->vcpu->stop;
+}
+
 bool vmx_handle_exit(struct vmx_vcpu *vv)
 {
     struct vcpu *v = vv->vcpu;
@@ -392,7 +402,7 @@ bool vmx_handle_exit(struct vmx_vcpu *vv)
     vmx_save_idt_vectoring(vv);
     basic = vv->exit_reason & 0xffff;
     e = basic < EXIT_REASON_MAX && exit_table[basic].fn ? &exit_table[basic] : NULL;
-    go = e ? e->fn(vv) : h_unhandled(vv);
+    go = vv->exit_done ? exit_done(vv) : e ? e->fn(vv) : h_unhandled(vv);
     vcpu_account_exit(v, e ? e->cls : VMEXIT_OTHER, t0, timed ? rdtsc() : 0);
     return go;
 }

@@ -88,6 +88,36 @@ static __attribute__((noinline)) struct guest_regs *fast_vmcall(struct vmx_vcpu 
     return resume(vv);
 }
 
+/*
+ * A port of a device that lets the fast path call it (io_range.fast), as
+ * h_io would. When the access raised a line or brought a kick (both end
+ * fast_exits), the instruction is done but the entry path must run: the
+ * full path then only finishes the exit (exit_done).
+ */
+static __attribute__((noinline)) struct guest_regs *fast_device_io(struct vmx_vcpu *vv, uint64_t q)
+{
+    struct vcpu *v = vv->vcpu;
+    uint16_t port = (uint16_t)(q >> IO_QUAL_PORT_SHIFT);
+    const struct io_range *r = vm_io_find(&v->vm->io.pio, port);
+    unsigned size = (q & IO_QUAL_SIZE_MASK) + 1;
+    uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+    uint32_t val = (uint32_t)(vv->regs.rax & mask);
+    struct guest_regs *regs;
+
+    if (!r || !r->fast)
+        return NULL;
+    r->fn.pio(v, r->ctx, port, size, !(q & IO_QUAL_IN), &val);
+    if (q & IO_QUAL_IN) /* a 32-bit IN zero-extends into RAX; 8/16-bit ones merge */
+        vv->regs.rax = size == 4 ? val : (vv->regs.rax & ~mask) | (val & mask);
+    regs = resume(vv);
+    if (likely(v->fast_exits)) {
+        count(v, VMEXIT_IO);
+        return regs;
+    }
+    vv->exit_done = true;
+    return NULL;
+}
+
 /* Port I/O no device claims: reads float high, writes vanish (vm_pio_unclaimed). */
 static __attribute__((noinline)) struct guest_regs *fast_io(struct vmx_vcpu *vv)
 {
@@ -96,8 +126,10 @@ static __attribute__((noinline)) struct guest_regs *fast_io(struct vmx_vcpu *vv)
     unsigned size = (q & IO_QUAL_SIZE_MASK) + 1;
     uint32_t val;
 
-    if ((q & IO_QUAL_STRING) || vm_io_pio_claimed(&v->vm->io, (uint16_t)(q >> IO_QUAL_PORT_SHIFT)))
+    if (q & IO_QUAL_STRING)
         return NULL;
+    if (vm_io_pio_claimed(&v->vm->io, (uint16_t)(q >> IO_QUAL_PORT_SHIFT)))
+        return fast_device_io(vv, q);
     vm_pio_unclaimed(v, size, q & IO_QUAL_IN, &val);
     if (q & IO_QUAL_IN) /* all ones: a 32-bit IN zero-extends into RAX, 8/16-bit ones merge */
         vv->regs.rax = size == 4 ? val : vv->regs.rax | val;

@@ -38,7 +38,8 @@ struct vmx_vcpu {
     uint32_t xapic_gen;     /* the APIC model's register generation the virtual-APIC page shows */
     uint32_t xapic_icr_hi;  /* the model's ICR high while xapic_virt (the guest's is in the page) */
     uint32_t exit_reason;
-    uint32_t proc_ctl, pin_ctl;                  /* cached VMCS controls the entry path toggles */
+    bool exit_done;             /* the fast path carried out the exit's instruction (exit_fast.c) */
+    uint32_t proc_ctl, pin_ctl; /* cached VMCS controls the entry path toggles */
     uint32_t idt_info, idt_error, idt_instr_len; /* event a VM exit interrupted */
     uint32_t cpuid_final;                        /* vm_cpuid_final_mask at the last full entry */
     bool kick_fast; /* the last full entry left nothing pending, VID on: exit_fast.c fast_kick */
