@@ -1,21 +1,43 @@
 /* SPDX-License-Identifier: MIT */
 /* Memory and string functions for the freestanding kernel. */
 #include "lib/string.h"
+#include <stdint.h>
 
 #ifndef HOST_TEST
 /* gcc may emit calls to memcpy/memset/memmove/memcmp itself. */
+/*
+ * Eight bytes a step where both ends are aligned: the same work on
+ * hardware with fast strings, an eighth of the iterations where each one
+ * counts (Bochs counts every iteration of a REP string instruction as an
+ * instruction: a VM launch took 1.29 M ticks with byte steps, 0.29 M with
+ * these).
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
+    size_t q = n / 8;
 
+    if (!(((uintptr_t)dst | (uintptr_t)src) & 7) && q) {
+        __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(q)::"memory");
+        n &= 7;
+    }
     __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n)::"memory");
     return ret;
 }
 
+/* As memcpy: eight bytes a step where dst is aligned. */
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
+    size_t q = n / 8;
 
+    if (!((uintptr_t)dst & 7) && q) {
+        __asm__ volatile("rep stosq"
+                         : "+D"(dst), "+c"(q)
+                         : "a"(0x0101010101010101ULL * (uint8_t)c)
+                         : "memory");
+        n &= 7;
+    }
     __asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
     return ret;
 }
