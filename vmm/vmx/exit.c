@@ -252,14 +252,13 @@ static bool h_io(struct vmx_vcpu *vv)
     uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
     unsigned size = (q & IO_QUAL_SIZE_MASK) + 1;
     bool in = q & IO_QUAL_IN;
-    uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
-    uint32_t val = (uint32_t)(vv->regs.rax & mask);
+    uint32_t val = (uint32_t)(vv->regs.rax & vmx_io_mask(size));
 
     if (q & IO_QUAL_STRING)
         return vmx_string_io(vv, q);
     vm_pio(vv->vcpu, (uint16_t)(q >> IO_QUAL_PORT_SHIFT), size, in, &val);
-    if (in) /* a 32-bit IN zero-extends into RAX; 8/16-bit ones merge */
-        vv->regs.rax = size == 4 ? val : (vv->regs.rax & ~mask) | (val & mask);
+    if (in)
+        vmx_io_in_set(vv, size, val);
     vmx_skip_instruction();
     return !vv->vcpu->stop;
 }

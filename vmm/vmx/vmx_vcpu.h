@@ -87,6 +87,20 @@ static inline void vmx_set_cpuid_regs(struct vmx_vcpu *vv, const struct cpuid_re
     vv->regs.rdx = r->edx;
 }
 
+/* The width of an IN/OUT of size bytes in RAX: AL, AX or EAX. */
+static inline uint64_t vmx_io_mask(unsigned size)
+{
+    return size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+}
+
+/* IN's result into RAX: a 32-bit IN zero-extends it, 8- and 16-bit ones merge (SDM Vol. 2A IN). */
+static inline void vmx_io_in_set(struct vmx_vcpu *vv, unsigned size, uint32_t val)
+{
+    uint64_t mask = vmx_io_mask(size);
+
+    vv->regs.rax = size == 4 ? val : (vv->regs.rax & ~mask) | (val & mask);
+}
+
 /* vmm/vmx/exit.c: the guest's CPUID (leaf RAX, subleaf RCX) answered in its registers. */
 void vmx_cpuid_to_regs(struct vmx_vcpu *vv);
 /* vmm/vmx/exit.c: handles one exit; false when the vCPU must stop. */
